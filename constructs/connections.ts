@@ -1,0 +1,133 @@
+/**
+ * Network relationships as method calls. A workload owns a `Connections`; saying
+ * `api.connections.allowTo(postgres)` writes the egress rule into the API's NetworkPolicy and the
+ * matching ingress rule into Postgres's, so nobody hand-writes a selector or forgets one side.
+ *
+ * Each workload gets at most one NetworkPolicy (`<name>`), created on its first rule and holding
+ * every rule that names it; together with the namespace's default-deny policy, anything not
+ * allowed here is refused.
+ */
+import { Construct } from 'constructs';
+import { Lazy } from 'cdk8s';
+import { k8s } from './k8s.ts';
+import { componentLabels } from './labels.ts';
+
+/** A port a connection may use. */
+export interface NetworkPort {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Something outside this environment's own workloads: a namespace's pods, or address ranges. */
+export interface ExternalPeer {
+  /** Names the peer in comments and errors. */
+  readonly name: string;
+  /** Namespace of the peer's pods (matched by its `kubernetes.io/metadata.name` label). */
+  readonly namespace?: string;
+  /** Labels of the peer's pods; all pods of the namespace when omitted. */
+  readonly podLabels?: Record<string, string>;
+  /** Address range, for peers outside the cluster. */
+  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
+}
+
+/** A workload that can take part in network relationships. */
+export interface Connectable {
+  readonly connections: Connections;
+}
+
+export interface ConnectionsProps {
+  /** Name of the workload; the NetworkPolicy is named after it. */
+  readonly name: string;
+  /** `app.kubernetes.io/component` of the NetworkPolicy. */
+  readonly component: string;
+  /** Labels that select the workload's pods. */
+  readonly podSelector: Record<string, string>;
+  /**
+   * Ports peers reach this workload on when a rule names none.
+   * @default - none: a rule towards this workload must name its ports
+   */
+  readonly defaultPorts?: readonly NetworkPort[];
+}
+
+function peerOf(p: ExternalPeer): k8s.NetworkPolicyPeer {
+  if (p.ipBlock) return { ipBlock: { cidr: p.ipBlock.cidr, except: p.ipBlock.except ? [...p.ipBlock.except] : undefined } };
+  return {
+    namespaceSelector: p.namespace ? { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } } : undefined,
+    podSelector: p.podLabels ? { matchLabels: { ...p.podLabels } } : p.namespace ? {} : undefined,
+  };
+}
+
+function portsOf(ports: readonly NetworkPort[]): k8s.NetworkPolicyPort[] {
+  return ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' }));
+}
+
+export class Connections {
+  readonly name: string;
+  readonly podSelector: Readonly<Record<string, string>>;
+  readonly defaultPorts: readonly NetworkPort[];
+  private readonly scope: Construct;
+  private readonly component: string;
+  private readonly ingress: k8s.NetworkPolicyIngressRule[] = [];
+  private readonly egress: k8s.NetworkPolicyEgressRule[] = [];
+  private policy?: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, props: ConnectionsProps) {
+    this.scope = scope;
+    this.name = props.name;
+    this.component = props.component;
+    this.podSelector = { ...props.podSelector };
+    this.defaultPorts = props.defaultPorts ?? [];
+  }
+
+  /** Lets this workload connect to `peer` (egress here, ingress there). @param ports default: the peer's default ports */
+  allowTo(peer: Connectable, ports: readonly NetworkPort[] = peer.connections.defaultPorts): void {
+    const target = peer.connections;
+    if (ports.length === 0) throw new Error(`${this.name}.allowTo(${target.name}): no ports given and ${target.name} declares none`);
+    this.addEgress([{ podSelector: { matchLabels: { ...target.podSelector } } }], ports);
+    target.addIngress([{ podSelector: { matchLabels: { ...this.podSelector } } }], ports);
+  }
+
+  /** Lets `peer` connect to this workload. @param ports default: this workload's default ports */
+  allowFrom(peer: Connectable, ports: readonly NetworkPort[] = this.defaultPorts): void {
+    peer.connections.allowTo({ connections: this }, ports);
+  }
+
+  /** Admits connections from something outside the environment (the ingress controller, a monitoring namespace). */
+  allowFromExternal(peer: ExternalPeer, ports: readonly NetworkPort[] = this.defaultPorts): void {
+    if (ports.length === 0) throw new Error(`${this.name}.allowFromExternal(${peer.name}): no ports given and ${this.name} declares none`);
+    this.addIngress([peerOf(peer)], ports);
+  }
+
+  /** Lets this workload reach something outside the environment (cluster DNS, the internet). */
+  allowToExternal(peer: ExternalPeer, ports: readonly NetworkPort[]): void {
+    if (ports.length === 0) throw new Error(`${this.name}.allowToExternal(${peer.name}): give the ports`);
+    this.addEgress([peerOf(peer)], ports);
+  }
+
+  private addIngress(from: k8s.NetworkPolicyPeer[], ports: readonly NetworkPort[]): void {
+    this.ensurePolicy();
+    this.ingress.push({ from, ports: portsOf(ports) });
+  }
+
+  private addEgress(to: k8s.NetworkPolicyPeer[], ports: readonly NetworkPort[]): void {
+    this.ensurePolicy();
+    this.egress.push({ to, ports: portsOf(ports) });
+  }
+
+  private ensurePolicy(): void {
+    if (this.policy) return;
+    // Rules are gathered lazily: relationships are declared after the workloads exist, in any order.
+    this.policy = new k8s.KubeNetworkPolicy(this.scope, 'network-policy', {
+      metadata: { name: this.name, labels: componentLabels(this.name, this.component) },
+      spec: {
+        podSelector: { matchLabels: { ...this.podSelector } },
+        policyTypes: Lazy.any({
+          produce: () => [...(this.ingress.length ? ['Ingress'] : []), ...(this.egress.length ? ['Egress'] : [])],
+        }),
+        ingress: Lazy.any({ produce: () => (this.ingress.length ? this.ingress : undefined) }),
+        egress: Lazy.any({ produce: () => (this.egress.length ? this.egress : undefined) }),
+      },
+    });
+  }
+}

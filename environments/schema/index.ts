@@ -1,0 +1,63 @@
+/**
+ * The environment format: one schema, assembled from the per-component schemas beside this file.
+ * `environments/<name>.yaml` is parsed with it by `environments/load.ts`; its JSON Schema
+ * (`environments/environment.schema.json`) is generated from it by `npm run schema`.
+ */
+import { z } from 'zod';
+import { api, settings, worker } from './app.ts';
+import { dnsLabel, image } from './common.ts';
+import { ingress } from './ingress.ts';
+import { network } from './network.ts';
+import { secrets } from './secrets.ts';
+
+export const environmentSchema = z
+  .strictObject({
+    /** Path of the JSON Schema, for editors (`# yaml-language-server` or `$schema`); ignored otherwise. */
+    $schema: z.string().optional(),
+    /** The environment's name; must match its file name. */
+    name: dnsLabel,
+    /**
+     * Production environments get the strict rules: images pinned by digest, at least two replicas
+     * with a disruption budget and spread, manual Argo CD sync.
+     */
+    production: z.boolean().default(false),
+    /** Namespace every object of the environment lives in. */
+    namespace: dnsLabel,
+    /** Images of our own service; third-party images are pinned in `constructs/versions.ts`. */
+    images: z.strictObject({ service: image }),
+    /** What the service reads from its ConfigMap. */
+    settings,
+    api,
+    worker,
+    ingress,
+    secrets,
+    network,
+  })
+  .superRefine((env, ctx) => {
+    if (env.production && env.images.service.digest === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['images', 'service', 'digest'],
+        input: undefined,
+        message: 'a digest (production images are pinned by digest)',
+      });
+    }
+    if (env.production) {
+      for (const tier of ['api', 'worker'] as const) {
+        const floor = env[tier].autoscaling?.minReplicas ?? env[tier].replicas ?? 0;
+        if (floor < 2) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [tier, env[tier].autoscaling ? 'autoscaling' : 'replicas'],
+            input: floor,
+            message: 'at least 2 replicas in production (one node loss must not take the tier down)',
+          });
+        }
+      }
+    }
+  });
+
+/** An environment after validation, with every default filled in. */
+export type Environment = z.infer<typeof environmentSchema>;
+/** An environment as written in a file, before defaults. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -1,0 +1,125 @@
+/**
+ * The application tier of one environment: settings, secrets, the API and worker Deployments, the
+ * Ingress, and their network relationships.
+ */
+import { Duration } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { Environment } from '../environments/schema/index.ts';
+import { imageRef } from '../environments/schema/common.ts';
+import { ApiIngress } from '../constructs/api-ingress.ts';
+import { AppDeployment } from '../constructs/app-deployment.ts';
+import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
+import { ExternalSecret } from '../constructs/external-secret.ts';
+import type { k8s } from '../constructs/k8s.ts';
+import { SettingsConfigMap } from '../constructs/settings-config-map.ts';
+import { SERVICE_PORT, serviceSecretKeys, serviceSettings } from './service-settings.ts';
+
+export interface AppTier {
+  readonly api: AppDeployment;
+  readonly worker: AppDeployment;
+  readonly secrets: ExternalSecret;
+  readonly settings: SettingsConfigMap;
+}
+
+export interface AppTierExtras {
+  /** Extra settings (connection URLs without credentials, ...) merged into the ConfigMap. */
+  readonly settings?: Record<string, string>;
+  /** Extra environment variables (secret references) for both Deployments. */
+  readonly env?: readonly k8s.EnvVar[];
+}
+
+const DNS_PORTS: readonly NetworkPort[] = [
+  { port: 53, protocol: 'UDP' },
+  { port: 53, protocol: 'TCP' },
+];
+const HTTPS: readonly NetworkPort[] = [{ port: 443 }];
+
+export function buildAppTier(scope: Construct, env: Environment, extras: AppTierExtras = {}): AppTier {
+  const image = imageRef(env.images.service);
+
+  const settings = new SettingsConfigMap(scope, 'service-settings', {
+    name: 'agent-service-settings',
+    component: 'config',
+    data: { ...serviceSettings(env), ...extras.settings },
+  });
+
+  const secrets = new ExternalSecret(scope, 'service-secrets', {
+    name: 'agent-service-secrets',
+    component: 'secrets',
+    store: env.secrets.store,
+    remoteKey: `${env.secrets.remoteKeyPrefix}/service`,
+    keys: serviceSecretKeys(env),
+    refreshInterval: env.secrets.refreshInterval,
+  });
+
+  const secretEnv = [...secrets.keys.map((k) => secrets.envVar(k)), ...(extras.env ?? [])];
+  const podAnnotations = { 'checksum/settings': settings.checksum };
+
+  const api = new AppDeployment(scope, 'api', {
+    name: 'agent-api',
+    component: 'api',
+    image,
+    port: { name: 'http', containerPort: SERVICE_PORT },
+    envFrom: [settings.envFrom()],
+    env: secretEnv,
+    resources: env.api.resources,
+    replicas: env.api.replicas,
+    autoscaling: env.api.autoscaling,
+    disruption: env.api.disruption,
+    // A startup probe replaces the design's 30 s liveness delay: slow starts are tolerated
+    // (up to 30 × 2 s) without delaying the detection of a hung process afterwards.
+    startupProbe: { path: '/api/v1/health/live', period: Duration.seconds(2), failureThreshold: 30 },
+    readinessProbe: { path: '/api/v1/health/ready', period: Duration.seconds(5) },
+    // Liveness uses /live, not /api/v1/health: the latter checks Postgres, Redis and the LLM APIs,
+    // and an outage of any of them must not restart every API pod.
+    livenessProbe: { path: '/api/v1/health/live', period: Duration.seconds(10) },
+    podAnnotations,
+  });
+
+  const worker = new AppDeployment(scope, 'worker', {
+    name: 'agent-worker',
+    component: 'worker',
+    image,
+    command: ['python', '-m', 'src.multi_agent_service.worker'],
+    envFrom: [settings.envFrom()],
+    env: secretEnv,
+    resources: env.worker.resources,
+    replicas: env.worker.replicas,
+    autoscaling: env.worker.autoscaling,
+    disruption: env.worker.disruption,
+    podAnnotations,
+    // Agent runs can take minutes; give the worker time to finish the one in hand.
+    terminationGracePeriod: Duration.seconds(120),
+  });
+
+  new ApiIngress(scope, 'ingress', {
+    name: 'agent-api',
+    component: 'ingress',
+    host: env.ingress.host,
+    className: env.ingress.className,
+    clusterIssuer: env.ingress.clusterIssuer,
+    backend: { name: api.service!.name, port: api.service!.port },
+    rateLimit: env.ingress.rateLimit,
+    maxBodySize: env.ingress.maxBodySize,
+    timeout: Duration.seconds(env.ingress.timeoutSeconds),
+    hstsMaxAge: Duration.seconds(env.ingress.hstsMaxAgeSeconds),
+  });
+
+  const ingressController: ExternalPeer = {
+    name: 'ingress controller',
+    namespace: env.network.ingressControllerNamespace,
+    podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+  };
+  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
+  // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses; private
+  // ranges and the cloud metadata service stay unreachable.
+  const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
+
+  api.connections.allowFromExternal(ingressController);
+  for (const tier of [api, worker]) {
+    tier.connections.allowToExternal(dns, DNS_PORTS);
+    tier.connections.allowToExternal(internet, HTTPS);
+  }
+
+  return { api, worker, secrets, settings };
+}

@@ -1,0 +1,107 @@
+/**
+ * Schema validation of rendered objects: built-in kinds against the Kubernetes OpenAPI schemas
+ * (`kubernetes-models`), custom resources against their CRDs' schemas (`@kubernetes-models/*`).
+ * An object whose kind has no known schema is refused too: unvalidated output is never written.
+ */
+type Manifest = Record<string, unknown>;
+type Validator = (data: Manifest) => void;
+
+/** Which package holds the models of an API group. Built-in groups live in `kubernetes-models`. */
+const CRD_PACKAGES: Record<string, string> = {
+  'cert-manager.io': '@kubernetes-models/cert-manager',
+  'acme.cert-manager.io': '@kubernetes-models/cert-manager',
+  'external-secrets.io': '@kubernetes-models/external-secrets',
+  'argoproj.io': '@kubernetes-models/argo-cd',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+  'postgresql.cnpg.io': '@kubernetes-models/cloudnative-pg',
+};
+
+const BUILT_IN_GROUP = /^$|\.k8s\.io$|^(apps|batch|autoscaling|policy)$/;
+
+/** A rendered object that failed validation, with the field at fault. */
+export class ManifestValidationError extends Error {
+  readonly object: string;
+  readonly field: string;
+  constructor(object: string, field: string, problem: string) {
+    super(`${object}: ${field ? `${field}: ` : ''}${problem}`);
+    this.name = 'ManifestValidationError';
+    this.object = object;
+    this.field = field;
+  }
+}
+
+const cache = new Map<string, Promise<Validator>>();
+
+function modulePath(apiVersion: string, kind: string): string | undefined {
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  if (BUILT_IN_GROUP.test(group)) return `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+  const pkg = CRD_PACKAGES[group];
+  return pkg ? `${pkg}/${group}/${version}/${kind}` : undefined;
+}
+
+async function loadValidator(apiVersion: string, kind: string): Promise<Validator> {
+  const path = modulePath(apiVersion, kind);
+  if (!path) throw new Error(`no schema is known for ${apiVersion} ${kind}; add its models package to stacks/validate.ts`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(path)) as Record<string, unknown>;
+  } catch {
+    throw new Error(`no schema is known for ${apiVersion} ${kind} (looked for ${path})`);
+  }
+  const Model = mod[kind] as (new (data: Manifest) => { validate(): void }) | undefined;
+  if (!Model) throw new Error(`${path} has no model ${kind}`);
+  return (data) => new Model(data).validate();
+}
+
+/** `spec.containers[0].ports` from an ajv instance path `/spec/containers/0/ports`. */
+export function fieldPath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((out, seg) => (/^[0-9]+$/.test(seg) ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg), '');
+}
+
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * Validates one object; throws a {@link ManifestValidationError} naming `label` and the first
+ * failing field (with every failing field in the message).
+ */
+export async function validateManifest(manifest: Manifest, label: string): Promise<void> {
+  const apiVersion = String(manifest['apiVersion'] ?? '');
+  const kind = String(manifest['kind'] ?? '');
+  if (!apiVersion || !kind) throw new ManifestValidationError(label, '', 'has no apiVersion or kind');
+  const key = `${apiVersion}/${kind}`;
+  let validator = cache.get(key);
+  if (!validator) {
+    validator = loadValidator(apiVersion, kind);
+    cache.set(key, validator);
+  }
+  const validate = await validator.catch((e: Error) => {
+    throw new ManifestValidationError(label, '', e.message);
+  });
+  try {
+    validate(manifest);
+  } catch (e) {
+    const errors = ((e as { errors?: AjvError[] }).errors ?? []).filter((x) => x.message);
+    if (errors.length === 0) throw new ManifestValidationError(label, '', (e as Error).message);
+    const describe = (x: AjvError) => {
+      const extra = x.params?.['allowedValues'] ? ` (${JSON.stringify(x.params['allowedValues'])})` : '';
+      const missing = x.params?.['missingProperty'] ? ` "${String(x.params['missingProperty'])}"` : '';
+      return `${fieldPath(x.instancePath ?? '') || '(root)'}: ${x.message}${missing ? '' : extra}`;
+    };
+    const first = errors[0]!;
+    throw new ManifestValidationError(
+      label,
+      fieldPath(first.instancePath ?? ''),
+      errors.length === 1 ? `${first.message}${first.params?.['allowedValues'] ? ` (${JSON.stringify(first.params['allowedValues'])})` : ''}` : errors.map(describe).join('; '),
+    );
+  }
+}
