@@ -11,6 +11,7 @@ import { AppDeployment } from '../constructs/app-deployment.ts';
 import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import type { k8s } from '../constructs/k8s.ts';
+import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { SettingsConfigMap } from '../constructs/settings-config-map.ts';
 import { SERVICE_PORT, serviceSecretKeys, serviceSettings } from './service-settings.ts';
 
@@ -19,6 +20,8 @@ export interface AppTier {
   readonly worker: AppDeployment;
   readonly secrets: ExternalSecret;
   readonly settings: SettingsConfigMap;
+  /** The API's metrics (design 002: `/metrics` every 10 s; design 004: LangMem's `/metrics/memory` every 30 s). */
+  readonly scrapeTargets: readonly ScrapeTarget[];
 }
 
 export interface AppTierExtras {
@@ -121,5 +124,11 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     tier.connections.allowToExternal(internet, HTTPS);
   }
 
-  return { api, worker, secrets, settings };
+  const metricsEndpoint = { workload: api, serviceName: api.service!.name, port: SERVICE_PORT, portName: 'http' };
+  const scrapeTargets: ScrapeTarget[] = [
+    { job: 'agent-api', ...metricsEndpoint, path: '/metrics', interval: Duration.seconds(10) },
+    { job: 'langmem', ...metricsEndpoint, path: '/metrics/memory', interval: Duration.seconds(30) },
+  ];
+
+  return { api, worker, secrets, settings, scrapeTargets };
 }
