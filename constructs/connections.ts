@@ -118,7 +118,7 @@ export class Connections {
   private ensurePolicy(): void {
     if (this.policy) return;
     // Rules are gathered lazily: relationships are declared after the workloads exist, in any order.
-    this.policy = new k8s.KubeNetworkPolicy(this.scope, 'network-policy', {
+    this.policy = new k8s.KubeNetworkPolicy(this.scope, `network-policy-${this.name}`, {
       metadata: { name: this.name, labels: componentLabels(this.name, this.component) },
       spec: {
         podSelector: { matchLabels: { ...this.podSelector } },
