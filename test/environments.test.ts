@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { EnvironmentError, environmentNames, loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import { jsonSchemaText, JSON_SCHEMA_PATH } from '../environments/json-schema.ts';
 
@@ -66,6 +67,7 @@ describe('a bad environment file', () => {
     expect(problems(text)).toContain(
       'environments/prod.yaml: api.autoscaling.maxReplica: unknown key (did you mean "maxReplicas"?); expected one of minReplicas, maxReplicas, targetCpuUtilization, targetMemoryUtilization, scaleUp, scaleDown',
     );
+    expect(problems(text)).toContain('environments/prod.yaml: api.autoscaling.maxReplicas: expected a number, got nothing (the field is missing)');
   });
 
   it('rejects a minimum above the maximum', () => {
@@ -117,7 +119,7 @@ describe('a bad environment file', () => {
       expect.arrayContaining([
         'environments/prod.yaml: api.autoscaling.minReplicas: expected a number, got "three"',
         'environments/prod.yaml: namespace: expected a DNS label (lower-case letters, digits and "-", at most 63 characters), got "Agent_Platform"',
-        'environments/prod.yaml: ingres: unknown key (did you mean "ingress"?); expected one of $schema, name, production, namespace, images, settings, api, worker, ingress, secrets, network',
+        expect.stringMatching(/^environments\/prod\.yaml: ingres: unknown key \(did you mean "ingress"\?\); expected one of \$schema, name, production, namespace, images, /),
         'environments/prod.yaml: worker.resources.requests.memory: expected a memory request no larger than the limit (2Gi), got "4Gi"',
       ]),
     );
@@ -137,6 +139,17 @@ describe('a bad environment file', () => {
 describe('the JSON Schema of the environment format', () => {
   it('is committed and current', () => {
     expect(readFileSync(JSON_SCHEMA_PATH, 'utf8')).toBe(jsonSchemaText());
+  });
+
+  it('accepts every environment file, and rejects what the zod schema rejects, as an editor would', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(JSON.parse(jsonSchemaText()));
+    for (const name of environmentNames(DIR)) {
+      expect(validate(yaml.load(readFileSync(join(DIR, `${name}.yaml`), 'utf8'))), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+    const typo = yaml.load(prodWith((d) => (d.ingres = d.ingress)));
+    expect(validate(typo)).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({ keyword: 'additionalProperties', params: { additionalProperty: 'ingres' } });
   });
 
   it('describes every top-level section and forbids unknown keys', () => {
