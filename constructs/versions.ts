@@ -19,6 +19,25 @@ export const IMAGES = {
   // Entries are added by the components that use them (data tier, monitoring).
 } as const satisfies Record<string, PinnedImage>;
 
+/** An upstream Helm chart at an exact version, installed as an Argo CD Application. */
+export interface PinnedChart {
+  /** Helm repository URL (`index.yaml` lives there). */
+  readonly repoURL: string;
+  readonly chart: string;
+  /** Exact chart version; ranges would let a cluster add-on change without a commit. */
+  readonly version: string;
+}
+
+/** Cluster add-ons the rendered objects rely on (see `stacks/gitops.ts`). */
+export const CHARTS = {
+  certManager: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2' },
+  ingressNginx: { repoURL: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.12.0' },
+  // 0.17 is the first release serving external-secrets.io/v1, the version our ExternalSecrets use.
+  externalSecrets: { repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '0.19.2' },
+  cloudNativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.23.0' },
+  prometheusOperatorCrds: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-operator-crds', version: '17.0.2' },
+} as const satisfies Record<string, PinnedChart>;
+
 /** `repository:tag[@digest]` of a pinned image. */
 export function pinnedImageRef(image: PinnedImage): string {
   return `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`;

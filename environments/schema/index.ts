@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { api, settings, worker } from './app.ts';
 import { dnsLabel, image } from './common.ts';
+import { checkGitOps, gitops } from './gitops.ts';
 import { ingress } from './ingress.ts';
 import { network } from './network.ts';
 import { secrets } from './secrets.ts';
@@ -32,8 +33,11 @@ export const environmentSchema = z
     ingress,
     secrets,
     network,
+    /** Delivery by Argo CD: cluster, repository, revision, sync policy, cluster add-on settings. */
+    gitops,
   })
   .superRefine((env, ctx) => {
+    checkGitOps(env, ctx);
     if (env.production && env.images.service.digest === undefined) {
       ctx.addIssue({
         code: 'custom',
