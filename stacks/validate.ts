@@ -91,17 +91,14 @@ export async function validateManifest(manifest: Manifest, label: string): Promi
     validate(manifest);
   } catch (e) {
     const errors = ((e as { errors?: AjvError[] }).errors ?? []).filter((x) => x.message);
-    if (errors.length === 0) throw new ManifestValidationError(label, '', (e as Error).message);
-    const describe = (x: AjvError) => {
-      const extra = x.params?.['allowedValues'] ? ` (${JSON.stringify(x.params['allowedValues'])})` : '';
-      const missing = x.params?.['missingProperty'] ? ` "${String(x.params['missingProperty'])}"` : '';
-      return `${fieldPath(x.instancePath ?? '') || '(root)'}: ${x.message}${missing ? '' : extra}`;
-    };
-    const first = errors[0]!;
-    throw new ManifestValidationError(
-      label,
-      fieldPath(first.instancePath ?? ''),
-      errors.length === 1 ? `${first.message}${first.params?.['allowedValues'] ? ` (${JSON.stringify(first.params['allowedValues'])})` : ''}` : errors.map(describe).join('; '),
-    );
+    const first = errors[0];
+    if (!first) throw new ManifestValidationError(label, '', (e as Error).message);
+    const allowed = (x: AjvError) => (x.params?.['allowedValues'] ? ` (${JSON.stringify(x.params['allowedValues'])})` : '');
+    // One problem: "<field>: <problem>". Several: all of them, each with its own field.
+    const problem =
+      errors.length === 1
+        ? `${first.message}${allowed(first)}`
+        : errors.map((x) => `${fieldPath(x.instancePath ?? '') || '(root)'}: ${x.message}${allowed(x)}`).join('; ');
+    throw new ManifestValidationError(label, errors.length === 1 ? fieldPath(first.instancePath ?? '') : '', problem);
   }
 }
