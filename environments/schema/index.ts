@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { api, settings, worker } from './app.ts';
 import { dnsLabel, image } from './common.ts';
+import { delivery } from './delivery.ts';
 import { checkGitOps, gitops } from './gitops.ts';
 import { ingress } from './ingress.ts';
 import { network } from './network.ts';
@@ -35,6 +36,8 @@ export const environmentSchema = z
     network,
     /** Delivery by Argo CD: cluster, repository, revision, sync policy, cluster add-on settings. */
     gitops,
+    /** Who applies the objects: Argo CD (`gitops`) or `pulumi up` (`pulumi`). @default 'gitops' */
+    delivery,
   })
   .superRefine((env, ctx) => {
     checkGitOps(env, ctx);
