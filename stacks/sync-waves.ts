@@ -154,6 +154,10 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
       if (Array.isArray(node)) return node.forEach((n) => visit(n, key));
       if (typeof node === 'string' && /secret(name)?$/i.test(key)) add(m, secretProducers.get(`${ns}/${node}`), `${key} ${node}`);
       if (!isObject(node)) return;
+      if (key === 'serviceAccountRef') {
+        const name = str(node['name']);
+        add(m, lookup('ServiceAccount', str(node['namespace']) ?? ns, name), `serviceAccountRef ${name}`);
+      }
       if (/secret(keyref|ref)?$|credentials$/i.test(key) || /^(secretKeyRef|secretRef)$/.test(key)) {
         const name = str(node['name']);
         if (name) add(m, secretProducers.get(`${ns}/${name}`), `${key} ${name}`);

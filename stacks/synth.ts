@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { EnvironmentError, environmentNames, loadEnvironments } from '../environments/load.ts';
 import { compareWithDirectory, writeGroupsAtomically } from './output.ts';
+import { GITOPS_GROUP, renderGitOps } from './gitops.ts';
 import { renderEnvironment, type RenderedFile } from './render.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -34,15 +35,25 @@ async function main(): Promise<number> {
       failures.push(`${env.name}: ${(e as Error).message}`);
     }
   }
+  // The Argo CD group describes every environment, so it is rendered only when all of them are.
+  const groups = [...names];
+  if (values.env === undefined && failures.length === 0) {
+    try {
+      files.push(...(await renderGitOps(envs, files)));
+      groups.push(GITOPS_GROUP);
+    } catch (e) {
+      failures.push(`${GITOPS_GROUP}: ${(e as Error).message}`);
+    }
+  }
   if (failures.length > 0) {
     console.error(`synth failed; generated/ was left unchanged.\n${failures.join('\n')}`);
     return 1;
   }
 
-  const diffs = compareWithDirectory(files, values.out, names);
+  const diffs = compareWithDirectory(files, values.out, groups);
   if (values.check) {
     if (diffs.length === 0) {
-      console.log(`generated/ is current (${files.length} files, ${names.join(', ')}).`);
+      console.log(`generated/ is current (${files.length} files, ${groups.join(', ')}).`);
       return 0;
     }
     const byEnv = new Map<string, string[]>();
@@ -54,8 +65,8 @@ async function main(): Promise<number> {
     for (const [env, lines] of byEnv) console.error(`${env}:\n${lines.join('\n')}`);
     return 1;
   }
-  writeGroupsAtomically(files, values.out, names);
-  console.log(`synthesized ${names.join(', ')}: ${files.length} files, ${diffs.length} changed.`);
+  writeGroupsAtomically(files, values.out, groups);
+  console.log(`synthesized ${groups.join(', ')}: ${files.length} files, ${diffs.length} changed.`);
   return 0;
 }
 

@@ -1,0 +1,401 @@
+/**
+ * Argo CD delivery of every environment, rendered into `generated/argocd/`:
+ *
+ * - `root/`: what the root Application (app of apps) syncs into Argo CD's namespace: two
+ *   AppProjects, one Application per environment (`generated/<env>`), the cluster add-ons as
+ *   Applications of their pinned upstream charts, and one `cluster-config-<cluster>` Application
+ *   per destination cluster. The root Application manages itself after a one-time bootstrap.
+ * - `clusters/<cluster>/`: objects of the add-ons that belong to our environments: the ACME
+ *   ClusterIssuers their Ingresses name and the ClusterSecretStore of each environment.
+ *
+ * App of apps rather than an ApplicationSet: each environment differs in sync policy and revision
+ * (automated on `main` in dev, manual on a tag in prod), and rendered Applications show those
+ * differences in review and in `npm run diff` instead of hiding them in generator templates.
+ *
+ * Which add-ons a cluster gets follows from what its environments render: an add-on is declared
+ * exactly when an object needs it (cert-manager for a Certificate, CloudNativePG for a Cluster,
+ * the Prometheus Operator CRDs for a ServiceMonitor), and a custom resource with no add-on is an
+ * error, not a failed sync.
+ */
+import { App, Chart, Duration } from 'cdk8s';
+import type { Environment } from '../environments/schema/index.ts';
+import { AcmeClusterIssuer } from '../constructs/acme-cluster-issuer.ts';
+import { ArgoAppProject, type GroupKind } from '../constructs/argocd-app-project.ts';
+import { ArgoApplication, type SyncPolicy } from '../constructs/argocd-application.ts';
+import { ArgoHelmAddOn } from '../constructs/argocd-helm-add-on.ts';
+import { AwsClusterSecretStore } from '../constructs/aws-cluster-secret-store.ts';
+import { CHARTS, type PinnedChart } from '../constructs/versions.ts';
+import { CLUSTER_SCOPED_KINDS, manifestsOf, toYaml, type Manifest, type RenderedFile } from './render.ts';
+import { applySyncWaves, type Dependency } from './sync-waves.ts';
+import { validateManifest } from './validate.ts';
+
+/** Top-level directory of `generated/` holding the Argo CD objects. */
+export const GITOPS_GROUP = 'argocd';
+/** How Argo CD names the cluster it runs in. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** API groups Argo CD itself serves; it is installed before anything here (bootstrap). */
+export const BOOTSTRAP_GROUPS: ReadonlySet<string> = new Set(['argoproj.io']);
+
+const ENV_PROJECT = 'agent-platform';
+const ADD_ON_PROJECT = 'platform-add-ons';
+const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
+
+/** What the environments deployed to one cluster render, as far as add-ons care. */
+export interface ClusterUsage {
+  /** API groups of the custom resources rendered for the cluster. */
+  readonly groups: ReadonlySet<string>;
+  /** IngressClass names the Ingresses use. */
+  readonly ingressClasses: ReadonlySet<string>;
+  /** Response headers set through ingress-nginx's `custom-headers` annotation. */
+  readonly responseHeaders: ReadonlySet<string>;
+  /** Whether a production environment runs on the cluster (add-ons then sync by hand too). */
+  readonly production: boolean;
+}
+
+/** One cluster add-on: its chart, namespace, the API groups it serves, and when it is needed. */
+export interface AddOn {
+  readonly key: string;
+  readonly chart: PinnedChart;
+  readonly namespace: string;
+  readonly provides: readonly string[];
+  readonly neededBy: (usage: ClusterUsage) => boolean;
+  readonly values: (usage: ClusterUsage) => Record<string, unknown>;
+}
+
+/** Every add-on the stack knows. Values say why they differ from the chart's defaults. */
+export const ADD_ONS: readonly AddOn[] = [
+  {
+    key: 'cert-manager',
+    chart: CHARTS.certManager,
+    namespace: 'cert-manager',
+    provides: ['cert-manager.io', 'acme.cert-manager.io'],
+    neededBy: (u) => u.groups.has('cert-manager.io'),
+    // `keep`: uninstalling the chart must not delete every Certificate in the cluster with its CRD.
+    values: () => ({ crds: { enabled: true, keep: true } }),
+  },
+  {
+    key: 'ingress-nginx',
+    chart: CHARTS.ingressNginx,
+    namespace: 'ingress-nginx',
+    provides: [],
+    neededBy: (u) => u.ingressClasses.size > 0,
+    values: (u) => ({
+      controller: {
+        replicaCount: u.production ? 3 : 1,
+        ingressClassResource: { name: [...u.ingressClasses][0], default: false },
+        // Snippets let an Ingress author inject nginx configuration (CVE-2021-25742, CVE-2025-1974);
+        // our Ingresses use annotations only.
+        allowSnippetAnnotations: false,
+        config: {
+          'ssl-protocols': 'TLSv1.2 TLSv1.3',
+          // custom-headers only sets headers listed here (ingress-nginx >= 1.12).
+          'global-allowed-response-headers': [...u.responseHeaders].sort().join(','),
+          // HSTS comes from our headers ConfigMap, per environment.
+          hsts: 'false',
+          'server-tokens': 'false',
+        },
+        metrics: { enabled: true },
+        podDisruptionBudget: u.production ? { enabled: true, minAvailable: 1 } : undefined,
+      },
+    }),
+  },
+  {
+    key: 'external-secrets',
+    chart: CHARTS.externalSecrets,
+    namespace: 'external-secrets',
+    provides: ['external-secrets.io', 'generators.external-secrets.io'],
+    neededBy: (u) => u.groups.has('external-secrets.io'),
+    values: () => ({ installCRDs: true }),
+  },
+  {
+    key: 'cloudnative-pg',
+    chart: CHARTS.cloudNativePg,
+    namespace: 'cnpg-system',
+    provides: ['postgresql.cnpg.io'],
+    neededBy: (u) => u.groups.has('postgresql.cnpg.io'),
+    values: () => ({ crds: { create: true } }),
+  },
+  {
+    key: 'prometheus-operator-crds',
+    chart: CHARTS.prometheusOperatorCrds,
+    namespace: 'prometheus-operator',
+    provides: ['monitoring.coreos.com'],
+    neededBy: (u) => u.groups.has('monitoring.coreos.com'),
+    values: () => ({}),
+  },
+];
+
+function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** API groups served by Kubernetes itself. */
+export function isBuiltInGroup(group: string): boolean {
+  return /^$|\.k8s\.io$|^(apps|batch|autoscaling|policy)$/.test(group);
+}
+
+/** The add-on serving `group`, if any. */
+export function addOnFor(group: string): AddOn | undefined {
+  return ADD_ONS.find((a) => a.provides.includes(group));
+}
+
+/** What one cluster's environments need from its add-ons, read from their rendered objects. */
+export function clusterUsage(envs: readonly Environment[], manifests: readonly Manifest[]): ClusterUsage {
+  const groups = new Set<string>();
+  const ingressClasses = new Set<string>();
+  const responseHeaders = new Set<string>();
+  const byNsName = new Map(manifests.map((m) => [`${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`, m]));
+  for (const m of manifests) {
+    const group = apiGroup(m.apiVersion);
+    if (!isBuiltInGroup(group)) groups.add(group);
+    if (m.kind !== 'Ingress') continue;
+    const spec = (m['spec'] ?? {}) as Record<string, unknown>;
+    if (typeof spec['ingressClassName'] === 'string') ingressClasses.add(spec['ingressClassName']);
+    const annotations = (m.metadata['annotations'] ?? {}) as Record<string, string>;
+    // The ClusterIssuer an Ingress names is a cert-manager object even if no Certificate is rendered.
+    if (annotations['cert-manager.io/cluster-issuer']) groups.add('cert-manager.io');
+    const headers = annotations['nginx.ingress.kubernetes.io/custom-headers'];
+    if (headers) {
+      const [ns, name] = headers.includes('/') ? headers.split('/') : [m.metadata.namespace ?? '', headers];
+      const cm = byNsName.get(`ConfigMap/${ns}/${name}`);
+      if (!cm) throw new Error(`Ingress ${m.metadata.name}: custom-headers names ConfigMap ${headers}, which is not rendered`);
+      for (const key of Object.keys((cm['data'] ?? {}) as object)) responseHeaders.add(key);
+    }
+  }
+  if (ingressClasses.size > 1) {
+    throw new Error(`cluster of ${envs.map((e) => e.name).join(', ')}: Ingresses use classes ${[...ingressClasses].sort().join(', ')}; one ingress-nginx controller serves one class`);
+  }
+  return { groups, ingressClasses, responseHeaders, production: envs.some((e) => e.production) };
+}
+
+/** The one value every item agrees on, or an error naming who disagrees. */
+function agreed<T>(envs: readonly Environment[], what: string, get: (e: Environment) => T): T {
+  const values = new Map<string, string[]>();
+  for (const e of envs) {
+    const key = JSON.stringify(get(e));
+    values.set(key, [...(values.get(key) ?? []), e.name]);
+  }
+  if (values.size !== 1) {
+    const detail = [...values].map(([v, names]) => `${names.join(', ')}: ${v}`).join('; ');
+    throw new Error(`environments must agree on ${what} (${detail})`);
+  }
+  return get(envs[0]!);
+}
+
+function syncPolicyOf(env: Environment): SyncPolicy {
+  const s = env.gitops.sync;
+  return {
+    automated: s.automated,
+    prune: s.prune,
+    selfHeal: s.selfHeal,
+    retry: { limit: s.retry.limit, backoff: goSeconds(s.retry.backoff), factor: s.retry.factor, maxBackoff: goSeconds(s.retry.maxBackoff) },
+  };
+}
+
+/** A cdk8s Duration from a Go duration the schema accepted (`10s`, `5m`, `1h30m`). */
+function goSeconds(text: string): Duration {
+  let seconds = 0;
+  for (const [, n, unit] of text.matchAll(/([0-9]+)(h|m|s)/g)) seconds += Number(n) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1);
+  return Duration.seconds(seconds);
+}
+
+/** Kinds, sorted and unique, of manifests. */
+function kindsOf(manifests: readonly Manifest[]): GroupKind[] {
+  return [...new Map(manifests.map((m) => [`${apiGroup(m.apiVersion)}/${m.kind}`, { group: apiGroup(m.apiVersion), kind: m.kind }])).values()];
+}
+
+export interface GitOpsInput {
+  readonly envs: readonly Environment[];
+  /** Rendered objects of each environment, by environment name. */
+  readonly rendered: ReadonlyMap<string, readonly Manifest[]>;
+}
+
+/** The Argo CD objects, as plain manifests with their paths under `generated/`; pure. */
+export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manifest }[] {
+  const { envs, rendered } = input;
+  if (envs.length === 0) throw new Error('no environments to deliver');
+  const argoNamespace = agreed(envs, 'gitops.argoNamespace (one Argo CD instance delivers every environment)', (e) => e.gitops.argoNamespace);
+  const repoURL = agreed(envs, 'gitops.repoURL', (e) => e.gitops.repoURL);
+  const nonProd = envs.filter((e) => !e.production);
+  // The root follows the branch non-production environments track: merging to it updates every
+  // Application, including which tag production is pinned to; production still syncs by hand.
+  const rootRevision = agreed(nonProd.length ? nonProd : envs, 'gitops.targetRevision of non-production environments', (e) => e.gitops.targetRevision);
+
+  const clusters = new Map<string, Environment[]>();
+  for (const e of envs) clusters.set(e.gitops.cluster.name, [...(clusters.get(e.gitops.cluster.name) ?? []), e]);
+  for (const [name, members] of clusters) agreed(members, `the server of cluster ${name}`, (e) => e.gitops.cluster.server);
+
+  const out: { path: string; manifest: Manifest }[] = [];
+  const rootChart = new Chart(new App(), 'argocd', { namespace: argoNamespace, disableResourceNameHashes: true });
+  const extra: { from: string; to: string; reason: string }[] = [];
+  const addOnSources = new Set<string>();
+  const addOnDestinations: { server: string; namespace: string }[] = [{ server: IN_CLUSTER, namespace: argoNamespace }];
+  const clusterKinds: GroupKind[] = [];
+
+  for (const [clusterName, members] of [...clusters].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const server = members[0]!.gitops.cluster.server;
+    const manifests = members.flatMap((e) => rendered.get(e.name) ?? []);
+    const usage = clusterUsage(members, manifests);
+    const prodMember = members.find((e) => e.production);
+    const addOnSync: SyncPolicy = prodMember ? { automated: false } : { automated: true, prune: true, selfHeal: true };
+    const clusterRevision = agreed(members, `gitops.targetRevision of the environments on cluster ${clusterName}`, (e) => e.gitops.targetRevision);
+
+    // Objects of our own add-on configuration on this cluster.
+    const clusterChart = new Chart(new App(), `cluster-${clusterName}`, { disableResourceNameHashes: true });
+    const issuers = new Map<string, { server: string; email: string; className: string; envs: string[] }>();
+    for (const e of members) {
+      const wanted = { server: e.gitops.acme.server, email: e.gitops.acme.email, className: e.ingress.className };
+      const seen = issuers.get(e.ingress.clusterIssuer);
+      if (seen && JSON.stringify({ server: seen.server, email: seen.email, className: seen.className }) !== JSON.stringify(wanted)) {
+        throw new Error(`ClusterIssuer ${e.ingress.clusterIssuer} on cluster ${clusterName}: ${e.name} configures it differently from ${seen.envs.join(', ')} (gitops.acme)`);
+      }
+      issuers.set(e.ingress.clusterIssuer, { ...wanted, envs: [...(seen?.envs ?? []), e.name] });
+    }
+    for (const [name, issuer] of [...issuers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      new AcmeClusterIssuer(clusterChart, `issuer-${name}`, { name, server: issuer.server as 'production' | 'staging', email: issuer.email, ingressClassName: issuer.className });
+    }
+    const esoNamespace = ADD_ONS.find((a) => a.key === 'external-secrets')!.namespace;
+    for (const e of members) {
+      if (e.secrets.store.kind !== 'ClusterSecretStore') continue;
+      new AwsClusterSecretStore(clusterChart, `store-${e.name}`, {
+        name: e.secrets.store.name,
+        region: e.gitops.secretStore.region,
+        roleArn: e.gitops.secretStore.roleArn,
+        operatorNamespace: esoNamespace,
+        allowedNamespaces: [e.namespace],
+      });
+    }
+    const clusterManifests = manifestsOf(clusterChart);
+    applySyncWaves(clusterManifests);
+    for (const m of clusterManifests) {
+      // Their CRDs arrive with the add-ons; without this the first sync fails its dry run.
+      if (!isBuiltInGroup(apiGroup(m.apiVersion))) {
+        m.metadata['annotations'] = { ...((m.metadata['annotations'] ?? {}) as object), 'argocd.argoproj.io/sync-options': SKIP_DRY_RUN };
+      }
+    }
+    const allUsage = clusterUsage(members, [...manifests, ...clusterManifests]);
+    const needed = ADD_ONS.filter((a) => a.neededBy(allUsage));
+    for (const group of [...allUsage.groups].sort()) {
+      if (!BOOTSTRAP_GROUPS.has(group) && !needed.some((a) => a.provides.includes(group))) {
+        throw new Error(`cluster ${clusterName}: custom resources of API group ${group} are rendered but no add-on in stacks/gitops.ts installs their CRDs`);
+      }
+    }
+
+    const addOnNames = new Map<string, string>();
+    for (const addOn of needed) {
+      const name = `${addOn.key}-${clusterName}`;
+      addOnNames.set(addOn.key, name);
+      new ArgoHelmAddOn(rootChart, name, {
+        name,
+        argoNamespace,
+        project: ADD_ON_PROJECT,
+        chart: addOn.chart,
+        server,
+        namespace: addOn.namespace,
+        values: addOn.values(usage),
+        provides: addOn.provides,
+        sync: addOnSync,
+      });
+      addOnSources.add(addOn.chart.repoURL);
+      addOnDestinations.push({ server, namespace: addOn.namespace });
+    }
+    const configName = `cluster-config-${clusterName}`;
+    new ArgoApplication(rootChart, configName, {
+      name: configName,
+      namespace: argoNamespace,
+      project: ADD_ON_PROJECT,
+      source: { repoURL, targetRevision: clusterRevision, path: `generated/${GITOPS_GROUP}/clusters/${clusterName}` },
+      destination: { server, namespace: esoNamespace },
+      sync: addOnSync,
+    });
+    // An Application waits for the add-ons its own objects need, found the same way as `needed`.
+    const dependsOnAddOns = (from: string, own: ClusterUsage) => {
+      for (const addOn of needed) if (addOn.neededBy(own)) extra.push({ from, to: addOnNames.get(addOn.key)!, reason: `needs ${addOn.key}` });
+    };
+    dependsOnAddOns(configName, clusterUsage(members, clusterManifests));
+    for (const m of clusterManifests) {
+      out.push({ path: `${GITOPS_GROUP}/clusters/${clusterName}/${m.kind.toLowerCase()}-${m.metadata.name}.yaml`, manifest: m });
+      if (CLUSTER_SCOPED_KINDS.has(m.kind)) clusterKinds.push({ group: apiGroup(m.apiVersion), kind: m.kind });
+    }
+    addOnDestinations.push({ server, namespace: esoNamespace });
+
+    for (const e of members) {
+      const appName = `${ENV_PROJECT}-${e.name}`;
+      new ArgoApplication(rootChart, appName, {
+        name: appName,
+        namespace: argoNamespace,
+        project: ENV_PROJECT,
+        source: { repoURL, targetRevision: e.gitops.targetRevision, path: `generated/${e.name}` },
+        destination: { server, namespace: e.namespace },
+        sync: syncPolicyOf(e),
+        labels: { 'agent-platform.io/environment': e.name },
+      });
+      dependsOnAddOns(appName, clusterUsage([e], rendered.get(e.name) ?? []));
+      extra.push({ from: appName, to: configName, reason: 'reads its ClusterSecretStore and ClusterIssuer' });
+    }
+  }
+
+  const envManifests = envs.flatMap((e) => rendered.get(e.name) ?? []);
+  new ArgoAppProject(rootChart, 'env-project', {
+    name: ENV_PROJECT,
+    namespace: argoNamespace,
+    description: 'The agent platform environments rendered into generated/<env>.',
+    sourceRepos: [repoURL],
+    destinations: envs.map((e) => ({ server: e.gitops.cluster.server, namespace: e.namespace })),
+    // Exactly the kinds the environments render: a new kind is a reviewed change to this list.
+    clusterResources: kindsOf(envManifests.filter((m) => CLUSTER_SCOPED_KINDS.has(m.kind))),
+    namespaceResources: kindsOf(envManifests.filter((m) => !CLUSTER_SCOPED_KINDS.has(m.kind))),
+  });
+  const addOnCluster: GroupKind[] = [
+    ...['ClusterRole', 'ClusterRoleBinding'].map((kind) => ({ group: 'rbac.authorization.k8s.io', kind })),
+    ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({ group: 'admissionregistration.k8s.io', kind })),
+    { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+    { group: 'networking.k8s.io', kind: 'IngressClass' },
+    { group: '', kind: 'Namespace' },
+    ...clusterKinds,
+  ];
+  new ArgoAppProject(rootChart, 'add-on-project', {
+    name: ADD_ON_PROJECT,
+    namespace: argoNamespace,
+    description: 'Cluster add-ons (pinned upstream charts), their per-cluster configuration, and the root Application.',
+    sourceRepos: [repoURL, ...addOnSources],
+    destinations: addOnDestinations,
+    clusterResources: addOnCluster,
+  });
+  new ArgoApplication(rootChart, 'root', {
+    name: `${ENV_PROJECT}-root`,
+    namespace: argoNamespace,
+    project: ADD_ON_PROJECT,
+    source: { repoURL, targetRevision: rootRevision, path: `generated/${GITOPS_GROUP}/root` },
+    destination: { server: IN_CLUSTER, namespace: argoNamespace },
+    // Pruning an Application here removes only the Application: none carries the cascade
+    // finalizer, so a deleted environment's objects stay until someone removes them on purpose.
+    sync: { automated: true, prune: true, selfHeal: true },
+  });
+
+  const rootManifests = manifestsOf(rootChart);
+  const byName = new Map(rootManifests.map((m) => [`${m.kind}/${m.metadata.name}`, m]));
+  const deps: Dependency[] = extra.map((d) => ({ from: byName.get(`Application/${d.from}`)!, to: byName.get(`Application/${d.to}`)!, reason: d.reason }));
+  applySyncWaves(rootManifests, deps);
+  for (const m of rootManifests) out.push({ path: `${GITOPS_GROUP}/root/${m.kind.toLowerCase()}-${m.metadata.name}.yaml`, manifest: m });
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** The files of `generated/argocd/`, each validated against its CRD schema. */
+export async function renderGitOps(envs: readonly Environment[], envFiles: readonly RenderedFile[]): Promise<RenderedFile[]> {
+  const rendered = new Map<string, Manifest[]>();
+  for (const f of envFiles) {
+    const env = f.path.slice(0, f.path.indexOf('/'));
+    rendered.set(env, [...(rendered.get(env) ?? []), f.manifest]);
+  }
+  const files: RenderedFile[] = [];
+  const seen = new Set<string>();
+  for (const { path, manifest } of buildGitOps({ envs, rendered })) {
+    if (seen.has(path)) throw new Error(`generated/${path}: two objects render to this file (${manifest.kind} ${manifest.metadata.name})`);
+    seen.add(path);
+    await validateManifest(manifest, `generated/${path} (${manifest.kind} ${manifest.metadata.name})`);
+    files.push({ path, content: toYaml(manifest, '*'), manifest });
+  }
+  return files;
+}
