@@ -1,0 +1,214 @@
+/**
+ * Data stores run as AWS services for environments that prefer them to in-cluster workloads:
+ * RDS for PostgreSQL 16 (pgvector allowed), ElastiCache for Redis, OpenSearch. Every one is
+ * private (in the given subnets, reachable only from the cluster's security group), encrypted at
+ * rest and in transit, backed up, and in production deletion-protected and multi-zone.
+ *
+ * Passwords: RDS manages the Postgres master password in Secrets Manager itself
+ * (`manageMasterUserPassword`); the Redis auth token and the OpenSearch master password come from
+ * the stack's secret config. None is ever in code.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { ManagedStore } from './aws-needs.ts';
+
+/** Extensions the application may create; anything else is refused by RDS. */
+export const POSTGRES_ALLOWED_EXTENSIONS = ['vector', 'pg_stat_statements'] as const;
+const POSTGRES_PORT = 5432;
+const REDIS_PORT = 6379;
+const HTTPS_PORT = 443;
+
+export interface ManagedStoresArgs {
+  readonly stores: readonly ManagedStore[];
+  /** Names of every AWS resource start with it (the environment's namespace). */
+  readonly prefix: string;
+  readonly production: boolean;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcId: string | undefined;
+  readonly subnetIds: readonly string[];
+  /** The only source the stores accept connections from. */
+  readonly clusterSecurityGroupId: string | undefined;
+  readonly redisAuthToken?: pulumi.Output<string>;
+  readonly opensearchMasterPassword?: pulumi.Output<string>;
+  readonly tags: Record<string, string>;
+}
+
+export interface ManagedEndpoint {
+  readonly engine: ManagedStore['engine'];
+  readonly host: pulumi.Output<string>;
+  readonly port: number;
+}
+
+export class ManagedStores extends pulumi.ComponentResource {
+  /** Endpoints, by store name, for the environment's connection settings. */
+  readonly endpoints: ReadonlyMap<string, ManagedEndpoint>;
+
+  constructor(name: string, args: ManagedStoresArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('agent-platform:aws:ManagedStores', name, {}, opts);
+    const endpoints = new Map<string, ManagedEndpoint>();
+    this.endpoints = endpoints;
+    if (args.stores.length === 0) {
+      this.registerOutputs({});
+      return;
+    }
+    const where = `ManagedStores ${name}`;
+    if (!args.vpcId) throw new Error(`${where}: vpcId is not set (pulumi config set vpcId vpc-...); managed stores need a network`);
+    if (args.subnetIds.length < 2) throw new Error(`${where}: privateSubnetIds has ${args.subnetIds.length} subnet(s); RDS and ElastiCache need at least 2 in different zones`);
+    if (!args.clusterSecurityGroupId) throw new Error(`${where}: clusterSecurityGroupId is not set; without it nothing could reach the stores`);
+    const clusterSg = args.clusterSecurityGroupId;
+    const { production, prefix, tags } = args;
+    const child = { parent: this };
+    // Production's stores outlive a mistaken `pulumi destroy`; Pulumi refuses to delete them.
+    const keep = { ...child, protect: production, retainOnDelete: production };
+
+    const sg = new aws.ec2.SecurityGroup(`${name}-data-stores`, { name: `${prefix}-data-stores`, description: `Managed data stores of ${prefix}`, vpcId: args.vpcId, tags }, child);
+    const allowFromCluster = (store: string, port: number) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${store}-from-cluster`,
+        { securityGroupId: sg.id, referencedSecurityGroupId: clusterSg, ipProtocol: 'tcp', fromPort: port, toPort: port, description: `${store} from the cluster`, tags },
+        child,
+      );
+
+    for (const store of args.stores) {
+      const id = `${prefix}-${store.name}`;
+      switch (store.engine) {
+        case 'postgres': {
+          if (store.databases.length === 0) throw new Error(`${where}: store ${store.name}: databases is empty`);
+          allowFromCluster(store.name, POSTGRES_PORT);
+          const subnets = new aws.rds.SubnetGroup(`${name}-${store.name}-subnets`, { name: id, subnetIds: [...args.subnetIds], tags }, child);
+          const params = new aws.rds.ParameterGroup(
+            `${name}-${store.name}-params`,
+            {
+              name: id,
+              family: 'postgres16',
+              description: `${id}: TLS only, pgvector allowed`,
+              parameters: [
+                { name: 'rds.force_ssl', value: '1' },
+                { name: 'rds.allowed_extensions', value: POSTGRES_ALLOWED_EXTENSIONS.join(',') },
+                { name: 'shared_preload_libraries', value: 'pg_stat_statements', applyMethod: 'pending-reboot' },
+              ],
+              tags,
+            },
+            child,
+          );
+          const db = new aws.rds.Instance(
+            `${name}-${store.name}`,
+            {
+              identifier: id,
+              engine: 'postgres',
+              engineVersion: '16',
+              instanceClass: store.instanceClass,
+              allocatedStorage: store.storageGiB,
+              maxAllocatedStorage: store.storageGiB * 4,
+              storageType: 'gp3',
+              storageEncrypted: true,
+              dbName: store.databases[0]!,
+              username: store.username,
+              manageMasterUserPassword: true,
+              dbSubnetGroupName: subnets.name,
+              vpcSecurityGroupIds: [sg.id],
+              parameterGroupName: params.name,
+              publiclyAccessible: false,
+              multiAz: production,
+              backupRetentionPeriod: production ? 30 : 7,
+              copyTagsToSnapshot: true,
+              deletionProtection: production,
+              skipFinalSnapshot: !production,
+              finalSnapshotIdentifier: production ? `${id}-final` : undefined,
+              autoMinorVersionUpgrade: true,
+              tags,
+            },
+            keep,
+          );
+          endpoints.set(store.name, { engine: 'postgres', host: db.address, port: POSTGRES_PORT });
+          break;
+        }
+        case 'redis': {
+          if (!args.redisAuthToken) throw new Error(`${where}: store ${store.name}: set the auth token with pulumi config set --secret redisAuthToken <token>`);
+          allowFromCluster(store.name, REDIS_PORT);
+          const subnets = new aws.elasticache.SubnetGroup(`${name}-${store.name}-subnets`, { name: id, subnetIds: [...args.subnetIds], tags }, child);
+          const params = new aws.elasticache.ParameterGroup(
+            `${name}-${store.name}-params`,
+            // STACK.md (003): evict least recently used keys rather than refuse writes when full.
+            { name: id, family: 'redis7', parameters: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }], tags },
+            child,
+          );
+          const redis = new aws.elasticache.ReplicationGroup(
+            `${name}-${store.name}`,
+            {
+              replicationGroupId: id,
+              description: `Redis of ${prefix}`,
+              engine: 'redis',
+              engineVersion: '7.1',
+              nodeType: store.nodeType,
+              port: REDIS_PORT,
+              numCacheClusters: production ? 2 : 1,
+              automaticFailoverEnabled: production,
+              multiAzEnabled: production,
+              atRestEncryptionEnabled: true,
+              transitEncryptionEnabled: true,
+              authToken: args.redisAuthToken,
+              parameterGroupName: params.name,
+              subnetGroupName: subnets.name,
+              securityGroupIds: [sg.id],
+              snapshotRetentionLimit: production ? 7 : 1,
+              autoMinorVersionUpgrade: true,
+              tags,
+            },
+            keep,
+          );
+          endpoints.set(store.name, { engine: 'redis', host: redis.primaryEndpointAddress, port: REDIS_PORT });
+          break;
+        }
+        case 'opensearch': {
+          if (id.length > 28) throw new Error(`${where}: store ${store.name}: domain name ${JSON.stringify(id)} is longer than OpenSearch's 28 characters`);
+          if (!args.opensearchMasterPassword) throw new Error(`${where}: store ${store.name}: set the master password with pulumi config set --secret opensearchMasterPassword <password>`);
+          allowFromCluster(store.name, HTTPS_PORT);
+          const nodes = production ? 3 : 1;
+          const domain = new aws.opensearch.Domain(
+            `${name}-${store.name}`,
+            {
+              domainName: id,
+              engineVersion: 'OpenSearch_2.19',
+              clusterConfig: {
+                instanceType: store.instanceType,
+                instanceCount: nodes,
+                zoneAwarenessEnabled: production,
+                ...(production ? { zoneAwarenessConfig: { availabilityZoneCount: 3 } } : {}),
+              },
+              ebsOptions: { ebsEnabled: true, volumeSize: store.volumeGiB, volumeType: 'gp3' },
+              encryptAtRest: { enabled: true },
+              nodeToNodeEncryption: { enabled: true },
+              domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' },
+              vpcOptions: { subnetIds: args.subnetIds.slice(0, production ? 3 : 1), securityGroupIds: [sg.id] },
+              advancedSecurityOptions: {
+                enabled: true,
+                internalUserDatabaseEnabled: true,
+                masterUserOptions: { masterUserName: 'agent-platform', masterUserPassword: args.opensearchMasterPassword },
+              },
+              snapshotOptions: { automatedSnapshotStartHour: 2 },
+              // Fine-grained access control decides per user; the resource policy only keeps other accounts out.
+              accessPolicies: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
+                    Action: 'es:ESHttp*',
+                    Resource: `arn:aws:es:${args.region}:${args.accountId}:domain/${id}/*`,
+                  },
+                ],
+              }),
+              tags,
+            },
+            keep,
+          );
+          endpoints.set(store.name, { engine: 'opensearch', host: domain.endpoint, port: HTTPS_PORT });
+          break;
+        }
+      }
+    }
+    this.registerOutputs({});
+  }
+}

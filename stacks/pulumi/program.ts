@@ -1,0 +1,174 @@
+/**
+ * The Pulumi program of one environment, as a function: the entry point (`index.ts`) and the tests
+ * call it; importing it registers nothing.
+ *
+ * AWS side, always: the backup bucket and the backup jobs' IRSA role; in `gitops` delivery also the
+ * Secrets Manager entries and External Secrets Operator's role; managed data stores when the
+ * environment has any. Kubernetes side, in `pulumi` delivery only: every object synth renders,
+ * except that ExternalSecrets become Secrets filled from secret config and the backup
+ * ServiceAccount carries the role this stack created.
+ */
+import * as aws from '@pulumi/aws';
+import * as kubernetes from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { Environment } from '../../environments/schema/index.ts';
+import { renderEnvironment, type Manifest } from '../render.ts';
+import { BackupBucket } from './aws-backup-bucket.ts';
+import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './aws-needs.ts';
+import { backupRolePolicy } from './backup-role.ts';
+import { IrsaRole } from './irsa-role.ts';
+import { KubernetesObjects } from './kubernetes-objects.ts';
+import { ManagedStores } from './managed-stores.ts';
+import { planSecret, secretData, type SecretValues } from './pulumi-secrets.ts';
+import { SecretStoreEntries } from './secrets-manager.ts';
+import type { StackConfig } from './stack-config.ts';
+
+/** The annotation EKS reads to give a ServiceAccount's pods an IAM role. */
+export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+export interface ProgramInput {
+  readonly env: Environment;
+  /** Stack name, for messages (`pulumi config set --stack <stack> ...`). */
+  readonly stack: string;
+  readonly config: StackConfig;
+  /** `secrets` from secret config (remote key -> property -> value); needed in `pulumi` delivery. */
+  readonly secrets?: pulumi.Output<SecretValues | undefined>;
+  readonly redisAuthToken?: pulumi.Output<string>;
+  readonly opensearchMasterPassword?: pulumi.Output<string>;
+  /** Replaces what is derived from the environment (tests of managed stores, data-tier fallbacks). */
+  readonly needs?: (derived: AwsNeeds) => AwsNeeds;
+}
+
+export interface ProgramResult {
+  readonly needs: AwsNeeds;
+  readonly manifests: readonly Manifest[];
+  readonly backupBucket: BackupBucket;
+  readonly backupRole: IrsaRole;
+  readonly secretStore?: SecretStoreEntries;
+  readonly managedStores: ManagedStores;
+  readonly kubernetes?: KubernetesObjects;
+  /** Stack outputs. */
+  readonly outputs: Record<string, pulumi.Output<unknown> | string | number>;
+}
+
+function parseServiceAccount(ref: string): ServiceAccountRef {
+  const [namespace, name] = ref.split('/') as [string, string];
+  return { namespace, name };
+}
+
+/** Every ARN the environment data names must be in the stack's account; a mismatch means the wrong stack. */
+function checkAccount(env: Environment, config: StackConfig): void {
+  const arnAccount = accountOf(env.gitops.secretStore.roleArn);
+  if (arnAccount !== config.accountId) {
+    throw new Error(
+      `environments/${env.name}.yaml: gitops.secretStore.roleArn is in account ${arnAccount}, but the stack's accountId is ${config.accountId}; ` +
+        'one of them points at the wrong AWS account',
+    );
+  }
+}
+
+export async function deployEnvironment(input: ProgramInput): Promise<ProgramResult> {
+  const { env, config } = input;
+  checkAccount(env, config);
+  const manifests = (await renderEnvironment(env)).map((f) => f.manifest);
+  const derived = awsNeedsOf(env, manifests);
+  const needs = input.needs ? input.needs(derived) : derived;
+  const tags = { 'agent-platform.io/environment': env.name, 'agent-platform.io/managed-by': 'pulumi' };
+
+  // Explicit, so no resource can land in a region or account the environment does not name.
+  const awsProvider = new aws.Provider('aws', { region: needs.region as aws.Region, allowedAccountIds: [config.accountId] });
+  const onAws = { provider: awsProvider };
+
+  const backupBucket = new BackupBucket(
+    'backups',
+    { bucket: needs.backup.bucket, prefix: needs.backup.prefix, retentionDays: needs.backup.retentionDays, production: needs.production, tags },
+    onAws,
+  );
+  const backupRole = new IrsaRole(
+    'backup',
+    {
+      roleName: needs.backup.roleName,
+      description: `Backup CronJobs of ${env.name} (${needs.backup.serviceAccount.namespace}/${needs.backup.serviceAccount.name}) write to s3://${needs.backup.bucket}/${needs.backup.prefix}/`,
+      oidcProviderArn: config.oidcProviderArn,
+      serviceAccount: needs.backup.serviceAccount,
+      policy: backupRolePolicy(backupBucket.arn, needs.backup.prefix),
+      tags,
+    },
+    onAws,
+  );
+
+  const secretStore =
+    env.delivery === 'gitops'
+      ? new SecretStoreEntries(
+          'secret-store',
+          {
+            secretNames: needs.secretNames,
+            roleName: needs.secretReader.roleName,
+            oidcProviderArn: config.oidcProviderArn,
+            serviceAccount: needs.secretReader.serviceAccount ?? parseServiceAccount(config.externalSecretsServiceAccount),
+            production: needs.production,
+            tags,
+          },
+          onAws,
+        )
+      : undefined;
+
+  const managedStores = new ManagedStores(
+    'data',
+    {
+      stores: needs.managedStores,
+      prefix: needs.resourcePrefix,
+      production: needs.production,
+      accountId: config.accountId,
+      region: needs.region,
+      vpcId: config.vpcId,
+      subnetIds: config.privateSubnetIds,
+      clusterSecurityGroupId: config.clusterSecurityGroupId,
+      redisAuthToken: input.redisAuthToken,
+      opensearchMasterPassword: input.opensearchMasterPassword,
+      tags,
+    },
+    onAws,
+  );
+
+  const kubernetesObjects = env.delivery === 'pulumi' ? registerKubernetesObjects(input, manifests, needs, backupRole) : undefined;
+
+  const outputs: ProgramResult['outputs'] = {
+    delivery: env.delivery,
+    backupBucket: backupBucket.name,
+    backupRoleArn: backupRole.arn,
+    ...(secretStore ? { secretReaderRoleArn: secretStore.readerRoleArn } : {}),
+    ...Object.fromEntries([...managedStores.endpoints].map(([name, e]) => [`${name}Endpoint`, pulumi.interpolate`${e.host}:${e.port}`])),
+    ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
+  };
+  return { needs, manifests, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
+}
+
+function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole): KubernetesObjects {
+  const { env, config } = input;
+  if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi")`);
+  const secrets = input.secrets;
+  const overrides = new Map<Manifest, (m: Manifest) => Record<string, unknown>>();
+  const manifests = rendered.map((m) => {
+    if (m.kind !== 'ExternalSecret') return m;
+    const plan = planSecret(m, env.secrets.remoteKeyPrefix);
+    overrides.set(plan.manifest, (s) => ({ ...s, stringData: pulumi.secret(secrets.apply((values) => secretData(plan, values ?? {}, input.stack))) }));
+    return plan.manifest;
+  });
+  const sa = needs.backup.serviceAccount;
+  const backupAccount = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === sa.name && m.metadata.namespace === sa.namespace);
+  if (backupAccount) {
+    overrides.set(backupAccount, (m) => ({
+      ...m,
+      metadata: { ...m.metadata, annotations: { ...((m.metadata['annotations'] ?? {}) as Record<string, string>), [IRSA_ANNOTATION]: backupRole.arn } },
+    }));
+  }
+  const provider = new kubernetes.Provider('cluster', {
+    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+    ...(config.kubeContext ? { context: config.kubeContext } : {}),
+    enableServerSideApply: true,
+    // Objects name their namespace explicitly; a provider default would only hide a missing one.
+    deleteUnreachable: false,
+  });
+  return new KubernetesObjects(env.name, { manifests, overrides, provider });
+}

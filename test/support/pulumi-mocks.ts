@@ -1,0 +1,106 @@
+/**
+ * Runs the real Pulumi program against Pulumi's own mock engine (`pulumi.runtime.setMocks`) and
+ * records every resource it registers with the inputs the engine would receive. No Pulumi CLI, no
+ * cloud, no cluster.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { loadEnvironment } from '../../environments/load.ts';
+import type { Environment } from '../../environments/schema/index.ts';
+import { deployEnvironment, type ProgramInput, type ProgramResult } from '../../stacks/pulumi/program.ts';
+import type { SecretValues } from '../../stacks/pulumi/pulumi-secrets.ts';
+import { parseStackConfig, type StackConfig } from '../../stacks/pulumi/stack-config.ts';
+
+export const ENVIRONMENTS_DIR = new URL('../../environments/', import.meta.url).pathname;
+
+/** One resource as the engine saw it. */
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+  /** Reference to the provider the resource is created with. */
+  readonly provider: string;
+}
+
+/** What the mocked engine returns for outputs AWS computes (ARNs, endpoints). */
+function computedState(type: string, inputs: Record<string, any>, account: string, region: string): Record<string, unknown> {
+  switch (type) {
+    case 'aws:s3/bucket:Bucket':
+      return { arn: `arn:aws:s3:::${inputs['bucket']}`, bucket: inputs['bucket'] };
+    case 'aws:iam/role:Role':
+      return { arn: `arn:aws:iam::${account}:role/${inputs['name']}`, name: inputs['name'] };
+    case 'aws:secretsmanager/secret:Secret':
+      return { arn: `arn:aws:secretsmanager:${region}:${account}:secret:${inputs['name']}-AbCdEf` };
+    case 'aws:rds/instance:Instance':
+      return { address: `${inputs['identifier']}.c0ffee.${region}.rds.amazonaws.com` };
+    case 'aws:elasticache/replicationGroup:ReplicationGroup':
+      return { primaryEndpointAddress: `master.${inputs['replicationGroupId']}.c0ffee.euc1.cache.amazonaws.com` };
+    case 'aws:opensearch/domain:Domain':
+      return { endpoint: `vpc-${inputs['domainName']}-c0ffee.${region}.es.amazonaws.com` };
+    default:
+      return {};
+  }
+}
+
+/** Stack config for an environment as the committed `Pulumi.<env>.yaml` sets it. */
+export function stackConfigFor(env: Environment, overrides: Partial<StackConfig> = {}): StackConfig {
+  const account = env.gitops.secretStore.roleArn.split(':')[4]!;
+  return {
+    ...parseStackConfig(
+      { accountId: account, oidcProviderArn: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9` },
+      env.name,
+    ),
+    ...overrides,
+  };
+}
+
+export interface MockedRun {
+  readonly env: Environment;
+  readonly result: ProgramResult;
+  readonly registered: readonly Registered[];
+  /** Registered resources of a type token, e.g. `aws:s3/bucket:Bucket`. */
+  ofType(type: string): Registered[];
+}
+
+export interface RunOptions {
+  readonly delivery?: Environment['delivery'];
+  readonly secrets?: SecretValues;
+  readonly config?: Partial<StackConfig>;
+  readonly input?: Partial<ProgramInput>;
+}
+
+/** Loads `environments/<name>.yaml`, runs the program on the mock engine and waits for every registration. */
+export async function runProgram(name: string, options: RunOptions = {}): Promise<MockedRun> {
+  const loaded = loadEnvironment(ENVIRONMENTS_DIR, name);
+  const env: Environment = { ...loaded, delivery: options.delivery ?? loaded.delivery };
+  const config = stackConfigFor(env, options.config);
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider ?? '' });
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.inputs, config.accountId, env.gitops.secretStore.region) } };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    'agent-platform',
+    env.name,
+    false,
+  );
+  const result = await deployEnvironment({
+    env,
+    stack: env.name,
+    config,
+    secrets: pulumi.secret(pulumi.output<SecretValues | undefined>(options.secrets)),
+    ...options.input,
+  });
+  // Waits until every registration, including those waiting on other resources' outputs, is done.
+  await pulumi.runtime.disconnect();
+  return { env, result, registered, ofType: (type) => registered.filter((r) => r.type === type) };
+}
+
+/** The value an Output settles to. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
