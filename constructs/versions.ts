@@ -17,6 +17,12 @@ export interface PinnedImage {
 
 export const IMAGES = {
   // Entries are added by the components that use them (data tier, monitoring).
+  // Monitoring. Configuration is checked with promtool 2.42 / amtool 0.25 (Debian bookworm) and
+  // uses only fields those versions know, which these newer servers still accept.
+  prometheus: { repository: 'quay.io/prometheus/prometheus', tag: 'v2.55.1' },
+  alertmanager: { repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' },
+  grafana: { repository: 'docker.io/grafana/grafana', tag: '11.6.1' },
+  kubeStateMetrics: { repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.15.0' },
 } as const satisfies Record<string, PinnedImage>;
 
 /** An upstream Helm chart at an exact version, installed as an Argo CD Application. */
