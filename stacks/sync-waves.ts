@@ -194,7 +194,14 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
       for (const [key, svc] of services) {
         const [svcNs, svcName] = key.split('/') as [string, string];
         if (svcNs !== ns) continue;
-        if (texts.some((t) => mentionsHost(t, svcName) || mentionsHost(t, `${svcName}.${ns}`))) add(m, svc, `configuration names Service ${svcName}`);
+        if (!texts.some((t) => mentionsHost(t, svcName) || mentionsHost(t, `${svcName}.${ns}`))) continue;
+        add(m, svc, `configuration names Service ${svcName}`);
+        // A headless Service comes before its StatefulSet, so waiting for the Service alone is not enough.
+        const selector = svc.kind === 'Service' ? (svc['spec'] as Json | undefined)?.['selector'] : undefined;
+        for (const w of manifests) {
+          const wp = (w.metadata.namespace ?? '') === ns && w !== m ? podTemplate(w) : undefined;
+          if (wp && matches(selector, wp.labels)) add(m, w, `configuration names Service ${svcName} of ${w.kind} ${w.metadata.name}`);
+        }
       }
       if (m.kind === 'StatefulSet') add(m, lookup('Service', ns, spec['serviceName']), `serviceName ${String(spec['serviceName'])}`);
     }

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEnvironments, parseEnvironment } from '../environments/load.ts';
+import type { Environment } from '../environments/schema/index.ts';
+import { ADD_ONS, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, isBuiltInGroup, renderGitOps } from '../stacks/gitops.ts';
+import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
+
+const DIR = join(import.meta.dirname, '..', 'environments');
+
+let envs: Environment[];
+let envFiles: RenderedFile[];
+let argo: RenderedFile[];
+
+beforeAll(async () => {
+  envs = loadEnvironments(DIR);
+  envFiles = [];
+  for (const e of envs) envFiles.push(...(await renderEnvironment(e)));
+  // renderGitOps validates every object against its CRD schema (argoproj.io, cert-manager.io, external-secrets.io).
+  argo = await renderGitOps(envs, envFiles);
+});
+
+const find = (kind: string, name: string) => {
+  const f = argo.find((x) => x.manifest.kind === kind && x.manifest.metadata.name === name);
+  if (!f) throw new Error(`no ${kind} ${name} in generated/argocd`);
+  return f.manifest as Manifest & { spec: any };
+};
+
+function renderedFor(list: readonly RenderedFile[]): Map<string, Manifest[]> {
+  const m = new Map<string, Manifest[]>();
+  for (const f of list) {
+    const env = f.path.slice(0, f.path.indexOf('/'));
+    m.set(env, [...(m.get(env) ?? []), f.manifest]);
+  }
+  return m;
+}
+
+describe('environment gitops settings', () => {
+  const prodText = readFileSync(join(DIR, 'prod.yaml'), 'utf8');
+  const prodWith = (edit: (d: any) => void) => {
+    const d = yaml.load(prodText) as any;
+    edit(d);
+    return yaml.dump(d);
+  };
+  const problems = (text: string) => {
+    try {
+      parseEnvironment(text, 'environments/prod.yaml');
+    } catch (e) {
+      return (e as Error).message.split('\n');
+    }
+    throw new Error('expected the environment to be rejected');
+  };
+
+  it('refuse automated sync in production', () => {
+    expect(problems(prodWith((d) => (d.gitops.sync.automated = true)))).toEqual([
+      'environments/prod.yaml: gitops.sync.automated: expected false in production (a person syncs production after reviewing the diff), got true',
+    ]);
+  });
+
+  it('refuse a branch as the production revision', () => {
+    expect(problems(prodWith((d) => (d.gitops.targetRevision = 'main')))).toEqual([
+      'environments/prod.yaml: gitops.targetRevision: expected a release tag or a 40-character commit SHA in production (a branch moves under a synced Application), got "main"',
+    ]);
+  });
+
+  it('accept a commit SHA as the production revision', () => {
+    expect(parseEnvironment(prodWith((d) => (d.gitops.targetRevision = 'a'.repeat(40))), 'environments/prod.yaml').gitops.targetRevision).toBe('a'.repeat(40));
+  });
+
+  it('refuse a role that is not an IAM role ARN', () => {
+    expect(problems(prodWith((d) => (d.gitops.secretStore.roleArn = 'prod-secrets')))).toEqual([
+      'environments/prod.yaml: gitops.secretStore.roleArn: expected an IAM role ARN like arn:aws:iam::123456789012:role/name, got "prod-secrets"',
+    ]);
+  });
+});
+
+describe('Argo CD applications', () => {
+  it('one Application per environment points at its generated/ directory on its cluster', () => {
+    for (const e of envs) {
+      const app = find('Application', `agent-platform-${e.name}`);
+      expect(app.spec.source.path).toBe(`generated/${e.name}`);
+      expect(app.spec.destination).toEqual({ server: e.gitops.cluster.server, namespace: e.namespace });
+      expect(app.spec.project).toBe('agent-platform');
+    }
+  });
+
+  it('dev syncs itself with prune and self-heal; prod waits for a person, on a pinned tag', () => {
+    expect(find('Application', 'agent-platform-dev').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    const prod = find('Application', 'agent-platform-prod');
+    expect(prod.spec.syncPolicy.automated).toBeUndefined();
+    expect(prod.spec.source.targetRevision).toBe('release-2026.11.20');
+    expect(prod.spec.syncPolicy.retry.backoff).toEqual({ duration: '10s', factor: 2, maxDuration: '5m' });
+  });
+
+  it('add-ons on the production cluster sync by hand too', () => {
+    const addOns = argo.filter((f) => f.manifest.metadata.name.endsWith('-prod') && (f.manifest.metadata['labels'] as any)?.['agent-platform.io/add-on']);
+    expect(addOns.length).toBeGreaterThanOrEqual(3);
+    for (const a of addOns) expect((a.manifest as any).spec.syncPolicy.automated).toBeUndefined();
+    expect(find('Application', 'cert-manager-nonprod').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  it('the environment project may create exactly the kinds the environments render', () => {
+    const rendered = new Set(envFiles.map((f) => `${f.manifest.apiVersion.includes('/') ? f.manifest.apiVersion.slice(0, f.manifest.apiVersion.lastIndexOf('/')) : ''}/${f.manifest.kind}`));
+    const project = find('AppProject', 'agent-platform').spec;
+    const allowed = [...project.clusterResourceWhitelist, ...project.namespaceResourceWhitelist].map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
+    expect(new Set(allowed)).toEqual(rendered);
+    expect(project.sourceRepos).toEqual([envs[0]!.gitops.repoURL]);
+  });
+
+  it('ingress-nginx allows exactly the response headers our Ingresses set, TLS 1.2/1.3 only, no snippets', () => {
+    const config = find('Application', 'ingress-nginx-prod').spec.source.helm.valuesObject.controller;
+    expect(config.allowSnippetAnnotations).toBe(false);
+    expect(config.config['ssl-protocols']).toBe('TLSv1.2 TLSv1.3');
+    const headers = envFiles.find((f) => f.path === 'prod/configmap-agent-api-response-headers.yaml')!.manifest['data'] as Record<string, string>;
+    expect(config.config['global-allowed-response-headers'].split(',')).toEqual(Object.keys(headers).sort());
+  });
+
+  it('each environment gets its ClusterSecretStore on its own cluster, and the issuer its Ingress names', () => {
+    for (const e of envs) {
+      const dir = `${GITOPS_GROUP}/clusters/${e.gitops.cluster.name}/`;
+      expect(argo.map((f) => f.path)).toContain(`${dir}clustersecretstore-${e.secrets.store.name}.yaml`);
+      expect(argo.map((f) => f.path)).toContain(`${dir}clusterissuer-${e.ingress.clusterIssuer}.yaml`);
+    }
+  });
+
+  it('Applications are ordered: projects, then add-ons, then cluster configuration, then environments', () => {
+    const wave = (kind: string, name: string) => Number((find(kind, name).metadata['annotations'] as Record<string, string>)['argocd.argoproj.io/sync-wave']);
+    expect(wave('AppProject', 'agent-platform')).toBe(0);
+    expect(wave('Application', 'external-secrets-prod')).toBeLessThan(wave('Application', 'cluster-config-prod'));
+    expect(wave('Application', 'cluster-config-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
+    expect(wave('Application', 'ingress-nginx-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
+  });
+});
+
+describe('cluster add-ons', () => {
+  it('every custom resource kind rendered for any environment has its add-on declared on that cluster', () => {
+    const all = [...envFiles, ...argo];
+    const addOnApps = new Set(argo.filter((f) => f.manifest.kind === 'Application').map((f) => f.manifest.metadata.name));
+    const missing: string[] = [];
+    for (const f of all) {
+      const group = f.manifest.apiVersion.includes('/') ? f.manifest.apiVersion.slice(0, f.manifest.apiVersion.lastIndexOf('/')) : '';
+      if (isBuiltInGroup(group) || BOOTSTRAP_GROUPS.has(group)) continue;
+      const addOn = ADD_ONS.find((a) => a.provides.includes(group));
+      const dir = f.path.split('/');
+      const env = envs.find((e) => e.name === dir[0]);
+      const cluster = env ? env.gitops.cluster.name : dir[2]!;
+      if (!addOn || !addOnApps.has(`${addOn.key}-${cluster}`)) missing.push(`${f.path} (${group})`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('a custom resource without an add-on is an error at synth, not a failed sync', () => {
+    const rendered = renderedFor(envFiles);
+    const dev = rendered.get('dev')!;
+    rendered.set('dev', [...dev, { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'events', namespace: 'agent-platform-dev' } }]);
+    expect(() => buildGitOps({ envs, rendered })).toThrowError(
+      'cluster nonprod: custom resources of API group kafka.strimzi.io are rendered but no add-on in stacks/gitops.ts installs their CRDs',
+    );
+  });
+
+  it('an add-on is declared only when something needs it: CloudNativePG appears with the first Cluster', () => {
+    const rendered = renderedFor(envFiles);
+    const withoutCnpg = (list: Manifest[]) => list.filter((m) => !m.apiVersion.startsWith('postgresql.cnpg.io/'));
+    for (const [k, v] of rendered) rendered.set(k, withoutCnpg(v));
+    const names = (out: ReturnType<typeof buildGitOps>) => out.map((o) => o.manifest.metadata.name);
+    expect(names(buildGitOps({ envs, rendered }))).not.toContain('cloudnative-pg-prod');
+    rendered.set('prod', [...rendered.get('prod')!, { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: 'agent-platform-prod' } }]);
+    const out = buildGitOps({ envs, rendered });
+    expect(names(out)).toContain('cloudnative-pg-prod');
+    expect(names(out)).not.toContain('cloudnative-pg-nonprod');
+  });
+
+  it('environments that disagree on the Argo CD namespace are refused', () => {
+    const odd = envs.map((e) => (e.name === 'dev' ? { ...e, gitops: { ...e.gitops, argoNamespace: 'gitops' } } : e));
+    expect(() => buildGitOps({ envs: odd, rendered: renderedFor(envFiles) })).toThrowError(/environments must agree on gitops.argoNamespace/);
+  });
+});
