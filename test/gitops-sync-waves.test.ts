@@ -64,7 +64,7 @@ describe('sync waves', () => {
 
   it('do not mistake a longer name for a Service that is a prefix of it', () => {
     const list = platform();
-    (list[2] as { data: Record<string, string> }).data = { DATABASE_HOST: 'agent-postgres-rw' };
+    (list[2] as unknown as { data: Record<string, string> }).data = { DATABASE_HOST: 'agent-postgres-rw' };
     const reasons = dependencies(list).map((d) => `${d.from.metadata.name} -> ${d.to.kind} ${d.to.metadata.name}`);
     expect(reasons).not.toContain('agent-api -> Service agent-postgres');
   });
