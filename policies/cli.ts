@@ -1,0 +1,141 @@
+/**
+ * `npm run policy [-- [--env <name>] [--format text|json|sarif|markdown] [--waivers <file>]
+ * [--production] [--today YYYY-MM-DD] [--output <file>] [<dir or file>...]]`
+ *
+ * Without paths, checks `generated/<env>/` of the given environment, or of every environment in
+ * `environments/` when none is given. With paths, checks those directories (recursively) and files,
+ * whatever produced them; `--env` then only selects severities (production-like when the
+ * environment file says `production: true`, or with `--production`).
+ *
+ * Exit status: 0 no errors, 1 errors (findings, expired waivers or unreadable YAML), 2 bad usage.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { environmentNames, loadEnvironment } from '../environments/load.ts';
+import { parseDocuments, type ParseProblem } from './documents.ts';
+import { checkObjects } from './engine.ts';
+import { formatJson, type JsonCheck } from './format/json.ts';
+import { formatMarkdown } from './format/markdown.ts';
+import { formatSarif } from './format/sarif.ts';
+import { formatText } from './format/text.ts';
+import { RULES } from './rules/index.ts';
+import type { CheckEnvironment, CheckResult, SourcedObject, Waiver } from './types.ts';
+import { parseWaivers } from './waivers.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+class UsageError extends Error {}
+
+function yamlFiles(path: string): string[] {
+  if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
+  if (statSync(path).isFile()) return [path];
+  return readdirSync(path, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => (e.isDirectory() ? yamlFiles(join(path, e.name)) : /\.ya?ml$/.test(e.name) ? [join(path, e.name)] : []));
+}
+
+function readObjects(paths: readonly string[]): { objects: SourcedObject[]; problems: ParseProblem[] } {
+  const objects: SourcedObject[] = [];
+  const problems: ParseProblem[] = [];
+  for (const p of paths) {
+    for (const file of yamlFiles(p)) {
+      const shown = relative(process.cwd(), file) || file;
+      const parsed = parseDocuments(readFileSync(file, 'utf8'), shown);
+      objects.push(...parsed.objects);
+      problems.push(...parsed.problems);
+    }
+  }
+  return { objects, problems };
+}
+
+interface Check {
+  readonly env: CheckEnvironment;
+  readonly paths: readonly string[];
+}
+
+function plan(values: { env?: string; production?: boolean }, positionals: string[]): Check[] {
+  const envDir = join(ROOT, 'environments');
+  const envOf = (name: string): CheckEnvironment => {
+    if (existsSync(join(envDir, `${name}.yaml`))) return { name, production: loadEnvironment(envDir, name).production || values.production === true };
+    if (positionals.length === 0) throw new UsageError(`--env ${name}: no environments/${name}.yaml; expected one of ${environmentNames(envDir).join(', ')}`);
+    return { name, production: values.production === true };
+  };
+  if (positionals.length > 0) {
+    return [{ env: values.env ? envOf(values.env) : { production: values.production === true }, paths: positionals }];
+  }
+  const names = values.env ? [values.env] : environmentNames(envDir);
+  return names.map((name) => ({ env: envOf(name), paths: [relative(process.cwd(), join(ROOT, 'generated', name)) || '.'] }));
+}
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      env: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      waivers: { type: 'string' },
+      production: { type: 'boolean' },
+      today: { type: 'string' },
+      output: { type: 'string' },
+    },
+  });
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format ${values.format}: expected one of ${FORMATS.join(', ')}`);
+  const today = values.today ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today ${today}: expected YYYY-MM-DD`);
+  const waiversFile = values.waivers ?? relative(process.cwd(), join(ROOT, 'policies', 'waivers.yaml'));
+  const waivers: Waiver[] = existsSync(waiversFile) ? parseWaivers(readFileSync(waiversFile, 'utf8'), waiversFile, new Set(RULES.map((r) => r.id))) : [];
+  if (values.waivers && !existsSync(values.waivers)) throw new UsageError(`--waivers ${values.waivers}: no such file`);
+
+  const runs: { check: Check; result: CheckResult; objects: number }[] = [];
+  let failed = false;
+  for (const check of plan(values, positionals)) {
+    const { objects, problems } = readObjects(check.paths);
+    for (const p of problems) console.error(`${p.file}:${p.line}: error: ${p.message}`);
+    if (problems.length > 0) failed = true;
+    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile });
+    if (result.errors > 0) failed = true;
+    runs.push({ check, result, objects: objects.length });
+  }
+
+  const title = (c: Check): string => `${c.env.name ? `${c.env.name}${c.env.production ? ' (production)' : ''}` : 'directory'}: ${c.paths.join(', ')}`;
+  let out: string;
+  switch (format) {
+    case 'text':
+      out = runs.map((r) => formatText(r.result, `policy check of ${title(r.check)}, ${r.objects} object(s)`)).join('');
+      break;
+    case 'markdown':
+      out = runs.map((r) => formatMarkdown(r.result, title(r.check))).join('\n');
+      break;
+    case 'json':
+      out = formatJson(runs.map((r): JsonCheck => ({ ...(r.check.env.name ? { env: r.check.env.name } : {}), production: r.check.env.production, paths: r.check.paths, objects: r.objects, result: r.result })));
+      break;
+    case 'sarif':
+      out = formatSarif(
+        runs.map((r) => ({ result: r.result, env: r.check.env })),
+        RULES,
+        'https://github.com/example/agent-platform-infra/tree/main/policies',
+      );
+      break;
+  }
+  if (values.output) writeFileSync(values.output, out);
+  else process.stdout.write(out);
+  return failed ? 1 : 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    console.error(`policy: ${e.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 2;
+  }
+}

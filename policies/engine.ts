@@ -1,0 +1,117 @@
+/**
+ * The policy engine: objects in, findings out. Pure (no file system, no clock: `today` is passed
+ * in), so the CLI, the synth tests, the benchmark and the Pulumi pack all call the same function
+ * and get the same verdicts.
+ */
+import { locateLine } from './locate.ts';
+import { kindOf, nameOf, namespaceOf, refOf, showRef } from './objects.ts';
+import { RenderedSet } from './rendered-set.ts';
+import { RULES } from './rules/index.ts';
+import type { CheckEnvironment, CheckResult, Finding, K8sObject, ObjectRef, Rule, Severity, SourcedObject, Waiver } from './types.ts';
+
+export interface CheckOptions {
+  readonly env: CheckEnvironment;
+  readonly waivers?: readonly Waiver[];
+  /** `YYYY-MM-DD` (UTC); waivers expiring on or before it no longer apply. Required with waivers. */
+  readonly today?: string;
+  /** Where the waivers came from, for findings about the waivers themselves. */
+  readonly waiversFile?: string;
+  /** Defaults to every rule. */
+  readonly rules?: readonly Rule[];
+}
+
+/** The severity of `rule` in `env`, or `off` where it does not apply. */
+export function severityIn(rule: Rule, env: CheckEnvironment): Severity | 'off' {
+  const s = rule.severity;
+  return typeof s === 'string' ? s : env.production ? s.production : s.other;
+}
+
+export function appliesTo(rule: Rule, kind: string): boolean {
+  return rule.kinds.includes('*') || rule.kinds.includes(kind);
+}
+
+function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+}
+
+/** Pseudo-rules the engine reports about waivers themselves. */
+export const WAIVER_EXPIRED = 'waiver-expired';
+export const WAIVER_UNUSED = 'waiver-unused';
+
+/** Runs one rule on one object of a set; the unit the Pulumi pack also calls. */
+export function checkOne(rule: Rule, object: K8sObject, set: RenderedSet): ReturnType<Rule['check']> {
+  if (!appliesTo(rule, kindOf(object))) return [];
+  return rule.check(object, set);
+}
+
+/** Checks every object against every rule that applies in `options.env`, then applies waivers. */
+export function checkObjects(objects: readonly SourcedObject[], options: CheckOptions): CheckResult {
+  const rules = (options.rules ?? RULES).filter((r) => severityIn(r, options.env) !== 'off');
+  const set = new RenderedSet(
+    objects.map((o) => o.object),
+    options.env,
+  );
+  const byKind = new Map<string, Rule[]>();
+  const rulesFor = (kind: string): Rule[] => {
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, (list = rules.filter((r) => appliesTo(r, kind))));
+    return list;
+  };
+  const waivers = options.waivers ?? [];
+  const today = options.today ?? '';
+  if (waivers.length > 0 && today === '') throw new Error('checkObjects: waivers given without `today`; expected a YYYY-MM-DD date to judge their expiry');
+  const active = waivers.filter((w) => (w.env === undefined || w.env === options.env.name) && w.expires > today);
+  const used = new Set<Waiver>();
+  const findings: Finding[] = [];
+  for (const src of objects) {
+    const ref = refOf(src.object);
+    for (const rule of rulesFor(kindOf(src.object))) {
+      for (const v of rule.check(src.object, set)) {
+        const waiver = active.find((w) => w.rule === rule.id && sameRef(w.object, ref));
+        if (waiver) used.add(waiver);
+        const line = src.text !== undefined ? (src.line ?? 1) + locateLine(src.text, v.path) : src.line;
+        findings.push({
+          rule: rule.id,
+          severity: severityIn(rule, options.env) as Severity,
+          object: ref,
+          file: src.file,
+          ...(line !== undefined ? { line } : {}),
+          path: v.path,
+          message: v.message,
+          ...(waiver ? { waivedBy: waiver } : {}),
+        });
+      }
+    }
+  }
+  const file = options.waiversFile ?? 'waivers';
+  waivers.forEach((w, i) => {
+    if (w.env !== undefined && w.env !== options.env.name) return;
+    if (w.expires <= today) {
+      findings.push({ rule: WAIVER_EXPIRED, severity: 'error', object: w.object, file, path: `waivers[${i}].expires`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) expired on ${w.expires}; expected the finding fixed or the waiver renewed with a new date` });
+    } else if (!used.has(w)) {
+      findings.push({ rule: WAIVER_UNUSED, severity: 'warning', object: w.object, file, path: `waivers[${i}]`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) matches no finding; expected it removed` });
+    }
+  });
+  findings.sort(compareFindings);
+  const live = findings.filter((f) => !f.waivedBy);
+  return {
+    findings,
+    errors: live.filter((f) => f.severity === 'error').length,
+    warnings: live.filter((f) => f.severity === 'warning').length,
+    waived: findings.length - live.length,
+  };
+}
+
+/** Errors first, then by file, line and rule: stable output whatever the input order. */
+function compareFindings(a: Finding, b: Finding): number {
+  if (a.severity !== b.severity) return a.severity === 'error' ? -1 : 1;
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if ((a.line ?? 0) !== (b.line ?? 0)) return (a.line ?? 0) - (b.line ?? 0);
+  if (a.rule !== b.rule) return a.rule < b.rule ? -1 : 1;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** Plain objects (e.g. from renderEnvironment) as sourced objects without text positions. */
+export function sourced(objects: readonly K8sObject[], file: (o: K8sObject) => string = (o) => `${kindOf(o)}/${namespaceOf(o) ?? ''}/${nameOf(o)}`): SourcedObject[] {
+  return objects.map((o) => ({ object: o, file: file(o) }));
+}

@@ -1,0 +1,67 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules (id, descriptions, help,
+ * default level), every unwaived finding a result with ruleId, level, message and a physical
+ * location (file relative to the repository root, and a line). Waived findings are included as
+ * suppressed results, so the scan history keeps them visible.
+ */
+import { showRef } from '../objects.ts';
+import type { CheckEnvironment, CheckResult, Rule } from '../types.ts';
+import { severityIn, WAIVER_EXPIRED, WAIVER_UNUSED } from '../engine.ts';
+
+const PSEUDO_RULES = [
+  { id: WAIVER_EXPIRED, description: 'A waiver has passed its expiry date.', rationale: 'Waivers are temporary by design: fix the finding or renew the waiver with a reason.', level: 'error' },
+  { id: WAIVER_UNUSED, description: 'A waiver matches no finding.', rationale: 'A waiver nobody needs any more hides the next real finding on that object; delete it.', level: 'warning' },
+];
+
+export interface SarifRun {
+  readonly result: CheckResult;
+  readonly env: CheckEnvironment;
+}
+
+/** One SARIF run per environment checked (GitHub keeps them apart by automationDetails.id). */
+export function formatSarif(checks: readonly SarifRun[], rules: readonly Rule[], informationUri: string): string {
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: checks.map((c) => sarifRun(c.result, rules, c.env, informationUri)),
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function sarifRun(result: CheckResult, rules: readonly Rule[], env: CheckEnvironment, informationUri: string): unknown {
+  const driverRules = [
+    ...rules.map((r) => {
+      const s = severityIn(r, env);
+      return {
+        id: r.id,
+        name: r.id,
+        shortDescription: { text: r.description },
+        fullDescription: { text: r.rationale },
+        help: { text: `${r.description}\n\nWhy: ${r.rationale}`, markdown: `**${r.description}**\n\n${r.rationale}` },
+        defaultConfiguration: { level: s === 'off' ? 'none' : s, enabled: s !== 'off' },
+        properties: { category: r.category, tags: [r.category, 'kubernetes'] },
+      };
+    }),
+    ...PSEUDO_RULES.map((p) => ({ id: p.id, name: p.id, shortDescription: { text: p.description }, fullDescription: { text: p.rationale }, help: { text: p.rationale }, defaultConfiguration: { level: p.level } })),
+  ];
+  const index = new Map(driverRules.map((r, i) => [r.id, i]));
+  const results = result.findings.map((f) => ({
+    ruleId: f.rule,
+    ruleIndex: index.get(f.rule) ?? -1,
+    level: f.severity,
+    message: { text: `${showRef(f.object)}: ${f.path}: ${f.message}` },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: f.file.replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' }, region: { startLine: f.line ?? 1 } },
+        logicalLocations: [{ name: f.path, fullyQualifiedName: `${showRef(f.object)}/${f.path}`, kind: 'member' }],
+      },
+    ],
+    partialFingerprints: { objectField: `${f.rule}/${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}/${f.path}` },
+    ...(f.waivedBy ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.waivedBy.reason} (owner ${f.waivedBy.owner}, until ${f.waivedBy.expires})` }] } : {}),
+  }));
+  return {
+    tool: { driver: { name: 'agent-platform-policies', informationUri, version: '1.0.0', rules: driverRules } },
+    automationDetails: { id: `policy/${env.name ?? 'directory'}/` },
+    results,
+  };
+}

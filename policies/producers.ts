@@ -1,0 +1,135 @@
+/**
+ * Objects that make other objects appear in the cluster: an ExternalSecret writes a Secret, a
+ * cert-manager Certificate writes its TLS Secret, a CloudNativePG Cluster runs pods and writes
+ * `<cluster>-app`, the Prometheus operator runs `prometheus-<name>` pods. Reference rules treat what
+ * these produce as present, so a pod mounting `<cluster>-app` or a NetworkPolicy selecting
+ * `cnpg.io/cluster: <cluster>` is not reported as dangling.
+ *
+ * Names and labels are the operators' documented conventions:
+ * - CloudNativePG: https://cloudnative-pg.io/documentation/current/applications/ and .../labels_annotations/
+ * - prometheus-operator: labels set by `prometheus-operator/pkg/prometheus/statefulset.go`
+ * - ECK: https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-securing-stack.html
+ */
+import { arr, at, kindOf, nameOf, namespaceOf, rec, str } from './objects.ts';
+import type { K8sObject } from './types.ts';
+
+/** Pods an operator runs for a custom resource, as far as selectors and ports are concerned. */
+export interface ProducedPod {
+  readonly labels: Record<string, string>;
+  /** Container ports by name (numbers are matched as-is). */
+  readonly ports: ReadonlyMap<string, number>;
+}
+
+export interface Produced {
+  readonly secrets: readonly string[];
+  readonly configMaps: readonly string[];
+  readonly services: readonly { readonly name: string; readonly ports: readonly { name?: string; port: number }[] }[];
+  readonly pods: readonly ProducedPod[];
+}
+
+const NOTHING: Produced = { secrets: [], configMaps: [], services: [], pods: [] };
+
+function stringLabels(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(rec(v) ?? {})) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+function group(o: K8sObject): string {
+  return (str(o.apiVersion) ?? '').split('/')[0] ?? '';
+}
+
+/** What `o` makes appear in its namespace besides itself. */
+export function producedBy(o: K8sObject): Produced {
+  const name = nameOf(o);
+  const g = group(o);
+  switch (kindOf(o)) {
+    case 'ExternalSecret':
+      if (g !== 'external-secrets.io') return NOTHING;
+      return { ...NOTHING, secrets: [str(at(o, 'spec', 'target', 'name')) ?? name] };
+    case 'SealedSecret':
+      return { ...NOTHING, secrets: [str(at(o, 'spec', 'template', 'metadata', 'name')) ?? name] };
+    case 'Certificate': {
+      if (g !== 'cert-manager.io') return NOTHING;
+      const secret = str(at(o, 'spec', 'secretName'));
+      return { ...NOTHING, secrets: secret ? [secret] : [] };
+    }
+    case 'Ingress': {
+      // cert-manager's ingress-shim issues a certificate for every TLS block of an annotated Ingress.
+      const annotations = rec(at(o, 'metadata', 'annotations')) ?? {};
+      if (!('cert-manager.io/cluster-issuer' in annotations) && !('cert-manager.io/issuer' in annotations)) return NOTHING;
+      const secrets = arr(at(o, 'spec', 'tls')).flatMap((t) => (str(at(t, 'secretName')) ? [str(at(t, 'secretName'))!] : []));
+      return { ...NOTHING, secrets };
+    }
+    case 'Cluster': {
+      if (g !== 'postgresql.cnpg.io') return NOTHING;
+      const inherited = stringLabels(at(o, 'spec', 'inheritedMetadata', 'labels'));
+      const ports = new Map([
+        ['postgresql', 5432],
+        ['metrics', 9187],
+      ]);
+      const pods = ['primary', 'replica'].map((role) => ({
+        labels: { ...inherited, 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance', 'cnpg.io/instanceRole': role, role },
+        ports,
+      }));
+      const pg = [{ name: 'postgres', port: 5432 }];
+      return {
+        secrets: ['app', 'superuser', 'ca', 'server', 'replication'].map((s) => `${name}-${s}`),
+        configMaps: [],
+        services: ['rw', 'ro', 'r'].map((s) => ({ name: `${name}-${s}`, ports: pg })),
+        pods,
+      };
+    }
+    case 'Pooler': {
+      if (g !== 'postgresql.cnpg.io') return NOTHING;
+      const labels = { ...stringLabels(at(o, 'spec', 'template', 'metadata', 'labels')), 'cnpg.io/poolerName': name };
+      return { ...NOTHING, services: [{ name, ports: [{ name: 'pgbouncer', port: 5432 }] }], pods: [{ labels, ports: new Map([['pgbouncer', 5432], ['metrics', 9127]]) }] };
+    }
+    case 'Prometheus':
+    case 'Alertmanager': {
+      if (g !== 'monitoring.coreos.com') return NOTHING;
+      const app = kindOf(o).toLowerCase();
+      const port = app === 'prometheus' ? 9090 : 9093;
+      const labels = {
+        ...stringLabels(at(o, 'spec', 'podMetadata', 'labels')),
+        'app.kubernetes.io/name': app,
+        'app.kubernetes.io/instance': name,
+        'app.kubernetes.io/managed-by': 'prometheus-operator',
+        [app]: name,
+        ...(app === 'prometheus' ? { 'operator.prometheus.io/name': name, 'operator.prometheus.io/shard': '0' } : {}),
+      };
+      return {
+        ...NOTHING,
+        services: [{ name: `${app}-operated`, ports: [{ name: 'web', port }] }],
+        pods: [{ labels, ports: new Map([['web', port]]) }],
+      };
+    }
+    case 'Elasticsearch': {
+      if (g !== 'elasticsearch.k8s.elastic.co') return NOTHING;
+      const base = { 'elasticsearch.k8s.elastic.co/cluster-name': name, 'common.k8s.elastic.co/type': 'elasticsearch' };
+      const ports = new Map([
+        ['https', 9200],
+        ['http', 9200],
+        ['transport', 9300],
+      ]);
+      const nodeSets = arr(at(o, 'spec', 'nodeSets'));
+      const pods = (nodeSets.length > 0 ? nodeSets : [{}]).map((ns) => ({
+        labels: { ...stringLabels(at(ns, 'podTemplate', 'metadata', 'labels')), ...base, 'elasticsearch.k8s.elastic.co/statefulset-name': `${name}-es-${str(at(ns, 'name')) ?? 'default'}` },
+        ports,
+      }));
+      return {
+        secrets: [`${name}-es-elastic-user`, `${name}-es-http-certs-public`, `${name}-es-http-ca-internal`, `${name}-es-http-certs-internal`],
+        configMaps: [],
+        services: [{ name: `${name}-es-http`, ports: [{ name: 'https', port: 9200 }] }],
+        pods,
+      };
+    }
+    default:
+      return NOTHING;
+  }
+}
+
+/** Namespace `o`'s products land in (its own). */
+export function producedNamespace(o: K8sObject): string {
+  return namespaceOf(o) ?? '';
+}

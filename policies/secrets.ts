@@ -1,0 +1,20 @@
+/** Recognising secret-looking names and credentials inside strings, without ever echoing them. */
+
+/** Name segments that mean "this holds a credential" (`DB_PASSWORD`, `OPENAI_API_KEY`, `SECRET_KEY`). */
+const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH)(_|$)/i;
+/** Suffixes that name where a secret is, or a property of it, not the secret itself. */
+const NOT_A_VALUE = /_(FILE|PATH|DIR|TTL|EXPIRY|EXPIRES|LENGTH|NAME|HEADER|REF|ENABLED|URL)$/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_A_VALUE.test(name);
+}
+
+/** `scheme://user:password@host`; `$(VAR)` and `${VAR}` passwords are references, not literals. */
+const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@/i;
+
+export function hasCredentialInUrl(value: string): boolean {
+  const m = CREDENTIAL_URL.exec(value);
+  if (!m) return false;
+  const password = m[2] ?? '';
+  return !/^\$(\(|\{)[A-Za-z_][A-Za-z0-9_]*(\)|\})$/.test(password);
+}
