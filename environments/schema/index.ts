@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { api, settings, worker } from './app.ts';
 import { dnsLabel, image } from './common.ts';
+import { checkData, data } from './data.ts';
 import { delivery } from './delivery.ts';
 import { checkGitOps, gitops } from './gitops.ts';
 import { ingress } from './ingress.ts';
@@ -34,6 +35,8 @@ export const environmentSchema = z
     ingress,
     secrets,
     network,
+    /** Postgres, Redis, Elasticsearch (each in the cluster or managed) and their backups. */
+    data,
     /** Delivery by Argo CD: cluster, repository, revision, sync policy, cluster add-on settings. */
     gitops,
     /** Who applies the objects: Argo CD (`gitops`) or `pulumi up` (`pulumi`). @default 'gitops' */
@@ -41,6 +44,7 @@ export const environmentSchema = z
   })
   .superRefine((env, ctx) => {
     checkGitOps(env, ctx);
+    checkData(env, ctx);
     if (env.production && env.images.service.digest === undefined) {
       ctx.addIssue({
         code: 'custom',
