@@ -1,0 +1,103 @@
+/**
+ * The rules as Pulumi CrossGuard policies, built by a function so that importing this module has
+ * no side effects (a `PolicyPack` starts a gRPC server the moment it is constructed; only
+ * `index.ts`, the pack's entry point, does that).
+ *
+ * Rules that look at one object become `ResourceValidationPolicy`s. Rules that need the rest of
+ * the set (a Service's pods, a Secret's producer) become `StackValidationPolicy`s: a resource
+ * policy only ever sees one resource, so running them there would report every reference as
+ * dangling. Either way the verdict comes from the same `Rule.check` the CLI runs, on the same
+ * plain object, with the same waivers, so the two paths agree.
+ */
+import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import { severityIn } from '../engine.ts';
+import { isRecord, kindOf, refOf } from '../objects.ts';
+import { RenderedSet } from '../rendered-set.ts';
+import { RULES } from '../rules/index.ts';
+import type { CheckEnvironment, K8sObject, Rule, Waiver } from '../types.ts';
+
+export interface PackOptions {
+  readonly env: CheckEnvironment;
+  readonly waivers?: readonly Waiver[];
+  /** `YYYY-MM-DD`; waivers expiring on or before it do not apply. */
+  readonly today?: string;
+  readonly rules?: readonly Rule[];
+}
+
+/** `kubernetes:apps/v1:Deployment` → `apps/v1`, `Deployment`; `kubernetes:core/v1:Service` → `v1`. */
+export function parseKubernetesType(type: string): { apiVersion: string; kind: string } | undefined {
+  const m = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(type);
+  if (!m) return undefined;
+  const [, version, kind] = m as unknown as [string, string, string];
+  // Component resources (yaml/v2:ConfigGroup, helm.sh/v4:Chart), patches and lists are not objects.
+  if (/^(yaml|helm\.sh|kustomize)\//.test(version) || kind.endsWith('Patch') || kind.endsWith('List')) return undefined;
+  return { apiVersion: version.startsWith('core/') ? version.slice('core/'.length) : version, kind };
+}
+
+/**
+ * The plain Kubernetes object behind a resource's inputs. Auto-named resources have no
+ * `metadata.name` in their inputs; the Pulumi resource name stands in for it.
+ */
+export function objectOf(r: { readonly type: string; readonly props: Record<string, unknown>; readonly name: string }): K8sObject | undefined {
+  const t = parseKubernetesType(r.type);
+  if (!t) return undefined;
+  const metadata = isRecord(r.props['metadata']) ? r.props['metadata'] : {};
+  return { ...r.props, apiVersion: r.props['apiVersion'] ?? t.apiVersion, kind: r.props['kind'] ?? t.kind, metadata: { ...metadata, name: metadata['name'] ?? r.name } };
+}
+
+function enforcementLevel(rule: Rule, env: CheckEnvironment): EnforcementLevel {
+  const s = severityIn(rule, env);
+  return s === 'error' ? 'mandatory' : s === 'warning' ? 'advisory' : 'disabled';
+}
+
+function waived(rule: Rule, o: K8sObject, options: PackOptions): boolean {
+  const ref = refOf(o);
+  const today = options.today ?? '';
+  return (options.waivers ?? []).some(
+    (w) =>
+      w.rule === rule.id &&
+      w.expires > today &&
+      (w.env === undefined || w.env === options.env.name) &&
+      w.object.kind === ref.kind &&
+      w.object.name === ref.name &&
+      (w.object.namespace ?? '') === (ref.namespace ?? ''),
+  );
+}
+
+function applies(rule: Rule, o: K8sObject): boolean {
+  return rule.kinds.includes('*') || rule.kinds.includes(kindOf(o));
+}
+
+function report(rule: Rule, o: K8sObject, set: RenderedSet, options: PackOptions, reportViolation: ReportViolation, urn?: string): void {
+  if (!applies(rule, o) || waived(rule, o, options)) return;
+  for (const v of rule.check(o, set)) reportViolation(`${v.path}: ${v.message}`, urn);
+}
+
+export function buildPolicies(options: PackOptions): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  return (options.rules ?? RULES).map((rule): ResourceValidationPolicy | StackValidationPolicy => {
+    const base = { name: rule.id, description: rule.description, enforcementLevel: enforcementLevel(rule, options.env), remediationSteps: rule.rationale, tags: [rule.category, 'kubernetes'] };
+    if (rule.scope === 'object') {
+      return {
+        ...base,
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+          const o = objectOf(args);
+          if (o) report(rule, o, new RenderedSet([o], options.env), options, reportViolation);
+        },
+      };
+    }
+    return {
+      ...base,
+      validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const pairs = args.resources.flatMap((r: PolicyResource) => {
+          const o = objectOf(r);
+          return o ? [{ o, urn: r.urn }] : [];
+        });
+        const set = new RenderedSet(
+          pairs.map((p) => p.o),
+          options.env,
+        );
+        for (const p of pairs) report(rule, p.o, set, options, reportViolation, p.urn);
+      },
+    };
+  });
+}
