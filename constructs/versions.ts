@@ -17,6 +17,23 @@ export interface PinnedImage {
 
 export const IMAGES = {
   // Entries are added by the components that use them (data tier, monitoring).
+  // Data tier. Postgres 16 with pgvector (design 004's image, pinned to a pgvector release).
+  postgres: { repository: 'pgvector/pgvector', tag: '0.8.0-pg16' },
+  // CloudNativePG operand: the "system" variant carries pgvector and Barman Cloud (needed by the
+  // in-tree barmanObjectStore backups); pinned from the upstream ClusterImageCatalog.
+  cloudNativePgPostgres: {
+    repository: 'ghcr.io/cloudnative-pg/postgresql',
+    tag: '16.13-202602261637-system-bookworm',
+    digest: 'sha256:350f717de1e417cf017c10716378f5614a85361d9acb3c3e630b3704f30eb2ce',
+  },
+  postgresExporter: { repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.17.1' },
+  // The Debian variant rather than 7-alpine: the backup and restore scripts need bash.
+  redis: { repository: 'redis', tag: '7.4.2-bookworm' },
+  redisExporter: { repository: 'oliver006/redis_exporter', tag: 'v1.67.0' },
+  elasticsearch: { repository: 'docker.elastic.co/elasticsearch/elasticsearch', tag: '8.17.4' },
+  elasticsearchExporter: { repository: 'quay.io/prometheuscommunity/elasticsearch-exporter', tag: 'v1.9.0' },
+  // Uploads and downloads of backups (official AWS CLI v2 image; has bash and coreutils).
+  awsCli: { repository: 'amazon/aws-cli', tag: '2.24.10' },
   // Monitoring. Configuration is checked with promtool 2.42 / amtool 0.25 (Debian bookworm) and
   // uses only fields those versions know, which these newer servers still accept.
   prometheus: { repository: 'quay.io/prometheus/prometheus', tag: 'v2.55.1' },
