@@ -21,4 +21,10 @@ export interface ScrapeTarget {
   readonly path?: string;
   /** Scrape interval. @default - the global interval */
   readonly interval?: Duration;
+  /**
+   * Keep the target's own `namespace`/`pod` labels over the ones discovery attaches: for exporters
+   * that report on other objects (kube-state-metrics), whose labels name those objects.
+   * @default false
+   */
+  readonly honorLabels?: boolean;
 }

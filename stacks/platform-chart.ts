@@ -4,12 +4,15 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
+import { memoryBytes } from '../environments/schema/common.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
+import { buildMonitoringTier, type MonitoringTier } from './monitoring-tier.ts';
 
 export class PlatformChart extends Chart {
   readonly env: Environment;
   readonly app: AppTier;
+  readonly monitoring: MonitoringTier;
 
   constructor(scope: App, env: Environment) {
     super(scope, env.name, {
@@ -21,6 +24,14 @@ export class PlatformChart extends Chart {
     this.env = env;
     new PlatformNamespace(this, 'namespace', { name: env.namespace });
     this.app = buildAppTier(this, env);
+    // The data tier's exporters and backups join here once it is composed in this chart
+    // (its result carries `scrapeTargets` and `backups`).
+    this.monitoring = buildMonitoringTier(this, env, {
+      scrapeTargets: [...this.app.scrapeTargets],
+      backups: [],
+      apiMemoryLimitBytes: memoryBytes(env.api.resources.limits.memory),
+      replicatedPostgres: env.production,
+    });
   }
 }
 

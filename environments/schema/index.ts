@@ -10,6 +10,7 @@ import { checkData, data } from './data.ts';
 import { delivery } from './delivery.ts';
 import { checkGitOps, gitops } from './gitops.ts';
 import { ingress } from './ingress.ts';
+import { monitoring } from './monitoring.ts';
 import { network } from './network.ts';
 import { secrets } from './secrets.ts';
 
@@ -37,6 +38,8 @@ export const environmentSchema = z
     network,
     /** Postgres, Redis, Elasticsearch (each in the cluster or managed) and their backups. */
     data,
+    /** Prometheus (own or the cluster's operator), Alertmanager routes and receivers, Grafana. */
+    monitoring,
     /** Delivery by Argo CD: cluster, repository, revision, sync policy, cluster add-on settings. */
     gitops,
     /** Who applies the objects: Argo CD (`gitops`) or `pulumi up` (`pulumi`). @default 'gitops' */

@@ -1,0 +1,80 @@
+/**
+ * prometheus.yml from the model: one scrape job per registered {@link ScrapeTarget}, found through
+ * the Kubernetes API (EndpointSlices of the target's Service in our namespace), so every pod of a
+ * scaled-out workload is scraped and a job never points at an address that was typed in.
+ *
+ * Only fields that promtool 2.42 (Debian bookworm, which the tests run) understands are written.
+ */
+import type { Duration } from 'cdk8s';
+import type { ScrapeTarget } from '../scrape-target.ts';
+import { promDuration } from './units.ts';
+
+export interface PrometheusConfigProps {
+  /** Namespace whose EndpointSlices are discovered. */
+  readonly namespace: string;
+  readonly scrapeInterval: Duration;
+  readonly evaluationInterval: Duration;
+  /** Labels added to every series and alert leaving this Prometheus (e.g. `environment`). */
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly targets: readonly ScrapeTarget[];
+  /** Port Prometheus itself listens on, for its own job. */
+  readonly selfPort: number;
+  /** Glob of the mounted rule files. */
+  readonly ruleFiles: string;
+  /** Alertmanager pods, by the DNS name of their headless Service. @default - no alerting */
+  readonly alertmanager?: { readonly host: string; readonly port: number };
+}
+
+/** Relabelling shared by every job: keep the target's Service and port, name the series after the pod. */
+function discoveryRelabel(t: ScrapeTarget): Record<string, unknown>[] {
+  return [
+    {
+      source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'],
+      regex: `${t.serviceName};${t.portName}`,
+      action: 'keep',
+    },
+    // Endpoints that are not ready (a pod starting or terminating) would only produce `up == 0` noise.
+    { source_labels: ['__meta_kubernetes_endpointslice_endpoint_conditions_ready'], regex: 'true', action: 'keep' },
+    { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+    { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
+  ];
+}
+
+export function prometheusConfig(p: PrometheusConfigProps): Record<string, unknown> {
+  const jobs = p.targets.map((t) => t.job);
+  const dup = jobs.find((j, i) => jobs.indexOf(j) !== i);
+  if (dup) throw new Error(`prometheusConfig: job ${JSON.stringify(dup)} is registered twice; job names must be unique`);
+  if (jobs.includes('prometheus')) throw new Error('prometheusConfig: job "prometheus" is Prometheus\'s own; choose another job name');
+  const scrapeConfigs: Record<string, unknown>[] = [
+    { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${p.selfPort}`] }] },
+    ...[...p.targets]
+      .sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0))
+      .map((t) => ({
+        job_name: t.job,
+        ...(t.interval ? { scrape_interval: promDuration(t.interval) } : {}),
+        ...(t.honorLabels ? { honor_labels: true } : {}),
+        metrics_path: t.path ?? '/metrics',
+        kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [p.namespace] } }],
+        relabel_configs: discoveryRelabel(t),
+      })),
+  ];
+  return {
+    global: {
+      scrape_interval: promDuration(p.scrapeInterval),
+      evaluation_interval: promDuration(p.evaluationInterval),
+      external_labels: { ...p.externalLabels },
+    },
+    ...(p.alertmanager
+      ? {
+          alerting: {
+            // Every Alertmanager replica gets every alert (they deduplicate among themselves), so
+            // the headless Service's A records are used, not a load-balanced address.
+            alertmanagers: [{ dns_sd_configs: [{ names: [p.alertmanager.host], type: 'A', port: p.alertmanager.port }] }],
+          },
+        }
+      : {}),
+    rule_files: [p.ruleFiles],
+    scrape_configs: scrapeConfigs,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * A Prometheus Operator `ServiceMonitor` for one scrape target: the `operator` mode's equivalent of
+ * a job in prometheus.yml, with the same job name, path, interval and Service, so alerts and
+ * dashboards read the same series in both modes.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { componentLabels } from './labels.ts';
+import { promDuration } from './monitoring/units.ts';
+import type { ScrapeTarget } from './scrape-target.ts';
+
+export interface ServiceMonitorProps {
+  readonly target: ScrapeTarget;
+  /** Namespace of the target's Service. */
+  readonly namespace: string;
+  /** Labels the operator's Prometheus selects ServiceMonitors by. @default - none */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+}
+
+export class ServiceMonitor extends Construct {
+  constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
+    super(scope, id);
+    const t = props.target;
+    new ApiObject(this, 'service-monitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: t.job, labels: { ...componentLabels(t.job, 'monitoring'), ...props.selectorLabels } },
+      spec: {
+        // Services carry their workload's selector labels; the relabelling below narrows the match
+        // to the one Service named by the target.
+        selector: { matchLabels: { ...t.workload.connections.podSelector } },
+        namespaceSelector: { matchNames: [props.namespace] },
+        endpoints: [
+          {
+            port: t.portName,
+            path: t.path ?? '/metrics',
+            ...(t.interval ? { interval: promDuration(t.interval) } : {}),
+            ...(t.honorLabels ? { honorLabels: true } : {}),
+            relabelings: [
+              { sourceLabels: ['__meta_kubernetes_service_name'], regex: t.serviceName, action: 'keep' },
+              // The operator would name the job after the Service; alerts and dashboards expect the target's job.
+              { targetLabel: 'job', replacement: t.job },
+            ],
+          },
+        ],
+      },
+    });
+  }
+}

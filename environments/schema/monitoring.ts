@@ -1,0 +1,180 @@
+/**
+ * The monitoring tier of an environment: how Prometheus runs (our own StatefulSet, or an existing
+ * Prometheus Operator), its retention, where Alertmanager sends what, and Grafana's size.
+ * Which jobs and alerts exist is not configured here: it follows from the components rendered.
+ */
+import { z } from 'zod';
+import { dnsLabel, memoryBytes, memoryQuantity, resources } from './common.ts';
+
+/** A Prometheus/Go duration made of whole units, e.g. `15s`, `5m`, `200h`, `1h30m`. */
+export const promDuration = z.string().regex(/^([0-9]+(d|h|m|s))+$/, 'a duration like "15s", "5m" or "200h"');
+
+const UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+
+/** Seconds in a duration accepted by {@link promDuration}. */
+export function durationSeconds(d: string): number {
+  let total = 0;
+  for (const [, n, unit] of d.matchAll(/([0-9]+)(d|h|m|s)/g)) total += Number(n) * UNIT_SECONDS[unit!]!;
+  return total;
+}
+
+const receiverName = dnsLabel;
+
+/** Where alerts go. Every credential (Slack URL, PagerDuty key, webhook token) is read from the secret store, never written here. */
+export const receiver = z.discriminatedUnion('type', [
+  z.strictObject({
+    name: receiverName,
+    type: z.literal('slack'),
+    /** Channel the incoming-webhook posts to, e.g. `#agent-platform-alerts`. */
+    channel: z.string().regex(/^[#@][A-Za-z0-9_.-]+$/, 'a Slack channel like "#alerts"'),
+  }),
+  z.strictObject({
+    name: receiverName,
+    type: z.literal('pagerduty'),
+  }),
+  z.strictObject({
+    name: receiverName,
+    type: z.literal('webhook'),
+    /** Endpoint of the webhook; not secret (its bearer token is, and comes from the store). */
+    url: z.url({ protocol: /^https?$/ }),
+  }),
+]);
+export type Receiver = z.infer<typeof receiver>;
+
+const defaultResources = (cpu: string, memory: string, limit: string) => ({ requests: { cpu, memory }, limits: { memory: limit } });
+
+export const monitoring = z
+  .strictObject({
+    /**
+     * `plain`: our own Prometheus StatefulSet with a generated prometheus.yml and rule files.
+     * `operator`: the cluster already runs the Prometheus Operator; jobs and rules are rendered as
+     * ServiceMonitor and PrometheusRule objects for it, and its Prometheus and Alertmanager are used.
+     */
+    mode: z.enum(['plain', 'operator']).default('plain'),
+    /** Base of every alert's `runbook_url` (`<base>/<alert-name-in-kebab-case>`). */
+    runbookBaseUrl: z.url({ protocol: /^https$/ }),
+    /** Default scrape interval (design 002: 15 s). */
+    scrapeInterval: promDuration.default('15s'),
+    /** Rule evaluation interval (design 002: 15 s). */
+    evaluationInterval: promDuration.default('15s'),
+    /**
+     * Where the Kubernetes API is, for the NetworkPolicies of Prometheus's service discovery and
+     * kube-state-metrics. The default allows any address, but only on the API ports and only for
+     * those two workloads; narrow it to the control plane's range where it is known.
+     */
+    kubernetesApi: z
+      .strictObject({
+        cidrs: z.array(z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, 'an IPv4 CIDR like 10.0.0.1/32')).min(1).default(['0.0.0.0/0']),
+        ports: z.array(z.number().int().min(1).max(65535)).min(1).default([443, 6443]),
+      })
+      .prefault({}),
+    prometheus: z
+      .strictObject({
+        /** Samples older than this are deleted (design 002: 200h). */
+        retentionTime: promDuration.default('200h'),
+        /** Size of the TSDB beyond which the oldest blocks are deleted; must leave headroom on the volume. */
+        retentionSize: memoryQuantity.default('9Gi'),
+        /** Size of the data volume. */
+        storage: memoryQuantity.default('10Gi'),
+        /** @default - the cluster's default StorageClass */
+        storageClassName: z.string().min(1).optional(),
+        resources: resources.default(defaultResources('250m', '1Gi', '2Gi')),
+      })
+      .prefault({}),
+    /** Our own Alertmanager, in `plain` mode (in `operator` mode the cluster's routes the alerts). */
+    alertmanager: z.strictObject({
+      /** More than one forms a gossip cluster that deduplicates notifications. */
+      replicas: z.number().int().min(1).max(5).default(1),
+      /** Volume for silences and the notification log. */
+      storage: memoryQuantity.default('1Gi'),
+      resources: resources.default(defaultResources('50m', '128Mi', '256Mi')),
+      receivers: z.array(receiver).min(1),
+      route: z.strictObject({
+        /** Receiver of anything no other route takes. */
+        default: receiverName,
+        /** Receiver of `severity=critical`. */
+        critical: receiverName,
+        /** Receiver of `severity=warning`. */
+        warning: receiverName,
+        /**
+         * Receivers by `component` label (postgres, redis, backup, ...): a team that owns a component
+         * gets its alerts. A critical alert goes to the critical receiver as well.
+         */
+        components: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a component name like "postgres"'), receiverName).default({}),
+      }),
+      /** Wait before the first notification of a new group, so related alerts arrive together. */
+      groupWait: promDuration.default('30s'),
+      /** Wait before notifying about alerts added to a group already notified. */
+      groupInterval: promDuration.default('5m'),
+      /** How often a still-firing alert is re-sent. */
+      repeatInterval: z
+        .strictObject({ critical: promDuration.default('1h'), warning: promDuration.default('12h') })
+        .prefault({}),
+    }).optional(),
+    grafana: z
+      .strictObject({
+        resources: resources.default(defaultResources('100m', '256Mi', '512Mi')),
+        /** Admin login name; the password comes from the secret store. */
+        adminUser: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a user name like "admin"').default('admin'),
+      })
+      .prefault({}),
+    /** The Prometheus Operator installation used in `operator` mode. */
+    operator: z
+      .strictObject({
+        /** Namespace the operator's Prometheus runs in; it is allowed to scrape the targets. */
+        namespace: dnsLabel,
+        /** Labels of that Prometheus's pods. */
+        prometheusPodLabels: z.record(z.string(), z.string()).default({ 'app.kubernetes.io/name': 'prometheus' }),
+        /** Labels its `serviceMonitorSelector` and `ruleSelector` match. */
+        selectorLabels: z.record(z.string(), z.string()).default({ release: 'kube-prometheus-stack' }),
+        /** URL Grafana queries that Prometheus at. */
+        prometheusUrl: z.url({ protocol: /^https?$/ }),
+        /** Port of that URL, for Grafana's NetworkPolicy. */
+        prometheusPort: z.number().int().min(1).max(65535).default(9090),
+      })
+      .optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.mode === 'operator' && m.operator === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['operator'], input: undefined, message: 'an operator section (namespace, prometheusUrl) when mode is "operator"' });
+    }
+    if (memoryBytes(m.prometheus.retentionSize) >= memoryBytes(m.prometheus.storage)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prometheus', 'retentionSize'],
+        input: m.prometheus.retentionSize,
+        message: `a size smaller than the volume (${m.prometheus.storage}), leaving room for the WAL and compaction`,
+      });
+    }
+    if (m.mode === 'plain' && m.alertmanager === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['alertmanager'], input: undefined, message: 'an alertmanager section (receivers, route) when mode is "plain"' });
+    }
+    if (m.mode === 'operator' && m.alertmanager !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['alertmanager'], input: m.alertmanager, message: "no alertmanager section when mode is \"operator\" (the operator's Alertmanager routes the alerts)" });
+    }
+    if (m.alertmanager === undefined) return;
+    const names = m.alertmanager.receivers.map((r) => r.name);
+    m.alertmanager.receivers.forEach((r, i) => {
+      if (names.indexOf(r.name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['alertmanager', 'receivers', i, 'name'], input: r.name, message: 'a receiver name used once' });
+      }
+    });
+    const route = m.alertmanager.route;
+    const refs: [(string | number)[], string][] = [
+      [['default'], route.default],
+      [['critical'], route.critical],
+      [['warning'], route.warning],
+      ...Object.entries(route.components).map(([c, r]): [(string | number)[], string] => [['components', c], r]),
+    ];
+    for (const [path, name] of refs) {
+      if (!names.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alertmanager', 'route', ...path],
+          input: name,
+          message: `one of the receivers (${names.join(', ')})`,
+        });
+      }
+    }
+  });
+export type Monitoring = z.infer<typeof monitoring>;

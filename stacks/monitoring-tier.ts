@@ -1,0 +1,155 @@
+/**
+ * The monitoring tier of one environment. It is handed the scrape targets of every rendered
+ * component (and the backups to watch) and renders exactly the jobs, alerts and dashboard panels
+ * those targets can feed: an environment without Elasticsearch gets no Elasticsearch alert, and no
+ * job points at nothing.
+ *
+ * `plain` mode runs our own Prometheus and Alertmanager; `operator` mode hands the same jobs and
+ * rules to a cluster's Prometheus Operator as ServiceMonitor and PrometheusRule objects. Grafana
+ * and kube-state-metrics are ours in both.
+ */
+import { Duration } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { Environment } from '../environments/schema/index.ts';
+import { durationSeconds } from '../environments/schema/monitoring.ts';
+import { Alertmanager, ALERTMANAGER_PORT } from '../constructs/alertmanager.ts';
+import type { ExternalPeer } from '../constructs/connections.ts';
+import { GRAFANA_JOB, Grafana } from '../constructs/grafana.ts';
+import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
+import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';
+import { type BackupWatch, alertGroups } from '../constructs/monitoring/alerts.ts';
+import { DASHBOARDS, type DashboardDefinition, servedDashboard } from '../constructs/monitoring/dashboards.ts';
+import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../constructs/monitoring/rule-files.ts';
+import { sizeOf } from '../constructs/monitoring/units.ts';
+import { Prometheus, PROMETHEUS_PORT } from '../constructs/prometheus.ts';
+import { PrometheusRule } from '../constructs/prometheus-rule.ts';
+import type { ScrapeTarget } from '../constructs/scrape-target.ts';
+import { ServiceMonitor } from '../constructs/service-monitor.ts';
+import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
+
+export type { BackupWatch } from '../constructs/monitoring/alerts.ts';
+
+/** What the other tiers tell the monitoring tier. */
+export interface MonitoringInputs {
+  /** Metrics endpoints of every rendered component (app tier, data tier, ...). */
+  readonly scrapeTargets: readonly ScrapeTarget[];
+  /** Backup CronJobs whose freshness is alerted on. @default - none */
+  readonly backups?: readonly BackupWatch[];
+  /** Memory limit of an API pod, in bytes: design 002's memory alert is a share of it. */
+  readonly apiMemoryLimitBytes: number;
+  /** Postgres runs standbys, so replication lag is alerted on. @default false */
+  readonly replicatedPostgres?: boolean;
+}
+
+export interface MonitoringTier {
+  readonly mode: 'plain' | 'operator';
+  /** Every job scraped, the monitoring tier's own included. */
+  readonly scrapeTargets: readonly ScrapeTarget[];
+  /** Alert definitions whose jobs exist, with their promtool test cases. */
+  readonly alertGroups: readonly AlertGroup[];
+  /** The same alerts as rule groups. */
+  readonly ruleGroups: readonly RenderedRuleGroup[];
+  /** Dashboards with only the panels whose jobs exist. */
+  readonly dashboards: readonly DashboardDefinition[];
+  readonly grafana: Grafana;
+  readonly kubeStateMetrics: KubeStateMetrics;
+  /** `plain` mode only. */
+  readonly prometheus?: Prometheus;
+  /** `plain` mode only. */
+  readonly alertmanager?: Alertmanager;
+}
+
+const seconds = (d: string) => Duration.seconds(durationSeconds(d));
+
+export function buildMonitoringTier(scope: Construct, env: Environment, inputs: MonitoringInputs): MonitoringTier {
+  const mon = env.monitoring;
+  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
+  const secretStore = env.secrets.store;
+
+  const kubeStateMetrics = new KubeStateMetrics(scope, 'kube-state-metrics', {
+    image: pinnedImageRef(IMAGES.kubeStateMetrics),
+    namespace: env.namespace,
+    resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+    kubernetesApi: mon.kubernetesApi,
+    dns,
+  });
+
+  const alertmanager =
+    mon.mode === 'plain' && mon.alertmanager
+      ? new Alertmanager(scope, 'alertmanager', {
+          image: pinnedImageRef(IMAGES.alertmanager),
+          namespace: env.namespace,
+          replicas: mon.alertmanager.replicas,
+          receivers: mon.alertmanager.receivers,
+          routing: mon.alertmanager.route,
+          groupWait: seconds(mon.alertmanager.groupWait),
+          groupInterval: seconds(mon.alertmanager.groupInterval),
+          repeatInterval: { critical: seconds(mon.alertmanager.repeatInterval.critical), warning: seconds(mon.alertmanager.repeatInterval.warning) },
+          secretStore,
+          remoteKey: `${env.secrets.remoteKeyPrefix}/alertmanager`,
+          refreshInterval: env.secrets.refreshInterval,
+          storage: sizeOf(mon.alertmanager.storage),
+          resources: mon.alertmanager.resources,
+          dns,
+          internet: { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } },
+        })
+      : undefined;
+
+  const ownTargets = [kubeStateMetrics.scrapeTarget, ...(alertmanager ? [alertmanager.scrapeTarget] : [])];
+  const jobs = new Set([...inputs.scrapeTargets, ...ownTargets].map((t) => t.job).concat(GRAFANA_JOB));
+  const groups = servedGroups(
+    alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, replicatedPostgres: inputs.replicatedPostgres }),
+    jobs,
+  );
+  const ruleGroups = renderRuleGroups(groups, mon.runbookBaseUrl);
+  const dashboards = DASHBOARDS.map((d) => servedDashboard(d, jobs)).filter((d): d is DashboardDefinition => d !== undefined);
+
+  const grafana = new Grafana(scope, 'grafana', {
+    image: pinnedImageRef(IMAGES.grafana),
+    resources: mon.grafana.resources,
+    adminUser: mon.grafana.adminUser,
+    prometheusUrl: mon.mode === 'plain' ? `http://prometheus.${env.namespace}.svc:${PROMETHEUS_PORT}` : mon.operator!.prometheusUrl,
+    dashboards,
+    secretStore,
+    remoteKey: `${env.secrets.remoteKeyPrefix}/grafana`,
+    refreshInterval: env.secrets.refreshInterval,
+    dns,
+  });
+  const scrapeTargets = [...inputs.scrapeTargets, ...ownTargets, grafana.scrapeTarget];
+
+  if (mon.mode === 'plain') {
+    const prometheus = new Prometheus(scope, 'prometheus', {
+      image: pinnedImageRef(IMAGES.prometheus),
+      namespace: env.namespace,
+      scrapeTargets,
+      ruleGroups,
+      scrapeInterval: seconds(mon.scrapeInterval),
+      evaluationInterval: seconds(mon.evaluationInterval),
+      externalLabels: { environment: env.name },
+      retentionTime: seconds(mon.prometheus.retentionTime),
+      retentionSize: sizeOf(mon.prometheus.retentionSize),
+      storage: sizeOf(mon.prometheus.storage),
+      storageClassName: mon.prometheus.storageClassName,
+      resources: mon.prometheus.resources,
+      alertmanager: { workload: alertmanager!, host: alertmanager!.host, port: ALERTMANAGER_PORT },
+      kubernetesApi: mon.kubernetesApi,
+      dns,
+    });
+    grafana.connections.allowTo(prometheus);
+    return { mode: 'plain', scrapeTargets, alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics, prometheus, alertmanager };
+  }
+
+  const operator = mon.operator!;
+  const clusterPrometheus: ExternalPeer = { name: 'Prometheus Operator\'s Prometheus', namespace: operator.namespace, podLabels: operator.prometheusPodLabels };
+  for (const t of scrapeTargets) {
+    new ServiceMonitor(scope, `service-monitor-${t.job}`, { target: t, namespace: env.namespace, selectorLabels: operator.selectorLabels });
+  }
+  // One ingress rule per workload and port, however many jobs share them.
+  const peers = scrapeTargets.filter((t, i) => scrapeTargets.findIndex((u) => u.workload === t.workload && u.port === t.port) === i);
+  for (const t of peers) t.workload.connections.allowFromExternal(clusterPrometheus, [{ port: t.port }]);
+  if (ruleGroups.length > 0) {
+    new PrometheusRule(scope, 'prometheus-rule', { name: 'agent-platform-alerts', groups: ruleGroups, selectorLabels: operator.selectorLabels });
+  }
+  grafana.connections.allowToExternal(clusterPrometheus, [{ port: operator.prometheusPort }]);
+  return { mode: 'operator', scrapeTargets, alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics };
+}
