@@ -227,6 +227,13 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
         add(m, lookup('ConfigMap', hns, hname), `custom-headers ConfigMap ${hname}`);
       }
     }
+    if (m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding') {
+      const role = (m['roleRef'] ?? {}) as Json;
+      add(m, lookup(String(role['kind']), role['kind'] === 'ClusterRole' ? '' : ns, role['name']), `roleRef ${String(role['name'])}`);
+      for (const s of asArray(m['subjects']).filter(isObject)) {
+        if (s['kind'] === 'ServiceAccount') add(m, lookup('ServiceAccount', str(s['namespace']) ?? ns, s['name']), `subject ServiceAccount ${String(s['name'])}`);
+      }
+    }
     if (m.kind === 'HorizontalPodAutoscaler') {
       const target = (spec['scaleTargetRef'] ?? {}) as Json;
       add(m, lookup(String(target['kind']), ns, target['name']), `scaleTargetRef ${String(target['kind'])} ${String(target['name'])}`);
