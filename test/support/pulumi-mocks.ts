@@ -100,6 +100,20 @@ export async function runProgram(name: string, options: RunOptions = {}): Promis
   return { env, result, registered, ofType: (type) => registered.filter((r) => r.type === type) };
 }
 
+/** How the engine receives a value marked secret (Pulumi's wire format for secrets). */
+const SECRET_SIGNATURE_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIGNATURE = '1b47061264138c4ac30d75fd1eb44270';
+
+/** Whether a registered input arrived at the engine marked secret. */
+export function isSecretInput(value: unknown): value is { value: unknown } {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE;
+}
+
+/** A registered input with its secret marking removed. */
+export function reveal<T>(value: unknown): T {
+  return (isSecretInput(value) ? value.value : value) as T;
+}
+
 /** The value an Output settles to. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));

@@ -1,0 +1,176 @@
+/**
+ * The AWS side of every environment, as the real program registers it on Pulumi's mock engine:
+ * the backup bucket, the IRSA roles and the Secrets Manager entries. Policy documents are parsed,
+ * never string-matched.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { environmentNames } from '../environments/load.ts';
+import { externalSecretKeys, fallbackBackupSettings } from '../stacks/pulumi/aws-needs.ts';
+import { ENVIRONMENTS_DIR, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
+
+const names = environmentNames(ENVIRONMENTS_DIR);
+
+function one(run: MockedRun, type: string): Registered {
+  const found = run.ofType(type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0]!;
+}
+
+function role(run: MockedRun, roleName: string): Registered {
+  const found = run.ofType('aws:iam/role:Role').filter((r) => r.inputs['name'] === roleName);
+  if (found.length !== 1) throw new Error(`expected one role ${roleName}, found ${found.length}`);
+  return found[0]!;
+}
+
+function rolePolicy(run: MockedRun, roleName: string): any {
+  const found = run.ofType('aws:iam/rolePolicy:RolePolicy').filter((r) => r.inputs['name'] === roleName);
+  if (found.length !== 1) throw new Error(`expected one inline policy on ${roleName}, found ${found.length}`);
+  return JSON.parse(found[0]!.inputs['policy'] as string);
+}
+
+/** The issuer of the OIDC provider `stackConfigFor` configures. */
+const ISSUER = 'oidc.eks.eu-central-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9';
+const accountOf = (run: MockedRun) => run.env.gitops.secretStore.roleArn.split(':')[4]!;
+
+describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
+  let run: MockedRun;
+  beforeAll(async () => {
+    run = await runProgram(name, { delivery: 'gitops' });
+  });
+
+  it('creates one backup bucket, named by the environment', () => {
+    const bucket = one(run, 'aws:s3/bucket:Bucket');
+    expect(bucket.inputs['bucket']).toBe(run.result.needs.backup.bucket);
+    expect(bucket.inputs['tags']).toMatchObject({ 'agent-platform.io/environment': name });
+  });
+
+  it('lets production refuse to empty the bucket on destroy', () => {
+    expect(one(run, 'aws:s3/bucket:Bucket').inputs['forceDestroy']).toBe(!run.env.production);
+  });
+
+  it('encrypts the bucket with KMS and the bucket key', () => {
+    const sse = one(run, 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration');
+    expect(sse.inputs['rules']).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }]);
+  });
+
+  it('versions the bucket', () => {
+    expect(one(run, 'aws:s3/bucketVersioning:BucketVersioning').inputs['versioningConfiguration']).toEqual({ status: 'Enabled' });
+  });
+
+  it('blocks every kind of public access and disables ACLs', () => {
+    expect(one(run, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(one(run, 'aws:s3/bucketOwnershipControls:BucketOwnershipControls').inputs['rule']).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
+  });
+
+  it('expires backups and their old versions after the retention, under the backup prefix', () => {
+    const { prefix, retentionDays } = run.result.needs.backup;
+    const rules = one(run, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs['rules'] as any[];
+    const expiry = rules.find((r) => r.id === 'expire-backups');
+    expect(expiry).toMatchObject({
+      status: 'Enabled',
+      filter: { prefix: `${prefix}/` },
+      expiration: { days: retentionDays },
+      noncurrentVersionExpiration: { noncurrentDays: retentionDays },
+    });
+    expect(retentionDays).toBe(fallbackBackupSettings(run.env).retentionDays);
+  });
+
+  it('denies every request to the bucket that does not use TLS', () => {
+    const policy = JSON.parse(one(run, 'aws:s3/bucketPolicy:BucketPolicy').inputs['policy'] as string);
+    const arn = `arn:aws:s3:::${run.result.needs.backup.bucket}`;
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': false } },
+      },
+    ]);
+  });
+
+  it('lets only the backup jobs’ ServiceAccount assume the backup role, through the cluster’s OIDC provider', () => {
+    const { serviceAccount, roleName } = run.result.needs.backup;
+    const trust = JSON.parse(role(run, roleName).inputs['assumeRolePolicy'] as string);
+    expect(trust.Statement).toHaveLength(1);
+    const [statement] = trust.Statement;
+    expect(statement.Effect).toBe('Allow');
+    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(statement.Principal).toEqual({ Federated: `arn:aws:iam::${accountOf(run)}:oidc-provider/${ISSUER}` });
+    expect(statement.Condition).toEqual({
+      StringEquals: {
+        [`${ISSUER}:sub`]: `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}`,
+        [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+      },
+    });
+  });
+
+  it('gives the backup role write and read on its own prefix only, and no delete', () => {
+    const { bucket, prefix, roleName } = run.result.needs.backup;
+    const policy = rolePolicy(run, roleName);
+    const actions = policy.Statement.flatMap((s: any) => [s.Action].flat());
+    expect(actions.some((a: string) => /Delete|\*/.test(a))).toBe(false);
+    const objects = policy.Statement.find((s: any) => s.Sid === 'WriteAndRestoreBackups');
+    expect(objects.Resource).toBe(`arn:aws:s3:::${bucket}/${prefix}/*`);
+    expect(objects.Action).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
+    const list = policy.Statement.find((s: any) => s.Sid === 'ListOwnPrefix');
+    expect(list).toMatchObject({ Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { 's3:prefix': [`${prefix}/*`, `${prefix}/`] } } });
+    expect(policy.Statement.every((s: any) => s.Effect === 'Allow' && s.Resource !== '*')).toBe(true);
+  });
+
+  it('creates a Secrets Manager entry, without a value, for every remote key the ExternalSecrets name', () => {
+    const secrets = run.ofType('aws:secretsmanager/secret:Secret');
+    expect(secrets.map((s) => s.inputs['name']).sort()).toEqual(externalSecretKeys(run.result.manifests));
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(secrets.every((s) => (s.inputs['name'] as string).startsWith(`${run.env.secrets.remoteKeyPrefix}/`))).toBe(true);
+    expect(run.ofType('aws:secretsmanager/secretVersion:SecretVersion')).toEqual([]);
+  });
+
+  it('creates External Secrets Operator’s role with exactly the ARN the environment data names', async () => {
+    const reader = role(run, run.result.needs.secretReader.roleName);
+    expect(reader.inputs['name']).toBe(run.env.gitops.secretStore.roleArn.split('/').pop());
+    await expect(new Promise((resolve) => run.result.secretStore!.readerRoleArn.apply(resolve))).resolves.toBe(run.env.gitops.secretStore.roleArn);
+  });
+
+  it('trusts only the ServiceAccount of the environment’s ClusterSecretStore for reading secrets', () => {
+    const trust = JSON.parse(role(run, run.result.needs.secretReader.roleName).inputs['assumeRolePolicy'] as string);
+    const store = run.result.needs.secretReader.serviceAccount!;
+    expect(store).toEqual({ namespace: 'external-secrets', name: `${run.env.secrets.store.name}-store` });
+    expect(trust.Statement[0].Condition.StringEquals[`${ISSUER}:sub`]).toBe(`system:serviceaccount:${store.namespace}:${store.name}`);
+  });
+
+  it('lets External Secrets Operator read exactly the environment’s secrets and nothing else', () => {
+    const policy = rolePolicy(run, run.result.needs.secretReader.roleName);
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0].Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+    const secretArns = run.ofType('aws:secretsmanager/secret:Secret').map((s) => `arn:aws:secretsmanager:eu-central-1:${accountOf(run)}:secret:${s.inputs['name']}-AbCdEf`);
+    expect(policy.Statement[0].Resource).toEqual(secretArns);
+  });
+
+  it('pins every AWS resource to the environment’s region and the stack’s account', () => {
+    const providers = run.ofType('pulumi:providers:aws');
+    expect(providers).toHaveLength(1);
+    expect(providers[0]!.inputs['region']).toBe(run.env.gitops.secretStore.region);
+    expect(JSON.parse(providers[0]!.inputs['allowedAccountIds'] as string)).toEqual([accountOf(run)]);
+    const awsResources = run.registered.filter((r) => r.type.startsWith('aws:'));
+    expect(awsResources.every((r) => r.provider.includes('pulumi:providers:aws::aws::'))).toBe(true);
+  });
+
+  it('registers no Kubernetes object, since Argo CD delivers them', () => {
+    expect(run.registered.filter((r) => r.type.startsWith('kubernetes:') || r.type === 'pulumi:providers:kubernetes')).toEqual([]);
+  });
+});
+
+describe('a stack pointed at the wrong account', () => {
+  it('is refused before anything is registered', async () => {
+    await expect(runProgram('prod', { config: { accountId: '111111111111' } })).rejects.toThrow(
+      'environments/prod.yaml: gitops.secretStore.roleArn is in account 222222222222, but the stack\'s accountId is 111111111111',
+    );
+  });
+});
