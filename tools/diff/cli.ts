@@ -11,14 +11,18 @@
  * Exit codes: 0 nothing changed; 1 changes, none risky; 2 risky changes (immutable field,
  * stateful deletion, weakened production); 3 the diff could not be computed.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Resource } from './compare.ts';
-import { asEnvironment, defaultBaseRef, fromDirectory, fromGitRef, fromWorkingTree, productionEnvironments } from './rendering.ts';
+import { addedWaiverRisks } from './waivers.ts';
+import { asEnvironment, defaultBaseRef, fileAtRef, fromDirectory, fromGitRef, fromWorkingTree, productionEnvironments } from './rendering.ts';
 import { EXIT, buildReport, exitCodeOf, formatMarkdown, formatText } from './report.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Policy waivers; an added one is a risk like any weakening of production. */
+const WAIVERS = 'policies/waivers.yaml';
 
 const USAGE = `usage: npm run diff -- [--base <ref> | --from <dir>] [--to <dir>] [--envs <a>,<b>] [--format text|markdown] [--output <file>]`;
 
@@ -46,6 +50,8 @@ async function main(): Promise<number> {
     values.to ? { label: values.to, resources: fromDirectory(resolve(values.to)) } : { label: 'working tree (fresh synth)', resources: await fromWorkingTree(values.environments) };
 
   let base: { label: string; resources: Resource[] };
+  let waiversBefore: string | undefined;
+  let waiversAfter: string | undefined;
   let next: { label: string; resources: Resource[] };
   if (values.envs) {
     const [a, b, ...rest] = values.envs.split(',').map((s) => s.trim());
@@ -61,11 +67,14 @@ async function main(): Promise<number> {
     else {
       const ref = values.base ?? defaultBaseRef(ROOT);
       base = { label: `generated/ at ${ref.length === 40 ? ref.slice(0, 12) : ref}`, resources: fromGitRef(ROOT, ref) };
+      waiversBefore = fileAtRef(ROOT, ref, WAIVERS);
+      waiversAfter = existsSync(join(ROOT, WAIVERS)) ? readFileSync(join(ROOT, WAIVERS), 'utf8') : undefined;
     }
     next = await head();
   }
 
-  const report = buildReport(base, next, productionEnvironments(values.environments));
+  const production = productionEnvironments(values.environments);
+  const report = buildReport(base, next, production, addedWaiverRisks(waiversBefore, waiversAfter, production));
   const text = values.format === 'markdown' ? formatMarkdown(report) : formatText(report);
   if (values.output) writeFileSync(values.output, text);
   else process.stdout.write(text);

@@ -71,6 +71,12 @@ export function defaultBaseRef(repo: string): string {
   return 'HEAD';
 }
 
+/** The text of one committed file at `ref`, or undefined when it did not exist there. */
+export function fileAtRef(repo: string, ref: string, path: string): string | undefined {
+  const r = spawnSync('git', ['show', `${ref}:${path}`], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return r.status === 0 ? r.stdout : undefined;
+}
+
 /** The committed `<dir>` (default `generated`) at `ref`, read with one `git cat-file --batch`. */
 export function fromGitRef(repo: string, ref: string, dir = 'generated'): Resource[] {
   const paths = git(repo, ['ls-tree', '-r', '-z', '--name-only', ref, '--', `${dir}/`])

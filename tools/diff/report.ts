@@ -4,7 +4,7 @@
  * (changes folded in `<details>` so the risks stay on screen).
  */
 import { compareRenderings, resourceLabel, type Json, type Resource, type ResourceDiff } from './compare.ts';
-import { assessRisks, capacityOf, formatCpu, formatMemory, type Capacity, type Risk, type Severity } from './risk.ts';
+import { SEVERITIES, assessRisks, capacityOf, formatCpu, formatMemory, type Capacity, type Risk, type Severity } from './risk.ts';
 
 /** Severities that make the exit code 2; `restart` and `capacity` are shown but expected in most releases. */
 export const RISKY: ReadonlySet<Severity> = new Set(['immutable', 'deletion', 'weakened']);
@@ -38,12 +38,19 @@ function byEnv(resources: readonly Resource[]): Map<string, Resource[]> {
 }
 
 /** Compares two renderings and assesses the risks. Pure. */
-export function buildReport(base: { label: string; resources: readonly Resource[] }, head: { label: string; resources: readonly Resource[] }, production: ReadonlySet<string>): Report {
+export function buildReport(
+  base: { label: string; resources: readonly Resource[] },
+  head: { label: string; resources: readonly Resource[] },
+  production: ReadonlySet<string>,
+  /** Risks found outside the rendering (policy waivers added), merged by severity. */
+  extraRisks: readonly Risk[] = [],
+): Report {
   const diffs = compareRenderings(base.resources, head.resources);
   const capacity = (rs: readonly Resource[]) => new Map([...byEnv(rs)].map(([env, list]) => [env, capacityOf(list)] as const).filter(([, c]) => c.cpuMax + c.memoryMax > 0));
   const before = capacity(base.resources);
   const after = capacity(head.resources);
-  const risks = assessRisks(diffs, production, { before, after }, head.resources);
+  const rank = (r: Risk) => SEVERITIES.indexOf(r.severity);
+  const risks = [...assessRisks(diffs, production, { before, after }, head.resources), ...extraRisks].sort((a, b) => rank(a) - rank(b));
   const envs = [...new Set([...base.resources, ...head.resources].map((r) => r.env))].sort();
   const summaries = envs.map((env) => {
     const mine = diffs.filter((d) => d.env === env);
@@ -66,7 +73,7 @@ export function buildReport(base: { label: string; resources: readonly Resource[
 /** 0 nothing changed, 1 changes without risk, 2 at least one risky change. */
 export function exitCodeOf(report: Report): number {
   if (report.risks.some((r) => RISKY.has(r.severity))) return EXIT.risky;
-  return report.diffs.length > 0 ? EXIT.changed : EXIT.unchanged;
+  return report.diffs.length > 0 || report.risks.length > 0 ? EXIT.changed : EXIT.unchanged;
 }
 
 function value(v: Json | undefined): string {
@@ -97,7 +104,7 @@ const ICON: Record<Severity, string> = { immutable: '⛔', deletion: '🗑️', 
 
 export function formatText(report: Report): string {
   const out: string[] = [`rendering diff: ${report.base} → ${report.head}`, ''];
-  if (report.diffs.length === 0) return `${out[0]}\nno changes\n`;
+  if (report.diffs.length === 0 && report.risks.length === 0) return `${out[0]}\nno changes\n`;
   const header = ['environment', 'added', 'removed', 'changed', 'restarts', 'risky', 'CPU requests (cores)', 'memory requests'];
   const rows = report.summaries.map((s) => [s.env, s.added, s.removed, s.changed, s.restarts, s.risky, capacityCell(s, 'cpu'), capacityCell(s, 'memory')].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -123,7 +130,7 @@ function md(text: string): string {
 
 export function formatMarkdown(report: Report): string {
   const out: string[] = [`### Rendering diff: \`${report.base}\` → \`${report.head}\``, ''];
-  if (report.diffs.length === 0) return `${out.join('\n')}No changes to the rendered objects.\n`;
+  if (report.diffs.length === 0 && report.risks.length === 0) return `${out.join('\n')}No changes to the rendered objects.\n`;
   out.push('| environment | added | removed | changed | pod restarts | risky | CPU requests (cores) | memory requests |', '|---|---:|---:|---:|---:|---:|---|---|');
   for (const s of report.summaries) {
     if (s.added + s.removed + s.changed === 0) continue;
