@@ -27,10 +27,10 @@ function yamlFiles(dir: string): string[] {
 
 /** A copy of `o` moved to its own namespace (and renamed, when cluster-scoped), references intact. */
 function copyInto(o: K8sObject, copy: number): K8sObject {
-  const c = structuredClone(o) as K8sObject & { metadata: Record<string, unknown> };
+  const c = structuredClone(o) as Record<string, unknown> & { metadata: Record<string, unknown> };
   if (CLUSTER_SCOPED_KINDS.has(kindOf(o))) c.metadata['name'] = `${nameOf(o)}-${copy}`;
   else c.metadata['namespace'] = `${namespaceOf(o) ?? 'default'}-${copy}`;
-  return c;
+  return c as K8sObject;
 }
 
 // performance.now() counts from process start, so this is start-up plus module loading.

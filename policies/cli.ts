@@ -3,7 +3,7 @@
  * [--production] [--today YYYY-MM-DD] [--output <file>] [<dir or file>...]]`
  *
  * Without paths, checks `generated/<env>/` of the given environment, or of every environment in
- * `environments/` when none is given. With paths, checks those directories (recursively) and files,
+ * `environments/` plus the directories they share (generated/argocd/) when none is given. With paths, checks those directories (recursively) and files,
  * whatever produced them; `--env` then only selects severities (production-like when the
  * environment file says `production: true`, or with `--production`).
  *
@@ -20,7 +20,8 @@ import { formatMarkdown } from './format/markdown.ts';
 import { formatSarif } from './format/sarif.ts';
 import { formatText } from './format/text.ts';
 import { RULES } from './rules/index.ts';
-import type { CheckEnvironment, CheckResult, SourcedObject, Waiver } from './types.ts';
+import { at, str } from './objects.ts';
+import type { CheckEnvironment, CheckResult, K8sObject, SourcedObject, Waiver } from './types.ts';
 import { parseWaivers } from './waivers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -55,7 +56,11 @@ function readObjects(paths: readonly string[]): { objects: SourcedObject[]; prob
 interface Check {
   readonly env: CheckEnvironment;
   readonly paths: readonly string[];
+  readonly environmentOf?: (o: K8sObject) => CheckEnvironment | undefined;
 }
+
+/** The label our objects carry naming their environment (constructs/labels.ts). */
+const ENVIRONMENT_LABEL = 'agent-platform.io/environment';
 
 function plan(values: { env?: string; production?: boolean }, positionals: string[]): Check[] {
   const envDir = join(ROOT, 'environments');
@@ -68,7 +73,17 @@ function plan(values: { env?: string; production?: boolean }, positionals: strin
     return [{ env: values.env ? envOf(values.env) : { production: values.production === true }, paths: positionals }];
   }
   const names = values.env ? [values.env] : environmentNames(envDir);
-  return names.map((name) => ({ env: envOf(name), paths: [relative(process.cwd(), join(ROOT, 'generated', name)) || '.'] }));
+  const generated = (name: string): string => relative(process.cwd(), join(ROOT, 'generated', name)) || '.';
+  const checks: Check[] = names.map((name) => ({ env: envOf(name), paths: [generated(name)] }));
+  if (values.env) return checks;
+  // Directories shared by all environments (generated/argocd): each object is judged by the
+  // environment its label names, the rest with non-production severities.
+  const envs = new Map(checks.map((c) => [c.env.name!, c.env]));
+  const shared = existsSync(join(ROOT, 'generated')) ? readdirSync(join(ROOT, 'generated'), { withFileTypes: true }).filter((e) => e.isDirectory() && !envs.has(e.name)).map((e) => e.name).sort() : [];
+  for (const dir of shared) {
+    checks.push({ env: { production: false }, paths: [generated(dir)], environmentOf: (o) => envs.get(str(at(o, 'metadata', 'labels', ENVIRONMENT_LABEL)) ?? '') });
+  }
+  return checks;
 }
 
 function main(argv: string[]): number {
@@ -98,7 +113,7 @@ function main(argv: string[]): number {
     const { objects, problems } = readObjects(check.paths);
     for (const p of problems) console.error(`${p.file}:${p.line}: error: ${p.message}`);
     if (problems.length > 0) failed = true;
-    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile });
+    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile, ...(check.environmentOf ? { environmentOf: check.environmentOf } : {}) });
     if (result.errors > 0) failed = true;
     runs.push({ check, result, objects: objects.length });
   }

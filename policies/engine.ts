@@ -18,6 +18,12 @@ export interface CheckOptions {
   readonly waiversFile?: string;
   /** Defaults to every rule. */
   readonly rules?: readonly Rule[];
+  /**
+   * The environment an individual object belongs to, when a set mixes several (the Argo CD
+   * objects under generated/argocd/ hold one Application per environment); its severities then
+   * apply to that object's findings. Objects it returns undefined for use `env`.
+   */
+  readonly environmentOf?: (object: K8sObject) => CheckEnvironment | undefined;
 }
 
 /** The severity of `rule` in `env`, or `off` where it does not apply. */
@@ -46,7 +52,8 @@ export function checkOne(rule: Rule, object: K8sObject, set: RenderedSet): Retur
 
 /** Checks every object against every rule that applies in `options.env`, then applies waivers. */
 export function checkObjects(objects: readonly SourcedObject[], options: CheckOptions): CheckResult {
-  const rules = (options.rules ?? RULES).filter((r) => severityIn(r, options.env) !== 'off');
+  const all = options.rules ?? RULES;
+  const rules = options.environmentOf ? all : all.filter((r) => severityIn(r, options.env) !== 'off');
   const set = new RenderedSet(
     objects.map((o) => o.object),
     options.env,
@@ -65,14 +72,17 @@ export function checkObjects(objects: readonly SourcedObject[], options: CheckOp
   const findings: Finding[] = [];
   for (const src of objects) {
     const ref = refOf(src.object);
+    const env = options.environmentOf?.(src.object) ?? options.env;
     for (const rule of rulesFor(kindOf(src.object))) {
+      const severity = severityIn(rule, env);
+      if (severity === 'off') continue;
       for (const v of rule.check(src.object, set)) {
         const waiver = active.find((w) => w.rule === rule.id && sameRef(w.object, ref));
         if (waiver) used.add(waiver);
         const line = src.text !== undefined ? (src.line ?? 1) + locateLine(src.text, v.path) : src.line;
         findings.push({
           rule: rule.id,
-          severity: severityIn(rule, options.env) as Severity,
+          severity,
           object: ref,
           file: src.file,
           ...(line !== undefined ? { line } : {}),
