@@ -26,7 +26,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 
 /** Where the mounted files live; promtool tests lay out their temp dir the same way. */
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
-export const PROMETHEUS_RULES_DIR = '/etc/prometheus/rules';
+export const PROMETHEUS_RULES_DIR = `${PROMETHEUS_CONFIG_DIR}/rules`;
 export const PROMETHEUS_PORT = 9090;
 /** The image's `nobody` user. */
 const PROMETHEUS_UID = 65534;
@@ -93,7 +93,8 @@ export class Prometheus extends Construct implements Connectable {
       externalLabels: props.externalLabels ?? {},
       targets: props.scrapeTargets,
       selfPort: PROMETHEUS_PORT,
-      ruleFiles: `${PROMETHEUS_RULES_DIR}/*.rules.yml`,
+      // Relative to prometheus.yml, so promtool checks the same text in any directory laid out alike.
+      ruleFiles: 'rules/*.rules.yml',
       alertmanager: props.alertmanager ? { host: props.alertmanager.host, port: props.alertmanager.port } : undefined,
     });
     const dump = (o: unknown) => yaml.dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false });

@@ -19,7 +19,7 @@ export interface PrometheusConfigProps {
   readonly targets: readonly ScrapeTarget[];
   /** Port Prometheus itself listens on, for its own job. */
   readonly selfPort: number;
-  /** Glob of the mounted rule files. */
+  /** Glob of the mounted rule files (relative paths are resolved against prometheus.yml's directory). */
   readonly ruleFiles: string;
   /** Alertmanager pods, by the DNS name of their headless Service. @default - no alerting */
   readonly alertmanager?: { readonly host: string; readonly port: number };

@@ -1,0 +1,207 @@
+/**
+ * The rendered monitoring configuration of every environment, checked by the real tools:
+ * promtool (config, rules, rule unit tests) and amtool (config, routing of representative alerts).
+ * Files come from the rendered ConfigMaps and are laid out as the pods mount them.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadEnvironments } from '../environments/load.ts';
+import { type Environment, environmentSchema } from '../environments/schema/index.ts';
+import { promtoolTests, ruleFileName } from '../constructs/monitoring/rule-files.ts';
+import { buildPlatform } from '../stacks/platform-chart.ts';
+import { type Manifest, manifestsOf } from '../stacks/render.ts';
+import { validateManifest } from '../stacks/validate.ts';
+import { describeWithBinaries } from './support/binaries.ts';
+import { configMapData, run, tempDir, toYaml, writeFiles } from './support/monitoring-files.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const envs = loadEnvironments(join(ROOT, 'environments'));
+const temps: string[] = [];
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Rendered {
+  readonly env: Environment;
+  readonly manifests: Manifest[];
+  readonly chart: ReturnType<typeof buildPlatform>;
+}
+
+function render(env: Environment): Rendered {
+  const chart = buildPlatform(env);
+  return { env, chart, manifests: manifestsOf(chart) };
+}
+
+/**
+ * Debian's promtool 2.42 is built without Kubernetes service discovery (it rejects
+ * `kubernetes_sd_configs` as an unknown field), while the pinned server has it. So each discovery
+ * block is asserted here to be exactly what we mean (EndpointSlices of our own namespace) and then
+ * swapped for a `static_configs` entry; everything else (relabelling, rule files, alerting,
+ * intervals) is checked by promtool as rendered.
+ */
+function forDebianPromtool(text: string, namespace: string): string {
+  const config = yaml.load(text) as { scrape_configs: Record<string, unknown>[] };
+  for (const job of config.scrape_configs) {
+    if (!('kubernetes_sd_configs' in job)) continue;
+    expect(job['kubernetes_sd_configs'], String(job['job_name'])).toEqual([{ role: 'endpointslice', namespaces: { names: [namespace] } }]);
+    delete job['kubernetes_sd_configs'];
+    job['static_configs'] = [{ targets: [`${String(job['job_name'])}.${namespace}.svc:80`] }];
+  }
+  return toYaml(config);
+}
+
+/** prometheus.yml, rules/ and the promtool test file of a plain-mode environment, in a fresh directory. */
+function layOutPrometheus(r: Rendered): string {
+  const dir = tempDir(`prometheus-${r.env.name}`);
+  temps.push(dir);
+  const rules = configMapData(r.manifests, 'prometheus-rules');
+  writeFiles(dir, {
+    'prometheus.yml': forDebianPromtool(configMapData(r.manifests, 'prometheus-config')['prometheus.yml']!, r.env.namespace),
+    ...Object.fromEntries(Object.entries(rules).map(([f, text]) => [`rules/${f}`, text])),
+    'tests.yml': toYaml(
+      promtoolTests(r.chart.monitoring.alertGroups, {
+        ruleFiles: Object.keys(rules).map((f) => `rules/${f}`),
+        evaluationInterval: r.env.monitoring.evaluationInterval as '15s',
+        runbookBaseUrl: r.env.monitoring.runbookBaseUrl,
+      }),
+    ),
+  });
+  return dir;
+}
+
+function layOutAlertmanager(r: Rendered): string {
+  const dir = tempDir(`alertmanager-${r.env.name}`);
+  temps.push(dir);
+  writeFiles(dir, { 'alertmanager.yml': configMapData(r.manifests, 'alertmanager-config')['alertmanager.yml']! });
+  return join(dir, 'alertmanager.yml');
+}
+
+/** Label sets worth routing, and the receivers the environment's route policy promises for each. */
+function representativeAlerts(env: Environment): { labels: Record<string, string>; receivers: string[] }[] {
+  const route = env.monitoring.alertmanager!.route;
+  const components = [...new Set(['api', 'langmem', 'monitoring', ...Object.keys(route.components)])].sort();
+  const out: { labels: Record<string, string>; receivers: string[] }[] = [];
+  for (const component of components) {
+    const owner = route.components[component];
+    out.push({ labels: { severity: 'critical', component }, receivers: owner ? [route.critical, owner] : [route.critical] });
+    out.push({ labels: { severity: 'warning', component }, receivers: [owner ?? route.warning] });
+  }
+  out.push({ labels: { severity: 'info', alertname: 'Watchdog' }, receivers: [route.default] });
+  return out;
+}
+
+describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool'], 'apt-get install prometheus prometheus-alertmanager', (bin) => {
+  const promtool = bin['promtool']!;
+  const amtool = bin['amtool']!;
+
+  describe.each(envs.map((e) => [e.name, e] as const))('%s', (_name, env) => {
+    const r = render(env);
+    const plain = env.monitoring.mode === 'plain';
+
+    it.runIf(plain)('passes promtool check config, rule files included', () => {
+      const dir = layOutPrometheus(r);
+      const result = run(promtool, ['check', 'config', join(dir, 'prometheus.yml')]);
+      expect(result.output).toContain('SUCCESS');
+      expect(result.output).not.toContain('FAILED');
+      expect(result.code, result.output).toBe(0);
+      // The rule files were found through prometheus.yml's own glob, not passed by hand.
+      for (const g of r.chart.monitoring.ruleGroups) expect(result.output).toContain(ruleFileName(g));
+    });
+
+    it.runIf(plain)('passes promtool check rules', () => {
+      const dir = layOutPrometheus(r);
+      const files = r.chart.monitoring.ruleGroups.map((g) => join(dir, 'rules', ruleFileName(g)));
+      expect(files.length).toBeGreaterThan(0);
+      const result = run(promtool, ['check', 'rules', ...files]);
+      expect(result.code, result.output).toBe(0);
+    });
+
+    it.runIf(plain)('passes promtool test rules: every alert fires on its firing series and stays quiet on the others', () => {
+      const dir = layOutPrometheus(r);
+      const tests = yaml.load(readFileSync(join(dir, 'tests.yml'), 'utf8')) as { tests: unknown[] };
+      expect(tests.tests.length).toBeGreaterThanOrEqual(2 * r.chart.monitoring.alertGroups.flatMap((g) => g.alerts).length);
+      const result = run(promtool, ['test', 'rules', join(dir, 'tests.yml')]);
+      expect(result.code, result.output).toBe(0);
+      expect(result.output).toContain('SUCCESS');
+    });
+
+    it.runIf(plain)('passes amtool check-config', () => {
+      const result = run(amtool, ['check-config', layOutAlertmanager(r)]);
+      expect(result.code, result.output).toBe(0);
+      expect(result.output).toContain(`${env.monitoring.alertmanager!.receivers.length} receivers`);
+      expect(result.output).toContain('1 inhibit rules');
+    });
+
+    it.runIf(plain)('routes representative alerts to the receivers the environment names (amtool config routes test)', () => {
+      const file = layOutAlertmanager(r);
+      for (const a of representativeAlerts(env)) {
+        const labels = Object.entries(a.labels).map(([k, v]) => `${k}=${v}`);
+        const result = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${a.receivers.join(',')}`, ...labels]);
+        expect(result.code, `${labels.join(' ')} -> ${a.receivers.join(',')}: ${result.output}`).toBe(0);
+      }
+    });
+  });
+
+  it('fails promtool test rules when a threshold drifts from its test (the check can fail)', () => {
+    const r = render(envs.find((e) => e.name === 'dev')!);
+    const dir = layOutPrometheus(r);
+    const file = join(dir, 'rules', 'agent-api.rules.yml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('multiagent_cpu_usage_percent > 80');
+    writeFiles(dir, { 'rules/agent-api.rules.yml': text.replace('multiagent_cpu_usage_percent > 80', 'multiagent_cpu_usage_percent > 95') });
+    const result = run(promtool, ['test', 'rules', join(dir, 'tests.yml')]);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('AgentApiHighCpu');
+  });
+
+  it('fails amtool config routes test when an alert would reach the wrong receiver (the check can fail)', () => {
+    const prod = envs.find((e) => e.name === 'prod')!;
+    const file = layOutAlertmanager(render(prod));
+    const result = run(amtool, ['config', 'routes', 'test', `--config.file=${file}`, '--verify.receivers=platform-alerts', 'severity=critical', 'component=api']);
+    expect(result.code).toBe(1);
+  });
+
+  describe('operator mode', () => {
+    const prodInput = yaml.load(readFileSync(join(ROOT, 'environments', 'prod.yaml'), 'utf8')) as Record<string, any>;
+    const { alertmanager: _unused, ...rest } = prodInput['monitoring'];
+    const env = environmentSchema.parse({
+      ...prodInput,
+      monitoring: { ...rest, mode: 'operator', operator: { namespace: 'monitoring', prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090' } },
+    });
+    const r = render(env);
+
+    it('renders ServiceMonitors and a PrometheusRule instead of Prometheus and Alertmanager', async () => {
+      const kinds = r.manifests.map((m) => `${m.kind}/${m.metadata.name}`);
+      expect(kinds).not.toContain('StatefulSet/prometheus');
+      expect(kinds).not.toContain('StatefulSet/alertmanager');
+      expect(kinds).toContain('PrometheusRule/agent-platform-alerts');
+      const monitors = r.manifests.filter((m) => m.kind === 'ServiceMonitor').map((m) => m.metadata.name).sort();
+      expect(monitors).toEqual(r.chart.monitoring.scrapeTargets.map((t) => t.job).sort());
+      for (const m of r.manifests.filter((x) => x.kind === 'ServiceMonitor' || x.kind === 'PrometheusRule')) {
+        await validateManifest(m, `${m.kind} ${m.metadata.name}`);
+        expect((m.metadata['labels'] as Record<string, string>)['release']).toBe('kube-prometheus-stack');
+      }
+    });
+
+    it("lets the operator's Prometheus reach every target and Grafana reach it", () => {
+      const api = r.manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'agent-api')!;
+      expect(JSON.stringify(api['spec'])).toContain('"kubernetes.io/metadata.name":"monitoring"');
+      const grafana = r.manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'grafana')! as Record<string, any>;
+      expect(grafana['spec'].egress.some((e: any) => e.to[0].namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === 'monitoring' && e.ports[0].port === 9090)).toBe(true);
+    });
+
+    it("holds rules that pass promtool check rules and test rules", () => {
+      const rule = r.manifests.find((m) => m.kind === 'PrometheusRule')! as Record<string, any>;
+      const dir = tempDir('prometheus-rule');
+      temps.push(dir);
+      writeFiles(dir, {
+        'rules/all.rules.yml': toYaml({ groups: rule['spec'].groups }),
+        'tests.yml': toYaml(promtoolTests(r.chart.monitoring.alertGroups, { ruleFiles: ['rules/all.rules.yml'], evaluationInterval: '15s', runbookBaseUrl: env.monitoring.runbookBaseUrl })),
+      });
+      const check = run(promtool, ['check', 'rules', join(dir, 'rules/all.rules.yml')]);
+      expect(check.code, check.output).toBe(0);
+      const test = run(promtool, ['test', 'rules', join(dir, 'tests.yml')]);
+      expect(test.code, test.output).toBe(0);
+    });
+  });
+});
