@@ -182,7 +182,7 @@ describe('the review diff', () => {
     expect(md).toContain('| environment | added | removed | changed | pod restarts | risky | CPU requests (cores) | memory requests |');
     expect(md).toContain('| prod | 0 | 1 | 1 | 1 | **1** | 2.6–8.1 → 2.5–8 | 5.25Gi–16.25Gi → 5Gi–16Gi |');
     expect(md.indexOf('**deletion**')).toBeLessThan(md.indexOf('**restart**'));
-    expect(md.indexOf('#### Risky changes')).toBeLessThan(md.indexOf('<details>'));
+    expect(md.indexOf('#### Flagged changes')).toBeLessThan(md.indexOf('<details>'));
     expect(md).toContain('<details><summary>prod: 2 object(s) differ</summary>');
   });
 });

@@ -79,7 +79,8 @@ export function exitCodeOf(report: Report): number {
 function value(v: Json | undefined): string {
   if (v === undefined) return '(absent)';
   const text = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  // Long enough for an image reference with its digest, the longest value a reviewer must read whole.
+  return text.length > 240 ? `${text.slice(0, 237)}...` : text;
 }
 
 function capacityCell(s: EnvironmentSummary, what: 'cpu' | 'memory'): string {
@@ -138,7 +139,7 @@ export function formatMarkdown(report: Report): string {
   }
   out.push('');
   if (report.risks.length) {
-    out.push('#### Risky changes', '');
+    out.push('#### Flagged changes (most severe first; ⛔ 🗑️ ⚠️ count as risky)', '');
     for (const r of report.risks) {
       const subject = r.subject === r.env ? '' : ` \`${r.subject}\`:`;
       out.push(`- ${ICON[r.severity]} **${r.severity}** · ${md(r.env)} ·${subject} ${md(r.message)}`);
