@@ -171,6 +171,15 @@ describe('cluster add-ons', () => {
     expect(names(out)).not.toContain('cloudnative-pg-nonprod');
   });
 
+  it('the Prometheus Operator CRDs are installed exactly where ServiceMonitors are rendered (monitoring mode operator)', () => {
+    const rendered = renderedFor(envFiles);
+    for (const [k, v] of rendered) rendered.set(k, v.filter((m) => !m.apiVersion.startsWith('monitoring.coreos.com/')));
+    rendered.set('staging', [...rendered.get('staging')!, { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'agent-api', namespace: 'agent-platform-staging' } }]);
+    const names = buildGitOps({ envs, rendered }).map((o) => o.manifest.metadata.name);
+    expect(names).toContain('prometheus-operator-crds-nonprod');
+    expect(names).not.toContain('prometheus-operator-crds-prod');
+  });
+
   it('environments that disagree on the Argo CD namespace are refused', () => {
     const odd = envs.map((e) => (e.name === 'dev' ? { ...e, gitops: { ...e.gitops, argoNamespace: 'gitops' } } : e));
     expect(() => buildGitOps({ envs: odd, rendered: renderedFor(envFiles) })).toThrowError(/environments must agree on gitops.argoNamespace/);
