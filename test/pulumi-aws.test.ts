@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
-import { externalSecretKeys, fallbackBackupSettings } from '../stacks/pulumi/aws-needs.ts';
+import { externalSecretKeys } from '../stacks/pulumi/aws-needs.ts';
 import { ENVIRONMENTS_DIR, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
 
 const names = environmentNames(ENVIRONMENTS_DIR);
@@ -38,9 +38,9 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     run = await runProgram(name, { delivery: 'gitops' });
   });
 
-  it('creates one backup bucket, named by the environment', () => {
+  it('creates one backup bucket, the one the environment’s data tier names', () => {
     const bucket = one(run, 'aws:s3/bucket:Bucket');
-    expect(bucket.inputs['bucket']).toBe(run.result.needs.backup.bucket);
+    expect(bucket.inputs['bucket']).toBe(run.env.data.backup.bucket);
     expect(bucket.inputs['tags']).toMatchObject({ 'agent-platform.io/environment': name });
   });
 
@@ -67,17 +67,16 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     expect(one(run, 'aws:s3/bucketOwnershipControls:BucketOwnershipControls').inputs['rule']).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
   });
 
-  it('expires backups and their old versions after the retention, under the backup prefix', () => {
-    const { prefix, retentionDays } = run.result.needs.backup;
+  it('expires backups and their old versions one day after the jobs’ retention, under the backup prefix only', () => {
+    const { prefix, retentionDays } = run.env.data.backup;
     const rules = one(run, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs['rules'] as any[];
-    const expiry = rules.find((r) => r.id === 'expire-backups');
-    expect(expiry).toMatchObject({
+    expect(rules.every((r) => r.filter.prefix === `${prefix}/`)).toBe(true);
+    expect(rules.find((r) => r.id === 'expire-backups')).toMatchObject({
       status: 'Enabled',
-      filter: { prefix: `${prefix}/` },
-      expiration: { days: retentionDays },
-      noncurrentVersionExpiration: { noncurrentDays: retentionDays },
+      expiration: { days: retentionDays + 1 },
+      noncurrentVersionExpiration: { noncurrentDays: retentionDays + 1 },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
     });
-    expect(retentionDays).toBe(fallbackBackupSettings(run.env).retentionDays);
   });
 
   it('denies every request to the bucket that does not use TLS', () => {
@@ -95,8 +94,11 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     ]);
   });
 
-  it('lets only the backup jobs’ ServiceAccount assume the backup role, through the cluster’s OIDC provider', () => {
-    const { serviceAccount, roleName } = run.result.needs.backup;
+  it('lets only the backup writers’ ServiceAccounts assume the backup role, through the cluster’s OIDC provider', () => {
+    const { serviceAccounts, roleName } = run.result.needs.backup;
+    const subjects = serviceAccounts.map((a) => `system:serviceaccount:${a.namespace}:${a.name}`);
+    expect(subjects.length).toBeGreaterThan(0);
+    expect(serviceAccounts.every((a) => a.namespace === run.env.namespace)).toBe(true);
     const trust = JSON.parse(role(run, roleName).inputs['assumeRolePolicy'] as string);
     expect(trust.Statement).toHaveLength(1);
     const [statement] = trust.Statement;
@@ -105,20 +107,20 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     expect(statement.Principal).toEqual({ Federated: `arn:aws:iam::${accountOf(run)}:oidc-provider/${ISSUER}` });
     expect(statement.Condition).toEqual({
       StringEquals: {
-        [`${ISSUER}:sub`]: `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}`,
+        [`${ISSUER}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
         [`${ISSUER}:aud`]: 'sts.amazonaws.com',
       },
     });
   });
 
-  it('gives the backup role write and read on its own prefix only, and no delete', () => {
+  it('gives the backup role write, read and prune on its own prefix only, and never a version delete', () => {
     const { bucket, prefix, roleName } = run.result.needs.backup;
     const policy = rolePolicy(run, roleName);
     const actions = policy.Statement.flatMap((s: any) => [s.Action].flat());
-    expect(actions.some((a: string) => /Delete|\*/.test(a))).toBe(false);
-    const objects = policy.Statement.find((s: any) => s.Sid === 'WriteAndRestoreBackups');
+    expect(actions.some((a: string) => a.includes('*') || a.includes('Version') || a.includes('Lifecycle') || a.includes('Policy'))).toBe(false);
+    const objects = policy.Statement.find((s: any) => s.Sid === 'WriteRestoreAndPruneBackups');
     expect(objects.Resource).toBe(`arn:aws:s3:::${bucket}/${prefix}/*`);
-    expect(objects.Action).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
+    expect(objects.Action).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject', 's3:DeleteObject']));
     const list = policy.Statement.find((s: any) => s.Sid === 'ListOwnPrefix');
     expect(list).toMatchObject({ Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { 's3:prefix': [`${prefix}/*`, `${prefix}/`] } } });
     expect(policy.Statement.every((s: any) => s.Effect === 'Allow' && s.Resource !== '*')).toBe(true);
@@ -130,6 +132,12 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     expect(secrets.length).toBeGreaterThan(0);
     expect(secrets.every((s) => (s.inputs['name'] as string).startsWith(`${run.env.secrets.remoteKeyPrefix}/`))).toBe(true);
     expect(run.ofType('aws:secretsmanager/secretVersion:SecretVersion')).toEqual([]);
+  });
+
+  it('creates the backup role with exactly the ARN the environment data gives the backup ServiceAccount', async () => {
+    const { roleArn } = run.env.data.backup;
+    if (roleArn === undefined) expect(run.result.needs.backup.roleName).toBe(`${run.env.namespace}-backup`);
+    else await expect(new Promise((resolve) => run.result.backupRole.arn.apply(resolve))).resolves.toBe(roleArn);
   });
 
   it('creates External Secrets Operator’s role with exactly the ARN the environment data names', async () => {

@@ -150,7 +150,7 @@ describe('the backup ServiceAccount in pulumi delivery', () => {
     const run = await runProgram('dev', {
       delivery: 'pulumi',
       secrets: values,
-      input: { needs: (n) => ({ ...n, backup: { ...n.backup, serviceAccount: { namespace: 'agent-platform-dev', name: 'agent-worker' } } }) },
+      input: { needs: (n) => ({ ...n, backup: { ...n.backup, serviceAccounts: [{ namespace: 'agent-platform-dev', name: 'agent-worker' }] } }) },
     });
     const account = run.registered.find((r) => r.name === 'ServiceAccount/agent-platform-dev/agent-worker')!;
     expect(account.inputs['metadata']['annotations'][IRSA_ANNOTATION]).toBe('arn:aws:iam::111111111111:role/agent-platform-dev-backup');

@@ -1,8 +1,9 @@
 /**
  * The S3 bucket an environment's backups go to: private (public access blocked, ACLs disabled),
  * encrypted, versioned (an overwritten or deleted backup stays recoverable for the retention
- * window), reachable over TLS only, and emptied of old backups by a lifecycle rule rather than by
- * the backup jobs, which therefore need no delete permission.
+ * window), reachable over TLS only. The backup jobs prune their own backups (keeping the newest
+ * successful one whatever its age); the lifecycle rule is the backstop behind them and removes the
+ * versions their deletes leave behind.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -12,8 +13,8 @@ export interface BackupBucketArgs {
   readonly bucket: string;
   /** Prefix the backups live under; the lifecycle rule applies to it alone. */
   readonly prefix: string;
-  /** Days before a backup, and a superseded version of one, expires. */
-  readonly retentionDays: number;
+  /** Days before any object under the prefix, and a superseded version of one, expires. */
+  readonly expireAfterDays: number;
   /** Production keeps the bucket when the stack is destroyed and refuses to delete it. */
   readonly production: boolean;
   readonly tags: Record<string, string>;
@@ -43,8 +44,8 @@ export class BackupBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackupBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('agent-platform:aws:BackupBucket', name, {}, opts);
-    if (!Number.isInteger(args.retentionDays) || args.retentionDays < 1) {
-      throw new Error(`BackupBucket ${name}: retentionDays must be a whole number of days ≥ 1, got ${JSON.stringify(args.retentionDays)}`);
+    if (!Number.isInteger(args.expireAfterDays) || args.expireAfterDays < 1) {
+      throw new Error(`BackupBucket ${name}: expireAfterDays must be a whole number of days ≥ 1, got ${JSON.stringify(args.expireAfterDays)}`);
     }
     if (args.prefix.startsWith('/') || args.prefix.endsWith('/')) {
       throw new Error(`BackupBucket ${name}: prefix ${JSON.stringify(args.prefix)} must not start or end with "/"`);
@@ -81,8 +82,8 @@ export class BackupBucket extends pulumi.ComponentResource {
             id: 'expire-backups',
             status: 'Enabled',
             filter: { prefix: `${args.prefix}/` },
-            expiration: { days: args.retentionDays },
-            noncurrentVersionExpiration: { noncurrentDays: args.retentionDays },
+            expiration: { days: args.expireAfterDays },
+            noncurrentVersionExpiration: { noncurrentDays: args.expireAfterDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
           },
           {

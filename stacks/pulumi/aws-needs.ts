@@ -5,6 +5,7 @@
  * them with, and the data stores that run as managed AWS services. Pure.
  */
 import type { Environment } from '../../environments/schema/index.ts';
+import { memoryBytes } from '../../environments/schema/common.ts';
 import type { Manifest } from '../render.ts';
 import { buildGitOps } from '../gitops.ts';
 
@@ -21,19 +22,32 @@ export interface BackupNeeds {
   readonly region: string;
   /** Key prefix the backup jobs write under, without a trailing slash. */
   readonly prefix: string;
-  /** Days a backup is kept; the bucket's lifecycle expires objects after this. */
+  /** Days the backup jobs keep a backup (they prune themselves, keeping the newest regardless). */
   readonly retentionDays: number;
-  /** The backup CronJobs' ServiceAccount. */
-  readonly serviceAccount: ServiceAccountRef;
-  /** Name of the IAM role the backup jobs assume. */
+  /** The ServiceAccounts that write backups (backup CronJobs, CloudNativePG's archiver), sorted. */
+  readonly serviceAccounts: readonly ServiceAccountRef[];
+  /** Name of the IAM role they assume. */
   readonly roleName: string;
+  /** The role's ARN as the environment data writes it into the rendered objects, when it does. */
+  readonly roleArn?: string;
 }
 
 /** A data store Pulumi runs as an AWS service instead of an in-cluster workload. */
 export type ManagedStore =
-  | { readonly engine: 'postgres'; readonly name: string; readonly instanceClass: string; readonly storageGiB: number; readonly databases: readonly string[]; readonly username: string }
-  | { readonly engine: 'redis'; readonly name: string; readonly nodeType: string }
-  | { readonly engine: 'opensearch'; readonly name: string; readonly instanceType: string; readonly volumeGiB: number };
+  | {
+      readonly engine: 'postgres';
+      /** Short name of the store, used in resource and output names. */
+      readonly name: string;
+      /** AWS identifier of the instance (unique per account and region). */
+      readonly identifier: string;
+      readonly instanceClass: string;
+      readonly storageGiB: number;
+      /** The database RDS creates; the others are created by the data tier's init job. */
+      readonly database: string;
+      readonly username: string;
+    }
+  | { readonly engine: 'redis'; readonly name: string; readonly identifier: string; readonly nodeType: string }
+  | { readonly engine: 'opensearch'; readonly name: string; readonly identifier: string; readonly instanceType: string; readonly volumeGiB: number };
 
 export interface AwsNeeds {
   readonly region: string;
@@ -62,24 +76,29 @@ export function externalSecretKeys(manifests: readonly Manifest[]): string[] {
   return [...keys].sort();
 }
 
-/** The ServiceAccount the backup CronJobs run as, when a backup CronJob is rendered. */
-function backupServiceAccount(manifests: readonly Manifest[]): ServiceAccountRef | undefined {
-  const accounts = new Set<string>();
-  let namespace = '';
+/**
+ * The ServiceAccounts that write to the backup bucket: those the backup CronJobs run as, those
+ * annotated with the backup role, and CloudNativePG Clusters' own (named after the Cluster) when
+ * their template carries the role.
+ */
+function backupServiceAccounts(manifests: readonly Manifest[], roleArn: string | undefined): ServiceAccountRef[] {
+  const found = new Map<string, ServiceAccountRef>();
+  const add = (namespace: string | undefined, name: string | undefined) => {
+    if (name) found.set(`${namespace ?? ''}/${name}`, { namespace: namespace ?? '', name });
+  };
+  const roleOf = (annotations: unknown) => str((annotations as Record<string, unknown> | undefined)?.['eks.amazonaws.com/role-arn']);
   for (const m of manifests) {
-    if (m.kind !== 'CronJob') continue;
-    const pod = (m['spec'] as { jobTemplate?: { spec?: { template?: { spec?: { serviceAccountName?: unknown } } } } } | undefined)?.jobTemplate?.spec?.template?.spec;
-    const sa = str(pod?.serviceAccountName);
-    if (sa) {
-      accounts.add(sa);
-      namespace = m.metadata.namespace ?? '';
+    if (m.kind === 'CronJob') {
+      const pod = (m['spec'] as { jobTemplate?: { spec?: { template?: { spec?: { serviceAccountName?: unknown } } } } } | undefined)?.jobTemplate?.spec?.template?.spec;
+      add(m.metadata.namespace, str(pod?.serviceAccountName));
+    }
+    if (roleArn && m.kind === 'ServiceAccount' && roleOf(m.metadata['annotations']) === roleArn) add(m.metadata.namespace, m.metadata.name);
+    if (roleArn && m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/')) {
+      const template = (m['spec'] as { serviceAccountTemplate?: { metadata?: { annotations?: unknown } } } | undefined)?.serviceAccountTemplate;
+      if (roleOf(template?.metadata?.annotations) === roleArn) add(m.metadata.namespace, m.metadata.name);
     }
   }
-  if (accounts.size > 1) {
-    throw new Error(`backup CronJobs run as several ServiceAccounts (${[...accounts].sort().join(', ')}); one IRSA role needs one account`);
-  }
-  const [name] = accounts;
-  return name ? { namespace, name } : undefined;
+  return [...found.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
 }
 
 /** The ServiceAccount a rendered ClusterSecretStore of this environment authenticates as. */
@@ -108,38 +127,62 @@ export function accountOf(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
-/**
- * FALLBACK until the data tier's schema (issue 3) lands: backup settings derived from the
- * environment's name. When `env.data` (or wherever the data tier puts bucket, prefix, retention and
- * role ARN) exists, `awsNeedsOf` must read it instead; every value below is then replaced.
- */
-export function fallbackBackupSettings(env: Environment): { bucket: string; prefix: string; retentionDays: number; serviceAccountName: string } {
-  return {
-    bucket: `${env.namespace}-backups`,
-    prefix: env.name,
-    // STACK.md: 7 days (000, 003) and 30 days (001); production keeps the longer window.
-    retentionDays: env.production ? 30 : 7,
-    serviceAccountName: 'agent-backup',
-  };
+/** Gibibytes in a binary quantity (`100Gi`), rounded up. */
+function gibibytes(quantity: string | undefined, fallback: number): number {
+  return quantity === undefined ? fallback : Math.ceil(memoryBytes(quantity) / 2 ** 30);
+}
+
+/** The stores of `env.data` whose `mode` is `managed`, with the sizes AWS needs. */
+export function managedStoresOf(env: Environment): ManagedStore[] {
+  const { postgres, redis, elasticsearch } = env.data;
+  const prefix = env.namespace;
+  const stores: ManagedStore[] = [];
+  if (postgres.mode === 'managed') {
+    stores.push({
+      engine: 'postgres',
+      name: 'postgres',
+      identifier: `${prefix}-postgres`,
+      instanceClass: postgres.instanceClass ?? (env.production ? 'db.r6g.large' : 'db.t4g.medium'),
+      storageGiB: gibibytes(postgres.storage?.size, 20),
+      database: postgres.appDatabase.name,
+      username: 'platform_admin',
+    });
+  }
+  if (redis.mode === 'managed') {
+    if (!redis.tls) throw new Error(`environments/${env.name}.yaml: data.redis.tls: expected true for a managed Redis (ElastiCache is only run with in-transit encryption), got false`);
+    stores.push({ engine: 'redis', name: 'redis', identifier: `${prefix}-redis`, nodeType: redis.instanceClass ?? (env.production ? 'cache.r7g.large' : 'cache.t4g.small') });
+  }
+  if (elasticsearch.mode === 'managed' && elasticsearch.enabled) {
+    // OpenSearch domain names are at most 28 characters.
+    stores.push({
+      engine: 'opensearch',
+      name: 'search',
+      identifier: `${prefix}-os`,
+      instanceType: elasticsearch.instanceClass ?? (env.production ? 'r6g.large.search' : 't3.medium.search'),
+      volumeGiB: env.production ? 100 : 20,
+    });
+  }
+  return stores;
 }
 
 /** What the AWS side of `env` must provide, given the objects synth renders for it. */
 export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): AwsNeeds {
   const resourcePrefix = env.namespace;
-  const region = env.gitops.secretStore.region;
-  const fallback = fallbackBackupSettings(env);
-  const backupAccount = backupServiceAccount(manifests) ?? { namespace: env.namespace, name: fallback.serviceAccountName };
+  const backup = env.data.backup;
+  const backupAccounts = backupServiceAccounts(manifests, backup.roleArn);
   return {
-    region,
+    region: env.gitops.secretStore.region,
     resourcePrefix,
     production: env.production,
     backup: {
-      bucket: fallback.bucket,
-      region,
-      prefix: fallback.prefix,
-      retentionDays: fallback.retentionDays,
-      serviceAccount: backupAccount,
-      roleName: `${resourcePrefix}-backup`,
+      bucket: backup.bucket,
+      region: backup.region,
+      prefix: backup.prefix,
+      retentionDays: backup.retentionDays,
+      // Before the data tier renders its jobs, the account they will run as.
+      serviceAccounts: backupAccounts.length > 0 ? backupAccounts : [{ namespace: env.namespace, name: FALLBACK_BACKUP_SERVICE_ACCOUNT }],
+      roleName: backup.roleArn ? roleNameOf(backup.roleArn, 'data.backup.roleArn') : `${resourcePrefix}-backup`,
+      ...(backup.roleArn ? { roleArn: backup.roleArn } : {}),
     },
     secretNames: externalSecretKeys(manifests),
     secretReader: {
@@ -147,7 +190,9 @@ export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): Aw
       roleArn: env.gitops.secretStore.roleArn,
       serviceAccount: storeServiceAccount(env, manifests),
     },
-    // FALLBACK until the data tier's per-store `mode` lands: every store runs in the cluster.
-    managedStores: [],
+    managedStores: managedStoresOf(env),
   };
 }
+
+/** Name of the backup ServiceAccount while no backup CronJob is rendered yet. */
+export const FALLBACK_BACKUP_SERVICE_ACCOUNT = 'agent-backup';

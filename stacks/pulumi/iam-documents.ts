@@ -21,11 +21,13 @@ export interface PolicyDocument {
 }
 
 /**
- * IRSA trust: only the one ServiceAccount, through the cluster's OIDC provider, for STS. Without
+ * IRSA trust: only the named ServiceAccounts, through the cluster's OIDC provider, for STS. Without
  * the `sub` condition any pod of the cluster could assume the role.
  */
-export function irsaTrustPolicy(oidcProviderArn: string, account: ServiceAccountRef): PolicyDocument {
+export function irsaTrustPolicy(oidcProviderArn: string, accounts: readonly ServiceAccountRef[]): PolicyDocument {
+  if (accounts.length === 0) throw new Error('irsaTrustPolicy: no ServiceAccount to trust');
   const issuer = oidcIssuerOf(oidcProviderArn);
+  const subjects = accounts.map((a) => `system:serviceaccount:${a.namespace}:${a.name}`);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -36,7 +38,7 @@ export function irsaTrustPolicy(oidcProviderArn: string, account: ServiceAccount
         Action: 'sts:AssumeRoleWithWebIdentity',
         Condition: {
           StringEquals: {
-            [`${issuer}:sub`]: `system:serviceaccount:${account.namespace}:${account.name}`,
+            [`${issuer}:sub`]: subjects.length === 1 ? subjects[0]! : subjects,
             [`${issuer}:aud`]: 'sts.amazonaws.com',
           },
         },

@@ -1,5 +1,5 @@
 /**
- * An IAM role assumed by one Kubernetes ServiceAccount through the cluster's OIDC provider (IRSA),
+ * An IAM role assumed by named Kubernetes ServiceAccounts through the cluster's OIDC provider (IRSA),
  * with one inline policy. No access keys exist: pods get short-lived credentials for this role only.
  */
 import * as aws from '@pulumi/aws';
@@ -12,7 +12,8 @@ export interface IrsaRoleArgs {
   readonly roleName: string;
   readonly description: string;
   readonly oidcProviderArn: string;
-  readonly serviceAccount: ServiceAccountRef;
+  /** The only ServiceAccounts that may assume the role. */
+  readonly serviceAccounts: readonly ServiceAccountRef[];
   /** The role's only permissions. */
   readonly policy: PolicyDocument;
   readonly tags: Record<string, string>;
@@ -30,7 +31,7 @@ export class IrsaRole extends pulumi.ComponentResource {
       {
         name: args.roleName,
         description: args.description,
-        assumeRolePolicy: JSON.stringify(irsaTrustPolicy(args.oidcProviderArn, args.serviceAccount)),
+        assumeRolePolicy: JSON.stringify(irsaTrustPolicy(args.oidcProviderArn, args.serviceAccounts)),
         // One hour: the token projected into the pod is refreshed well within it.
         maxSessionDuration: 3600,
         tags: args.tags,

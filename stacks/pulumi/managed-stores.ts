@@ -71,10 +71,9 @@ export class ManagedStores extends pulumi.ComponentResource {
       );
 
     for (const store of args.stores) {
-      const id = `${prefix}-${store.name}`;
+      const id = store.identifier;
       switch (store.engine) {
         case 'postgres': {
-          if (store.databases.length === 0) throw new Error(`${where}: store ${store.name}: databases is empty`);
           allowFromCluster(store.name, POSTGRES_PORT);
           const subnets = new aws.rds.SubnetGroup(`${name}-${store.name}-subnets`, { name: id, subnetIds: [...args.subnetIds], tags }, child);
           const params = new aws.rds.ParameterGroup(
@@ -103,7 +102,7 @@ export class ManagedStores extends pulumi.ComponentResource {
               maxAllocatedStorage: store.storageGiB * 4,
               storageType: 'gp3',
               storageEncrypted: true,
-              dbName: store.databases[0]!,
+              dbName: store.database,
               username: store.username,
               manageMasterUserPassword: true,
               dbSubnetGroupName: subnets.name,

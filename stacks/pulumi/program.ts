@@ -58,13 +58,25 @@ function parseServiceAccount(ref: string): ServiceAccountRef {
 
 /** Every ARN the environment data names must be in the stack's account; a mismatch means the wrong stack. */
 function checkAccount(env: Environment, config: StackConfig): void {
-  const arnAccount = accountOf(env.gitops.secretStore.roleArn);
-  if (arnAccount !== config.accountId) {
+  const arns: [string, string | undefined][] = [
+    ['gitops.secretStore.roleArn', env.gitops.secretStore.roleArn],
+    ['data.backup.roleArn', env.data.backup.roleArn],
+  ];
+  for (const [field, arn] of arns) {
+    if (arn === undefined || accountOf(arn) === config.accountId) continue;
     throw new Error(
-      `environments/${env.name}.yaml: gitops.secretStore.roleArn is in account ${arnAccount}, but the stack's accountId is ${config.accountId}; ` +
+      `environments/${env.name}.yaml: ${field} is in account ${accountOf(arn)}, but the stack's accountId is ${config.accountId}; ` +
         'one of them points at the wrong AWS account',
     );
   }
+}
+
+/**
+ * Days the bucket keeps objects: one more than the jobs' retention, so the lifecycle never removes
+ * a backup the jobs still keep on the last day (the contract in environments/schema/data.ts).
+ */
+export function bucketExpiryDays(retentionDays: number): number {
+  return retentionDays + 1;
 }
 
 export async function deployEnvironment(input: ProgramInput): Promise<ProgramResult> {
@@ -78,19 +90,23 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   // Explicit, so no resource can land in a region or account the environment does not name.
   const awsProvider = new aws.Provider('aws', { region: needs.region as aws.Region, allowedAccountIds: [config.accountId] });
   const onAws = { provider: awsProvider };
+  const backupProvider =
+    needs.backup.region === needs.region
+      ? awsProvider
+      : new aws.Provider('aws-backup', { region: needs.backup.region as aws.Region, allowedAccountIds: [config.accountId] });
 
   const backupBucket = new BackupBucket(
     'backups',
-    { bucket: needs.backup.bucket, prefix: needs.backup.prefix, retentionDays: needs.backup.retentionDays, production: needs.production, tags },
-    onAws,
+    { bucket: needs.backup.bucket, prefix: needs.backup.prefix, expireAfterDays: bucketExpiryDays(needs.backup.retentionDays), production: needs.production, tags },
+    { provider: backupProvider },
   );
   const backupRole = new IrsaRole(
     'backup',
     {
       roleName: needs.backup.roleName,
-      description: `Backup CronJobs of ${env.name} (${needs.backup.serviceAccount.namespace}/${needs.backup.serviceAccount.name}) write to s3://${needs.backup.bucket}/${needs.backup.prefix}/`,
+      description: `Backups of ${env.name} to s3://${needs.backup.bucket}/${needs.backup.prefix}/`,
       oidcProviderArn: config.oidcProviderArn,
-      serviceAccount: needs.backup.serviceAccount,
+      serviceAccounts: needs.backup.serviceAccounts,
       policy: backupRolePolicy(backupBucket.arn, needs.backup.prefix),
       tags,
     },
@@ -155,9 +171,10 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     overrides.set(plan.manifest, (s) => ({ ...s, stringData: pulumi.secret(secrets.apply((values) => secretData(plan, values ?? {}, input.stack))) }));
     return plan.manifest;
   });
-  const sa = needs.backup.serviceAccount;
-  const backupAccount = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === sa.name && m.metadata.namespace === sa.namespace);
-  if (backupAccount) {
+  // The role this stack created, not a value copied into environment data, is what the pods assume.
+  for (const sa of needs.backup.serviceAccounts) {
+    const backupAccount = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === sa.name && m.metadata.namespace === sa.namespace);
+    if (!backupAccount) continue;
     overrides.set(backupAccount, (m) => ({
       ...m,
       metadata: { ...m.metadata, annotations: { ...((m.metadata['annotations'] ?? {}) as Record<string, string>), [IRSA_ANNOTATION]: backupRole.arn } },

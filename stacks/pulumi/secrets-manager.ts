@@ -68,7 +68,7 @@ export class SecretStoreEntries extends pulumi.ComponentResource {
         roleName: args.roleName,
         description: `External Secrets Operator (${args.serviceAccount.namespace}/${args.serviceAccount.name}) reads this environment's secrets`,
         oidcProviderArn: args.oidcProviderArn,
-        serviceAccount: args.serviceAccount,
+        serviceAccounts: [args.serviceAccount],
         policy: secretReaderPolicy([...secrets.values()].map((s) => s.arn)),
         tags: args.tags,
       },
