@@ -115,7 +115,11 @@ export class RenderedSet {
       for (const s of made.secrets) secrets.add(key(ns, s));
       for (const c of made.configMaps) configMaps.add(key(ns, c));
       for (const s of made.services) if (!services.has(key(ns, s.name))) services.set(key(ns, s.name), s.ports);
-      for (const p of made.pods) addPod(ns, { owner: o, labels: p.labels, ports: p.ports });
+      for (const p of made.pods) {
+        const ports = new Map(p.ports);
+        for (const n of p.ports.values()) ports.set(String(n), n);
+        addPod(ns, { owner: o, labels: p.labels, ports });
+      }
     }
     this.indexed = { pods, secrets, configMaps, services };
     return this.indexed;

@@ -9,8 +9,8 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !NOT_A_VALUE.test(name);
 }
 
-/** `scheme://user:password@host`; `$(VAR)` and `${VAR}` passwords are references, not literals. */
-const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@]+):([^\s/@]+)@/i;
+/** `scheme://user:password@host` (Redis URLs have no user: `redis://:password@host`); `$(VAR)` and `${VAR}` passwords are references, not literals. */
+const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+)@/i;
 
 export function hasCredentialInUrl(value: string): boolean {
   const m = CREDENTIAL_URL.exec(value);

@@ -1,0 +1,245 @@
+/**
+ * Every rule, both ways: the fixture platform (support/good-set.ts) passes it, and one targeted
+ * change to that platform makes it fail with the expected message on the expected field. A rule
+ * without a case here fails the last test, so a new rule cannot land untested.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkObjects, sourced } from '../../policies/engine.ts';
+import { RULES } from '../../policies/rules/index.ts';
+import type { CheckEnvironment } from '../../policies/types.ts';
+import { find, firstContainer, goodSet, podSpec, type Obj } from './support/good-set.ts';
+
+const PROD: CheckEnvironment = { name: 'prod', production: true };
+const DEV: CheckEnvironment = { name: 'dev', production: false };
+
+interface Case {
+  /** What the failing change is, as the test title says it. */
+  readonly change: string;
+  readonly mutate: (set: Obj[]) => void;
+  readonly object: string;
+  readonly path: string;
+  readonly message: string;
+  readonly env?: CheckEnvironment;
+}
+
+const api = (s: Obj[]): Obj => find(s, 'Deployment', 'api');
+const worker = (s: Obj[]): Obj => find(s, 'Deployment', 'worker');
+const C0 = 'spec.template.spec.containers[0]';
+
+const CASES: Record<string, Case[]> = {
+  'no-privileged': [{ change: 'a privileged container', mutate: (s) => (firstContainer(api(s)).securityContext.privileged = true), object: 'Deployment shop/api', path: `${C0}.securityContext.privileged`, message: 'container "api" is privileged; expected privileged: false or unset' }],
+  'no-privilege-escalation': [{ change: 'allowPrivilegeEscalation left unset', mutate: (s) => delete firstContainer(api(s)).securityContext.allowPrivilegeEscalation, object: 'Deployment shop/api', path: `${C0}.securityContext.allowPrivilegeEscalation`, message: 'container "api" has allowPrivilegeEscalation unset; expected false' }],
+  'run-as-non-root': [
+    {
+      change: 'runAsNonRoot false on the container',
+      mutate: (s) => (firstContainer(api(s)).securityContext.runAsNonRoot = false),
+      object: 'Deployment shop/api',
+      path: `${C0}.securityContext.runAsNonRoot`,
+      message: 'container "api" has runAsNonRoot false; expected true',
+    },
+  ],
+  'no-root-uid': [{ change: 'uid 0 on the pod with no container override', mutate: (s) => { podSpec(api(s)).securityContext.runAsUser = 0; delete firstContainer(api(s)).securityContext.runAsUser; }, object: 'Deployment shop/api', path: 'spec.template.spec.securityContext.runAsUser', message: 'container "api" has runAsUser 0; expected a uid > 0' }],
+  'drop-all-capabilities': [{ change: 'only NET_RAW dropped', mutate: (s) => (firstContainer(api(s)).securityContext.capabilities.drop = ['NET_RAW']), object: 'Deployment shop/api', path: `${C0}.securityContext.capabilities.drop`, message: 'does not drop ALL capabilities; expected capabilities.drop: [ALL]' }],
+  'no-added-capabilities': [{ change: 'SYS_ADMIN added back', mutate: (s) => (firstContainer(api(s)).securityContext.capabilities.add = ['NET_BIND_SERVICE', 'SYS_ADMIN']), object: 'Deployment shop/api', path: `${C0}.securityContext.capabilities.add[1]`, message: 'adds capability "SYS_ADMIN"; expected only NET_BIND_SERVICE' }],
+  'seccomp-runtime-default': [{ change: 'Unconfined seccomp on the container', mutate: (s) => (firstContainer(api(s)).securityContext.seccompProfile = { type: 'Unconfined' }), object: 'Deployment shop/api', path: `${C0}.securityContext.seccompProfile.type`, message: 'has seccomp profile "Unconfined"; expected RuntimeDefault' }],
+  'no-host-namespaces': [{ change: 'hostNetwork on the pod', mutate: (s) => (podSpec(api(s)).hostNetwork = true), object: 'Deployment shop/api', path: 'spec.template.spec.hostNetwork', message: 'the pod sets hostNetwork: true; expected false or unset' }],
+  'no-host-path': [{ change: 'a hostPath volume', mutate: (s) => podSpec(api(s)).volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }), object: 'Deployment shop/api', path: 'spec.template.spec.volumes[1].hostPath', message: 'volume "docker" mounts host path "/var/run/docker.sock"' }],
+  'no-host-port': [{ change: 'a hostPort', mutate: (s) => (firstContainer(api(s)).ports[0].hostPort = 8000), object: 'Deployment shop/api', path: `${C0}.ports[0].hostPort`, message: 'binds host port 8000; expected no hostPort' }],
+  'allowed-volume-types': [{ change: 'an nfs volume', mutate: (s) => podSpec(api(s)).volumes.push({ name: 'share', nfs: { server: 'nfs', path: '/x' } }), object: 'Deployment shop/api', path: 'spec.template.spec.volumes[1].nfs', message: 'volume "share" is of type nfs; expected one of configMap' }],
+  'read-only-root-filesystem': [{ change: 'a writable root file system', mutate: (s) => (firstContainer(api(s)).securityContext.readOnlyRootFilesystem = false), object: 'Deployment shop/api', path: `${C0}.securityContext.readOnlyRootFilesystem`, message: 'has readOnlyRootFilesystem false; expected true' }],
+  'no-token-automount': [
+    {
+      change: 'a token mounted for an account no binding grants anything',
+      mutate: (s) => {
+        delete podSpec(api(s)).automountServiceAccountToken;
+        delete find(s, 'ServiceAccount', 'api').automountServiceAccountToken;
+      },
+      object: 'Deployment shop/api',
+      path: 'spec.template.spec.automountServiceAccountToken',
+      message: 'mount a token for ServiceAccount "api", which no RoleBinding grants anything; expected automountServiceAccountToken: false',
+    },
+  ],
+  'no-default-service-account': [{ change: 'no serviceAccountName', mutate: (s) => delete podSpec(api(s)).serviceAccountName, object: 'Deployment shop/api', path: 'spec.template.spec.serviceAccountName', message: 'the pod runs as ServiceAccount "default"; expected a dedicated ServiceAccount' }],
+  'image-tag-pinned': [
+    { change: 'a latest image', mutate: (s) => (firstContainer(api(s)).image = 'shop/api:latest'), object: 'Deployment shop/api', path: `${C0}.image`, message: 'uses "shop/api:latest"; expected a version tag, not latest' },
+    { change: 'an untagged image behind a registry port', mutate: (s) => (firstContainer(api(s)).image = 'registry:5000/shop/api'), object: 'Deployment shop/api', path: `${C0}.image`, message: 'uses untagged image "registry:5000/shop/api"' },
+  ],
+  'image-digest-in-prod': [{ change: 'a tag without digest in production', mutate: (s) => (firstContainer(api(s)).image = 'shop/api:1.2.3'), object: 'Deployment shop/api', path: `${C0}.image`, message: 'uses "shop/api:1.2.3" without a digest; expected repository:tag@sha256:<64 hex digits>' }],
+  'no-secret-env-literal': [{ change: 'an API key as a literal', mutate: (s) => firstContainer(api(s)).env.push({ name: 'ANTHROPIC_API_KEY', value: 'sk-ant-123' }), object: 'Deployment shop/api', path: `${C0}.env[3].value`, message: 'sets ANTHROPIC_API_KEY to a literal value; expected valueFrom.secretKeyRef' }],
+  'no-credentials-in-url': [
+    { change: 'a password inside an env URL', mutate: (s) => (firstContainer(api(s)).env[2].value = 'postgresql://app:hunter2@pg-rw:5432/app'), object: 'Deployment shop/api', path: `${C0}.env[2].value`, message: 'sets DATABASE_URL to a URL with a password' },
+    { change: 'a password inside a ConfigMap URL', mutate: (s) => (find(s, 'ConfigMap', 'settings').data.REDIS_URL = 'redis://:s3cret@redis:6379/0'), object: 'ConfigMap shop/settings', path: 'data.REDIS_URL', message: 'ConfigMap key REDIS_URL holds a URL with a password' },
+  ],
+  'no-secret-data': [{ change: 'a rendered Secret with data', mutate: (s) => s.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'shop' }, data: { PASSWORD: 'aHVudGVyMg==' } }), object: 'Secret shop/leak', path: 'data', message: 'the Secret carries data (keys PASSWORD)' }],
+  'no-rbac-wildcards': [{ change: 'a wildcard verb', mutate: (s) => (find(s, 'Role', 'worker').rules[0].verbs = ['*']), object: 'Role shop/worker', path: 'rules[0].verbs', message: 'rule 0 grants verbs "*"; expected an explicit list' }],
+  'no-cluster-admin-binding': [{ change: 'a binding to cluster-admin', mutate: (s) => (find(s, 'RoleBinding', 'worker').roleRef = { kind: 'ClusterRole', name: 'cluster-admin' }), object: 'RoleBinding shop/worker', path: 'roleRef.name', message: 'the binding grants cluster-admin' }],
+  'readiness-probe': [{ change: 'no readiness probe behind a Service', mutate: (s) => delete firstContainer(api(s)).readinessProbe, object: 'Deployment shop/api', path: `${C0}.readinessProbe`, message: 'container "api" of Deployment api is behind Service api but has no readinessProbe' }],
+  'liveness-probe': [{ change: 'no liveness probe', mutate: (s) => delete firstContainer(worker(s)).livenessProbe, object: 'Deployment shop/worker', path: `${C0}.livenessProbe`, message: 'container "worker" has no livenessProbe' }],
+  'probes-differ': [{ change: 'identical liveness and readiness checks', mutate: (s) => (firstContainer(api(s)).livenessProbe = { httpGet: { port: 'http', path: '/health/ready' }, periodSeconds: 30 }), object: 'Deployment shop/api', path: `${C0}.livenessProbe.httpGet`, message: 'has identical liveness and readiness httpGet checks' }],
+  'probe-ports-declared': [{ change: 'a probe on an undeclared port name', mutate: (s) => (firstContainer(api(s)).livenessProbe.httpGet.port = 'admin'), object: 'Deployment shop/api', path: `${C0}.livenessProbe.httpGet.port`, message: 'probes port "admin", which it does not declare; expected one of its ports (http, 8000)' }],
+  'resource-requests': [{ change: 'no cpu request', mutate: (s) => delete firstContainer(api(s)).resources.requests.cpu, object: 'Deployment shop/api', path: `${C0}.resources.requests.cpu`, message: 'requests no cpu; expected resources.requests.cpu' }],
+  'memory-limit': [
+    { change: 'no memory limit', mutate: (s) => delete firstContainer(api(s)).resources.limits.memory, object: 'Deployment shop/api', path: `${C0}.resources.limits.memory`, message: 'has no memory limit' },
+    { change: 'a limit below the request', mutate: (s) => (firstContainer(api(s)).resources.limits.memory = '256Mi'), object: 'Deployment shop/api', path: `${C0}.resources.limits.memory`, message: 'limits memory to 256Mi, below its request 512Mi' },
+  ],
+  'multi-replica-in-prod': [{ change: 'an autoscaler that may go down to one replica', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').spec.minReplicas = 1), object: 'Deployment shop/api', path: 'spec.replicas', message: 'can scale down to 1 replica(s) (HorizontalPodAutoscaler api minReplicas); expected at least 2' }],
+  'pdb-for-replicated': [{ change: 'a replicated worker without a budget', mutate: (s) => s.splice(s.indexOf(find(s, 'PodDisruptionBudget', 'worker')), 1), object: 'Deployment shop/worker', path: 'spec.template.metadata.labels', message: 'no PodDisruptionBudget selects the pods of Deployment worker' }],
+  'spread-replicas': [{ change: 'replicas without spread', mutate: (s) => delete podSpec(worker(s)).affinity, object: 'Deployment shop/worker', path: 'spec.template.spec.topologySpreadConstraints', message: 'Deployment worker runs 2+ replicas with no spread over kubernetes.io/hostname' }],
+  'pdb-sane': [
+    { change: 'maxUnavailable 0', mutate: (s) => (find(s, 'PodDisruptionBudget', 'api').spec.maxUnavailable = 0), object: 'PodDisruptionBudget shop/api', path: 'spec.maxUnavailable', message: 'maxUnavailable is 0, which blocks every drain' },
+    { change: 'minAvailable equal to the replicas', mutate: (s) => (find(s, 'PodDisruptionBudget', 'worker').spec.minAvailable = 2), object: 'PodDisruptionBudget shop/worker', path: 'spec.minAvailable', message: 'minAvailable 2 with 2 replica(s) of worker allows no disruption' },
+    { change: 'both fields set', mutate: (s) => (find(s, 'PodDisruptionBudget', 'api').spec.minAvailable = 1), object: 'PodDisruptionBudget shop/api', path: 'spec', message: 'sets both minAvailable and maxUnavailable; expected exactly one' },
+  ],
+  'pdb-selects-pods': [{ change: 'a budget selecting a typo', mutate: (s) => (find(s, 'PodDisruptionBudget', 'api').spec.selector.matchLabels = { app: 'apii' }), object: 'PodDisruptionBudget shop/api', path: 'spec.selector', message: 'matches no pods in namespace shop' }],
+  'hpa-bounds': [
+    { change: 'maxReplicas equal to minReplicas', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').spec.maxReplicas = 3), object: 'HorizontalPodAutoscaler shop/api', path: 'spec.maxReplicas', message: 'maxReplicas is 3 with minReplicas 3; expected maxReplicas > minReplicas' },
+    { change: 'a utilization target above 100', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').spec.metrics[0].resource.target.averageUtilization = 150), object: 'HorizontalPodAutoscaler shop/api', path: 'spec.metrics[0].resource.target.averageUtilization', message: 'cpu utilization target is 150; expected 1-100' },
+  ],
+  'hpa-target-requests': [
+    { change: 'scaling on memory the pods do not request', mutate: (s) => { find(s, 'HorizontalPodAutoscaler', 'api').spec.metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } }); delete firstContainer(api(s)).resources.requests.memory; }, object: 'HorizontalPodAutoscaler shop/api', path: 'spec.metrics[1].resource.name', message: 'scales on memory utilization but container "api" of Deployment api requests no memory' },
+    { change: 'a target that is not rendered', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').spec.scaleTargetRef.name = 'gone'), object: 'HorizontalPodAutoscaler shop/api', path: 'spec.scaleTargetRef', message: 'scale target Deployment gone is not in the rendered set' },
+  ],
+  'hpa-owns-replicas': [{ change: 'replicas on an autoscaled Deployment', mutate: (s) => (api(s).spec.replicas = 3), object: 'Deployment shop/api', path: 'spec.replicas', message: 'spec.replicas is 3 but HorizontalPodAutoscaler api owns the replica count' }],
+  'statefulset-headless-service': [{ change: 'a governing Service with a cluster IP', mutate: (s) => delete find(s, 'Service', 'db-headless').spec.clusterIP, object: 'StatefulSet shop/db', path: 'spec.serviceName', message: 'governing Service db-headless is not headless' }],
+  'statefulset-claims-sized': [{ change: 'a claim template without size', mutate: (s) => delete find(s, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec.resources, object: 'StatefulSet shop/db', path: 'spec.volumeClaimTemplates[0].spec.resources.requests.storage', message: 'claim template data requests no storage' }],
+  'cronjob-concurrency': [{ change: 'concurrency left at Allow', mutate: (s) => delete find(s, 'CronJob', 'backup').spec.concurrencyPolicy, object: 'CronJob shop/backup', path: 'spec.concurrencyPolicy', message: 'concurrencyPolicy is unset; expected Forbid or Replace' }],
+  'job-deadlines': [
+    { change: 'no active deadline', mutate: (s) => delete find(s, 'CronJob', 'backup').spec.jobTemplate.spec.activeDeadlineSeconds, object: 'CronJob shop/backup', path: 'spec.jobTemplate.spec.activeDeadlineSeconds', message: 'the job has no activeDeadlineSeconds' },
+    { change: 'no starting deadline', mutate: (s) => delete find(s, 'CronJob', 'backup').spec.startingDeadlineSeconds, object: 'CronJob shop/backup', path: 'spec.startingDeadlineSeconds', message: 'the CronJob has no startingDeadlineSeconds' },
+  ],
+  'job-backoff-limit': [{ change: 'an implicit backoff limit', mutate: (s) => delete find(s, 'CronJob', 'backup').spec.jobTemplate.spec.backoffLimit, object: 'CronJob shop/backup', path: 'spec.jobTemplate.spec.backoffLimit', message: 'the job has no backoffLimit' }],
+  'service-selects-pods': [{ change: 'a Service selecting a typo', mutate: (s) => (find(s, 'Service', 'api').spec.selector = { app: 'apii' }), object: 'Service shop/api', path: 'spec.selector', message: 'the selector {"app":"apii"} matches no pods in namespace shop' }],
+  'service-target-ports': [{ change: 'a targetPort nobody declares', mutate: (s) => (find(s, 'Service', 'api').spec.ports[0].targetPort = 8080), object: 'Service shop/api', path: 'spec.ports[0].targetPort', message: 'port http targets 8080, which the selected pods do not declare (they declare 8000, http)' }],
+  'ingress-backend-exists': [
+    { change: 'a backend Service that does not exist', mutate: (s) => (find(s, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.name = 'web'), object: 'Ingress shop/api', path: 'spec.rules[0].http.paths[0].backend.service.name', message: 'backend Service web is not rendered in namespace shop' },
+    { change: 'a backend port the Service lacks', mutate: (s) => (find(s, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.port.number = 80), object: 'Ingress shop/api', path: 'spec.rules[0].http.paths[0].backend.service.port.number', message: 'Service api has no port 80; expected one of 8000' },
+  ],
+  'ingress-tls-hosts': [{ change: 'a host outside TLS', mutate: (s) => find(s, 'Ingress', 'api').spec.rules.push({ host: 'admin.shop.example.com', http: { paths: [] } }), object: 'Ingress shop/api', path: 'spec.rules[1].host', message: 'host admin.shop.example.com is in no TLS block' }],
+  'configmaps-exist': [{ change: 'a ConfigMap that is not rendered', mutate: (s) => (firstContainer(api(s)).envFrom[0].configMapRef.name = 'setings'), object: 'Deployment shop/api', path: `${C0}.envFrom[0].configMapRef.name`, message: 'ConfigMap setings is not rendered in namespace shop' }],
+  'secrets-exist': [
+    { change: 'a Secret nothing produces', mutate: (s) => (find(s, 'ExternalSecret', 'api-secrets').spec.target.name = 'other'), object: 'Deployment shop/api', path: `${C0}.env[0].valueFrom.secretKeyRef.name`, message: 'Secret api-credentials is produced by nothing in namespace shop' },
+    { change: 'a TLS Secret nothing issues', mutate: (s) => (find(s, 'Certificate', 'api').spec.secretName = 'other-tls'), object: 'Ingress shop/api', path: 'spec.tls[0].secretName', message: 'TLS Secret api-tls is produced by nothing in namespace shop' },
+  ],
+  'pvcs-exist': [{ change: 'a claim that is not rendered', mutate: (s) => podSpec(api(s)).volumes.push({ name: 'cache', persistentVolumeClaim: { claimName: 'cache' } }), object: 'Deployment shop/api', path: 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName', message: 'PersistentVolumeClaim cache is not rendered in namespace shop' }],
+  'service-accounts-exist': [{ change: 'an account that is not rendered', mutate: (s) => s.splice(s.indexOf(find(s, 'ServiceAccount', 'api')), 1), object: 'Deployment shop/api', path: 'spec.template.spec.serviceAccountName', message: 'ServiceAccount api is not rendered in namespace shop' }],
+  'networkpolicy-selects-pods': [
+    { change: 'a policy for pods that do not exist', mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.podSelector.matchLabels = { app: 'apii' }), object: 'NetworkPolicy shop/api', path: 'spec.podSelector', message: 'podSelector {"matchLabels":{"app":"apii"}} matches no pods in namespace shop' },
+    { change: 'a peer selecting the wrong Postgres cluster', mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.egress[0].to[0].podSelector.matchLabels = { 'cnpg.io/cluster': 'pg2' }), object: 'NetworkPolicy shop/api', path: 'spec.egress[0].to[0].podSelector', message: 'peer podSelector {"matchLabels":{"cnpg.io/cluster":"pg2"}} matches no pods' },
+  ],
+  'namespace-default-deny': [{ change: 'no default deny', mutate: (s) => (find(s, 'NetworkPolicy', 'default-deny').spec.policyTypes = ['Ingress']), object: 'Deployment shop/api', path: 'metadata.namespace', message: 'namespace shop has no default-deny NetworkPolicy' }],
+  'no-default-namespace': [
+    { change: 'an object without namespace', mutate: (s) => delete find(s, 'ConfigMap', 'settings').metadata.namespace, object: 'ConfigMap settings', path: 'metadata.namespace', message: 'the object names no namespace' },
+    { change: 'an object in default', mutate: (s) => (find(s, 'ConfigMap', 'settings').metadata.namespace = 'default'), object: 'ConfigMap default/settings', path: 'metadata.namespace', message: 'the object is in the default namespace' },
+  ],
+  'argocd-app-project': [{ change: 'an Application in the default project', mutate: (s) => (find(s, 'Application', 'shop').spec.project = 'default'), object: 'Application argocd/shop', path: 'spec.project', message: 'the Application is in project "default"; expected a dedicated AppProject' }],
+  'argocd-destination-namespace': [{ change: 'an Application without destination namespace', mutate: (s) => delete find(s, 'Application', 'shop').spec.destination.namespace, object: 'Application argocd/shop', path: 'spec.destination.namespace', message: 'names no destination namespace' }],
+  'argocd-pinned-revision': [
+    { change: 'a production Application on main', mutate: (s) => (find(s, 'Application', 'shop').spec.source.targetRevision = 'main'), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'targetRevision "main" follows a branch' },
+    { change: 'a chart version range', mutate: (s) => (find(s, 'Application', 'shop').spec.source = { repoURL: 'https://charts.example.com', chart: 'x', targetRevision: '^1.2.0' }), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'chart version "^1.2.0" is not one exact version' },
+  ],
+  'no-deprecated-apis': [{ change: 'a v2beta2 autoscaler', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').apiVersion = 'autoscaling/v2beta2'), object: 'HorizontalPodAutoscaler shop/api', path: 'apiVersion', message: 'HorizontalPodAutoscaler uses autoscaling/v2beta2, removed in Kubernetes 1.26; expected autoscaling/v2' }],
+};
+
+function show(f: { object: { kind: string; namespace?: string; name: string } }): string {
+  return `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
+}
+
+describe('the fixture platform', () => {
+  it.each([PROD, DEV])('passes every rule in $name', (env) => {
+    expect(checkObjects(sourced(goodSet()), { env }).findings).toEqual([]);
+  });
+});
+
+describe.each(RULES.map((r) => [r.id, r] as const))('rule %s', (id, rule) => {
+  const cases = CASES[id] ?? [];
+  it.each(cases.map((c) => [c.change, c] as const))('fails on %s', (_, c) => {
+    const set = goodSet();
+    c.mutate(set);
+    const env = c.env ?? PROD;
+    const findings = checkObjects(sourced(set), { env }).findings.filter((f) => f.rule === id);
+    expect(findings.map((f) => ({ object: show(f), path: f.path }))).toContainEqual({ object: c.object, path: c.path });
+    expect(findings.find((f) => f.path === c.path && show(f) === c.object)!.message).toContain(c.message);
+  });
+
+  it('passes on the fixture platform, in production and elsewhere', () => {
+    for (const env of [PROD, DEV]) expect(checkObjects(sourced(goodSet()), { env, rules: [rule] }).findings).toEqual([]);
+  });
+
+  it('has a description, a rationale and kinds', () => {
+    expect(rule.description).toMatch(/\.$/);
+    expect(rule.rationale.length).toBeGreaterThan(40);
+    expect(rule.kinds.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the rule list', () => {
+  it('has at least forty rules with unique kebab-case ids', () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const r of RULES) expect(r.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it('has a failing case for every rule and no case for a rule that does not exist', () => {
+    expect(RULES.filter((r) => !(CASES[r.id]?.length)).map((r) => r.id)).toEqual([]);
+    expect(Object.keys(CASES).filter((id) => !RULES.some((r) => r.id === id))).toEqual([]);
+  });
+});
+
+describe('severities that depend on the environment', () => {
+  it('reports production-only rules as errors in production and not at all elsewhere', () => {
+    const set = goodSet();
+    firstContainer(api(set)).image = 'shop/api:1.2.3';
+    find(set, 'Application', 'shop').spec.source.targetRevision = 'main';
+    const prod = checkObjects(sourced(set), { env: PROD }).findings.map((f) => `${f.severity} ${f.rule}`);
+    const dev = checkObjects(sourced(set), { env: DEV }).findings.map((f) => `${f.severity} ${f.rule}`);
+    expect(prod).toEqual(['error argocd-pinned-revision', 'error image-digest-in-prod']);
+    expect(dev).toEqual([]);
+  });
+
+  it('downgrades budget and spread findings to warnings outside production', () => {
+    const set = goodSet();
+    delete podSpec(worker(set)).affinity;
+    expect(checkObjects(sourced(set), { env: PROD }).findings.map((f) => f.severity)).toEqual(['error']);
+    expect(checkObjects(sourced(set), { env: DEV }).findings.map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it('requires two autoscaler replicas in production only', () => {
+    const set = goodSet();
+    find(set, 'HorizontalPodAutoscaler', 'api').spec.minReplicas = 1;
+    expect(checkObjects(sourced(set), { env: DEV }).findings).toEqual([]);
+    expect(checkObjects(sourced(set), { env: PROD }).findings.map((f) => f.rule).sort()).toEqual(['hpa-bounds', 'multi-replica-in-prod']);
+  });
+});
+
+describe('objects produced by operators and controllers', () => {
+  it('treats the Secrets of a CloudNativePG cluster, an ExternalSecret and a Certificate as present', () => {
+    const set = goodSet();
+    const refs = ['pg-app', 'pg-superuser', 'api-credentials', 'api-tls'];
+    firstContainer(api(set)).env = refs.map((name, i) => ({ name: `SECRET_${i}`, valueFrom: { secretKeyRef: { name, key: 'k' } } }));
+    expect(checkObjects(sourced(set), { env: PROD, rules: RULES.filter((r) => r.id === 'secrets-exist') }).findings).toEqual([]);
+  });
+
+  it('treats TLS secrets of an Ingress annotated for cert-manager as issued', () => {
+    const set = goodSet();
+    set.splice(set.indexOf(find(set, 'Certificate', 'api')), 1);
+    find(set, 'Ingress', 'api').metadata.annotations = { 'cert-manager.io/cluster-issuer': 'letsencrypt' };
+    expect(checkObjects(sourced(set), { env: PROD }).findings).toEqual([]);
+  });
+
+  it('lets Services and NetworkPolicies select the pods of Prometheus and CloudNativePG resources', () => {
+    const set = goodSet();
+    set.push(
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'main', namespace: 'shop' }, spec: {} },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'prometheus', namespace: 'shop' }, spec: { selector: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'main' }, ports: [{ name: 'web', port: 9090, targetPort: 'web' }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'pg-primary', namespace: 'shop' }, spec: { selector: { 'cnpg.io/cluster': 'pg', 'cnpg.io/instanceRole': 'primary' }, ports: [{ port: 5432, targetPort: 5432 }] } },
+    );
+    expect(checkObjects(sourced(set), { env: PROD }).findings).toEqual([]);
+  });
+
+  it('requires a default deny where only an operator runs pods', () => {
+    const set = goodSet();
+    find(set, 'Cluster', 'pg').metadata.namespace = 'data';
+    const findings = checkObjects(sourced(set), { env: PROD, rules: RULES.filter((r) => r.id === 'namespace-default-deny') }).findings;
+    expect(findings.map((f) => `${show(f)}: ${f.message}`)).toEqual(['Cluster data/pg: namespace data has no default-deny NetworkPolicy; expected one with podSelector: {} and policyTypes [Ingress, Egress]']);
+  });
+});
