@@ -289,8 +289,19 @@ export function syncWaves(manifests: readonly Manifest[], extra: readonly Depend
     return wave;
   };
   for (const m of [...manifests].sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : 1))) depth(m);
+  // Argo CD waits for a wave to be healthy before the next. A Certificate is healthy only once the
+  // CA has answered (DNS, ACME), so it goes as late as its consumers allow: a pending certificate
+  // then holds back the Ingress that needs it, not every workload.
+  for (const m of manifests) {
+    if (!LATE_KINDS.has(m.kind)) continue;
+    const consumers = [...edges].filter(([, to]) => to.includes(m)).map(([from]) => waves.get(from)!);
+    if (consumers.length > 0) waves.set(m, Math.max(waves.get(m)!, Math.min(...consumers) - 1));
+  }
   return waves;
 }
+
+/** Kinds whose health depends on the outside world; see {@link syncWaves}. */
+const LATE_KINDS: ReadonlySet<string> = new Set(['Certificate']);
 
 /** Writes each object's wave into its `argocd.argoproj.io/sync-wave` annotation. */
 export function applySyncWaves(manifests: readonly Manifest[], extra: readonly Dependency[] = []): void {

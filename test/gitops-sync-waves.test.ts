@@ -89,5 +89,7 @@ describe('sync waves', () => {
     expect(wave('ExternalSecret', 'agent-service-secrets')).toBeLessThan(wave('Deployment', 'agent-api'));
     expect(wave('Deployment', 'agent-api')).toBeLessThan(wave('Service', 'agent-api'));
     expect(wave('Service', 'agent-api')).toBeLessThan(wave('Ingress', 'agent-api'));
+    // A certificate waiting for DNS or the CA holds back only the Ingress, not the workloads.
+    expect(wave('Certificate', 'agent-api')).toBe(wave('Ingress', 'agent-api') - 1);
   });
 });
