@@ -93,6 +93,10 @@ describe('Argo CD applications', () => {
     expect(prod.spec.syncPolicy.retry.backoff).toEqual({ duration: '10s', factor: 2, maxDuration: '5m' });
   });
 
+  it('the production Application renders as reviewed', () => {
+    expect(argo.find((f) => f.path === `${GITOPS_GROUP}/root/application-agent-platform-prod.yaml`)!.content).toMatchSnapshot();
+  });
+
   it('add-ons on the production cluster sync by hand too', () => {
     const addOns = argo.filter((f) => f.manifest.metadata.name.endsWith('-prod') && (f.manifest.metadata['labels'] as any)?.['agent-platform.io/add-on']);
     expect(addOns.length).toBeGreaterThanOrEqual(3);
