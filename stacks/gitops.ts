@@ -243,7 +243,7 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
 
     // Objects of our own add-on configuration on this cluster.
     const clusterChart = new Chart(new App(), `cluster-${clusterName}`, { disableResourceNameHashes: true });
-    const issuers = new Map<string, { server: string; email: string; className: string; envs: string[] }>();
+    const issuers = new Map<string, { server: Environment['gitops']['acme']['server']; email: string; className: string; envs: string[] }>();
     for (const e of members) {
       const wanted = { server: e.gitops.acme.server, email: e.gitops.acme.email, className: e.ingress.className };
       const seen = issuers.get(e.ingress.clusterIssuer);
@@ -253,7 +253,7 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       issuers.set(e.ingress.clusterIssuer, { ...wanted, envs: [...(seen?.envs ?? []), e.name] });
     }
     for (const [name, issuer] of [...issuers].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      new AcmeClusterIssuer(clusterChart, `issuer-${name}`, { name, server: issuer.server as 'production' | 'staging', email: issuer.email, ingressClassName: issuer.className });
+      new AcmeClusterIssuer(clusterChart, `issuer-${name}`, { name, server: issuer.server, email: issuer.email, ingressClassName: issuer.className });
     }
     const esoNamespace = ADD_ONS.find((a) => a.key === 'external-secrets')!.namespace;
     for (const e of members) {

@@ -42,7 +42,7 @@ function podTemplate(m: Manifest): { spec: Json; labels: Record<string, string> 
   const spec = m['spec'];
   if (!isObject(spec)) return undefined;
   let template: unknown;
-  if (m.kind === 'CronJob') template = (spec['jobTemplate'] as Json | undefined)?.['spec'] && ((spec['jobTemplate'] as Json)['spec'] as Json)['template'];
+  if (m.kind === 'CronJob') template = ((spec['jobTemplate'] as Json | undefined)?.['spec'] as Json | undefined)?.['template'];
   else if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].includes(m.kind)) template = spec['template'];
   else if (m.kind === 'Pod') template = { metadata: m.metadata, spec };
   if (!isObject(template) || !isObject(template['spec'])) return undefined;
