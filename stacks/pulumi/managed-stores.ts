@@ -40,6 +40,25 @@ export interface ManagedEndpoint {
   readonly port: number;
 }
 
+/**
+ * Throws for what would make the stores unreachable or unsafe. Called by the program before it
+ * registers anything, so a bad stack config fails fast instead of half-way through an update.
+ */
+export function checkManagedStores(name: string, args: ManagedStoresArgs): void {
+  if (args.stores.length === 0) return;
+  const where = `ManagedStores ${name}`;
+  if (!args.vpcId) throw new Error(`${where}: vpcId is not set (pulumi config set vpcId vpc-...); managed stores need a network`);
+  if (args.subnetIds.length < 2) throw new Error(`${where}: privateSubnetIds has ${args.subnetIds.length} subnet(s); RDS and ElastiCache need at least 2 in different zones`);
+  if (!args.clusterSecurityGroupId) throw new Error(`${where}: clusterSecurityGroupId is not set; without it nothing could reach the stores`);
+  for (const store of args.stores) {
+    if (store.engine === 'redis' && !args.redisAuthToken) throw new Error(`${where}: store ${store.name}: set the auth token with pulumi config set --secret redisAuthToken <token>`);
+    if (store.engine === 'opensearch') {
+      if (store.identifier.length > 28) throw new Error(`${where}: store ${store.name}: domain name ${JSON.stringify(store.identifier)} is longer than OpenSearch's 28 characters`);
+      if (!args.opensearchMasterPassword) throw new Error(`${where}: store ${store.name}: set the master password with pulumi config set --secret opensearchMasterPassword <password>`);
+    }
+  }
+}
+
 export class ManagedStores extends pulumi.ComponentResource {
   /** Endpoints, by store name, for the environment's connection settings. */
   readonly endpoints: ReadonlyMap<string, ManagedEndpoint>;
@@ -52,11 +71,8 @@ export class ManagedStores extends pulumi.ComponentResource {
       this.registerOutputs({});
       return;
     }
-    const where = `ManagedStores ${name}`;
-    if (!args.vpcId) throw new Error(`${where}: vpcId is not set (pulumi config set vpcId vpc-...); managed stores need a network`);
-    if (args.subnetIds.length < 2) throw new Error(`${where}: privateSubnetIds has ${args.subnetIds.length} subnet(s); RDS and ElastiCache need at least 2 in different zones`);
-    if (!args.clusterSecurityGroupId) throw new Error(`${where}: clusterSecurityGroupId is not set; without it nothing could reach the stores`);
-    const clusterSg = args.clusterSecurityGroupId;
+    checkManagedStores(name, args);
+    const clusterSg = args.clusterSecurityGroupId!;
     const { production, prefix, tags } = args;
     const child = { parent: this };
     // Production's stores outlive a mistaken `pulumi destroy`; Pulumi refuses to delete them.
@@ -124,7 +140,6 @@ export class ManagedStores extends pulumi.ComponentResource {
           break;
         }
         case 'redis': {
-          if (!args.redisAuthToken) throw new Error(`${where}: store ${store.name}: set the auth token with pulumi config set --secret redisAuthToken <token>`);
           allowFromCluster(store.name, REDIS_PORT);
           const subnets = new aws.elasticache.SubnetGroup(`${name}-${store.name}-subnets`, { name: id, subnetIds: [...args.subnetIds], tags }, child);
           const params = new aws.elasticache.ParameterGroup(
@@ -147,7 +162,7 @@ export class ManagedStores extends pulumi.ComponentResource {
               multiAzEnabled: production,
               atRestEncryptionEnabled: true,
               transitEncryptionEnabled: true,
-              authToken: args.redisAuthToken,
+              authToken: args.redisAuthToken!,
               parameterGroupName: params.name,
               subnetGroupName: subnets.name,
               securityGroupIds: [sg.id],
@@ -161,8 +176,6 @@ export class ManagedStores extends pulumi.ComponentResource {
           break;
         }
         case 'opensearch': {
-          if (id.length > 28) throw new Error(`${where}: store ${store.name}: domain name ${JSON.stringify(id)} is longer than OpenSearch's 28 characters`);
-          if (!args.opensearchMasterPassword) throw new Error(`${where}: store ${store.name}: set the master password with pulumi config set --secret opensearchMasterPassword <password>`);
           allowFromCluster(store.name, HTTPS_PORT);
           const nodes = production ? 3 : 1;
           const domain = new aws.opensearch.Domain(
@@ -184,7 +197,7 @@ export class ManagedStores extends pulumi.ComponentResource {
               advancedSecurityOptions: {
                 enabled: true,
                 internalUserDatabaseEnabled: true,
-                masterUserOptions: { masterUserName: 'agent-platform', masterUserPassword: args.opensearchMasterPassword },
+                masterUserOptions: { masterUserName: 'agent-platform', masterUserPassword: args.opensearchMasterPassword! },
               },
               snapshotOptions: { automatedSnapshotStartHour: 2 },
               // Fine-grained access control decides per user; the resource policy only keeps other accounts out.

@@ -18,7 +18,7 @@ import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './
 import { backupRolePolicy } from './backup-role.ts';
 import { IrsaRole } from './irsa-role.ts';
 import { KubernetesObjects } from './kubernetes-objects.ts';
-import { ManagedStores } from './managed-stores.ts';
+import { checkManagedStores, ManagedStores, type ManagedStoresArgs } from './managed-stores.ts';
 import { planSecret, secretData, type SecretValues } from './pulumi-secrets.ts';
 import { SecretStoreEntries } from './secrets-manager.ts';
 import type { StackConfig } from './stack-config.ts';
@@ -86,6 +86,23 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   const derived = awsNeedsOf(env, manifests);
   const needs = input.needs ? input.needs(derived) : derived;
   const tags = { 'agent-platform.io/environment': env.name, 'agent-platform.io/managed-by': 'pulumi' };
+  const managedArgs: ManagedStoresArgs = {
+    stores: needs.managedStores,
+    prefix: needs.resourcePrefix,
+    production: needs.production,
+    accountId: config.accountId,
+    region: needs.region,
+    vpcId: config.vpcId,
+    subnetIds: config.privateSubnetIds,
+    clusterSecurityGroupId: config.clusterSecurityGroupId,
+    redisAuthToken: input.redisAuthToken,
+    opensearchMasterPassword: input.opensearchMasterPassword,
+    tags,
+  };
+  checkManagedStores('data', managedArgs);
+  if (env.delivery === 'pulumi' && !input.secrets) {
+    throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi delivery")`);
+  }
 
   // Explicit, so no resource can land in a region or account the environment does not name.
   const awsProvider = new aws.Provider('aws', { region: needs.region as aws.Region, allowedAccountIds: [config.accountId] });
@@ -114,7 +131,8 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   );
 
   const secretStore =
-    env.delivery === 'gitops'
+    // Without ExternalSecrets there is nothing for the operator to read, and no role to give it.
+    env.delivery === 'gitops' && needs.secretNames.length > 0
       ? new SecretStoreEntries(
           'secret-store',
           {
@@ -129,23 +147,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
         )
       : undefined;
 
-  const managedStores = new ManagedStores(
-    'data',
-    {
-      stores: needs.managedStores,
-      prefix: needs.resourcePrefix,
-      production: needs.production,
-      accountId: config.accountId,
-      region: needs.region,
-      vpcId: config.vpcId,
-      subnetIds: config.privateSubnetIds,
-      clusterSecurityGroupId: config.clusterSecurityGroupId,
-      redisAuthToken: input.redisAuthToken,
-      opensearchMasterPassword: input.opensearchMasterPassword,
-      tags,
-    },
-    onAws,
-  );
+  const managedStores = new ManagedStores('data', managedArgs, onAws);
 
   const kubernetesObjects = env.delivery === 'pulumi' ? registerKubernetesObjects(input, manifests, needs, backupRole) : undefined;
 

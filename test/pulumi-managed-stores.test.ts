@@ -1,0 +1,155 @@
+/**
+ * Data stores in `managed` mode: what the program registers for RDS, ElastiCache and OpenSearch,
+ * from an environment whose data tier says `mode: managed`.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Environment } from '../environments/schema/index.ts';
+import { managedStoresOf } from '../stacks/pulumi/aws-needs.ts';
+import { POSTGRES_ALLOWED_EXTENSIONS } from '../stacks/pulumi/managed-stores.ts';
+import { isSecretInput, reveal, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
+
+const NETWORK = { vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'], clusterSecurityGroupId: 'sg-0c1' };
+const REDIS_TOKEN = 'redis-token-5e1f0d';
+const OPENSEARCH_PASSWORD = 'os-password-8b2c4a';
+
+/** The environment's data tier with every store managed, as an environment file would say it. */
+function allManaged(env: Environment): Environment {
+  return {
+    ...env,
+    data: {
+      ...env.data,
+      postgres: { mode: 'managed', appDatabase: env.data.postgres.appDatabase, langmemDatabase: env.data.postgres.langmemDatabase, endpoint: { host: 'db.example.internal', port: 5432 }, storage: { size: '100Gi' } },
+      redis: { mode: 'managed', endpoint: { host: 'redis.example.internal', port: 6379 }, tls: true },
+      elasticsearch: { mode: 'managed', enabled: true, endpoint: { host: 'search.example.internal', port: 443 } },
+    },
+  };
+}
+
+async function runManaged(name: string): Promise<MockedRun> {
+  return runProgram(name, {
+    config: NETWORK,
+    input: {
+      redisAuthToken: pulumi.secret(REDIS_TOKEN),
+      opensearchMasterPassword: pulumi.secret(OPENSEARCH_PASSWORD),
+      needs: (n) => ({ ...n, managedStores: managedStoresOf(allManaged(runEnvOf(name))) }),
+    },
+  });
+}
+
+// The loaded environment, for building the managed variant inside `needs`.
+const loaded = new Map<string, Environment>();
+const runEnvOf = (name: string) => loaded.get(name)!;
+
+function one(run: MockedRun, type: string): Registered {
+  const found = run.ofType(type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0]!;
+}
+
+describe.each(['dev', 'prod'])('managed data stores of %s', (name) => {
+  let run: MockedRun;
+  let production: boolean;
+  beforeAll(async () => {
+    const probe = await runProgram(name);
+    loaded.set(name, probe.env);
+    production = probe.env.production;
+    run = await runManaged(name);
+  });
+
+  it('runs Postgres 16 on RDS, private, encrypted, TLS only, with its password kept by RDS', () => {
+    const db = one(run, 'aws:rds/instance:Instance');
+    expect(db.inputs).toMatchObject({
+      engine: 'postgres',
+      engineVersion: '16',
+      storageEncrypted: true,
+      publiclyAccessible: false,
+      manageMasterUserPassword: true,
+      allocatedStorage: 100,
+      dbName: run.env.data.postgres.appDatabase.name,
+    });
+    expect(db.inputs['password']).toBeUndefined();
+    const params = one(run, 'aws:rds/parameterGroup:ParameterGroup');
+    expect(params.inputs['family']).toBe('postgres16');
+    const byName = Object.fromEntries((params.inputs['parameters'] as any[]).map((p) => [p.name, p.value]));
+    expect(byName['rds.allowed_extensions']!.split(',')).toContain('vector');
+    expect(byName['rds.allowed_extensions']).toBe(POSTGRES_ALLOWED_EXTENSIONS.join(','));
+    expect(byName['rds.force_ssl']).toBe('1');
+  });
+
+  it('keeps Postgres backups, and in production protects it from deletion and zone loss', () => {
+    const db = one(run, 'aws:rds/instance:Instance').inputs;
+    expect(db['backupRetentionPeriod']).toBe(production ? 30 : 7);
+    expect(db['deletionProtection']).toBe(production);
+    expect(db['multiAz']).toBe(production);
+    expect(db['skipFinalSnapshot']).toBe(!production);
+  });
+
+  it('runs Redis on ElastiCache encrypted at rest and in transit, with the token from secret config', () => {
+    const redis = one(run, 'aws:elasticache/replicationGroup:ReplicationGroup').inputs;
+    expect(redis).toMatchObject({ engine: 'redis', atRestEncryptionEnabled: true, transitEncryptionEnabled: true, automaticFailoverEnabled: production });
+    expect(redis['snapshotRetentionLimit']).toBeGreaterThan(0);
+    expect(isSecretInput(redis['authToken'])).toBe(true);
+    expect(reveal(redis['authToken'])).toBe(REDIS_TOKEN);
+  });
+
+  it('runs OpenSearch inside the VPC, encrypted, HTTPS only, with fine-grained access control', () => {
+    const domain = one(run, 'aws:opensearch/domain:Domain').inputs;
+    expect(domain['encryptAtRest']).toEqual({ enabled: true });
+    expect(domain['nodeToNodeEncryption']).toEqual({ enabled: true });
+    expect(domain['domainEndpointOptions']).toMatchObject({ enforceHttps: true });
+    expect(domain['vpcOptions']['securityGroupIds']).toHaveLength(1);
+    expect(isSecretInput(domain['advancedSecurityOptions']), 'the master password keeps the block secret').toBe(true);
+    expect(reveal(domain['advancedSecurityOptions'])).toMatchObject({ enabled: true, internalUserDatabaseEnabled: true });
+    expect(domain['clusterConfig']['instanceCount']).toBe(production ? 3 : 1);
+    expect((domain['domainName'] as string).length).toBeLessThanOrEqual(28);
+    const access = JSON.parse(domain['accessPolicies'] as string);
+    expect(access.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${run.env.gitops.secretStore.roleArn.split(':')[4]}:root` });
+  });
+
+  it('accepts connections to the stores only from the cluster’s security group', () => {
+    const rules = run.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule');
+    expect(rules.map((r) => r.inputs['fromPort']).sort()).toEqual([443, 5432, 6379]);
+    expect(rules.every((r) => r.inputs['referencedSecurityGroupId'] === NETWORK.clusterSecurityGroupId && r.inputs['cidrIpv4'] === undefined)).toBe(true);
+  });
+
+  it('exports each store’s endpoint for the environment’s connection settings', async () => {
+    const endpoint = run.result.outputs['postgresEndpoint'] as pulumi.Output<string>;
+    await expect(new Promise((resolve) => endpoint.apply(resolve))).resolves.toBe(`agent-platform-${name}-postgres.c0ffee.eu-central-1.rds.amazonaws.com:5432`);
+  });
+
+  it('puts the Redis token and OpenSearch password into their own resources only', () => {
+    for (const r of run.registered) {
+      const text = JSON.stringify(r.inputs);
+      if (r.type !== 'aws:elasticache/replicationGroup:ReplicationGroup') expect(text.includes(REDIS_TOKEN), r.name).toBe(false);
+      if (r.type !== 'aws:opensearch/domain:Domain') expect(text.includes(OPENSEARCH_PASSWORD), r.name).toBe(false);
+    }
+  });
+});
+
+describe('an environment whose stores all run in the cluster', () => {
+  it('gets no managed store', async () => {
+    const run = await runProgram('dev');
+    expect(run.env.data.postgres.mode).not.toBe('managed');
+    expect(run.registered.filter((r) => /aws:(rds|elasticache|opensearch)\//.test(r.type))).toEqual([]);
+  });
+});
+
+describe('managed stores without a network', () => {
+  it('are refused, naming the config key to set', async () => {
+    const probe = await runProgram('dev');
+    await expect(
+      runProgram('dev', { input: { redisAuthToken: pulumi.secret(REDIS_TOKEN), needs: (n) => ({ ...n, managedStores: managedStoresOf(allManaged(probe.env)).filter((s) => s.engine === 'redis') }) } }),
+    ).rejects.toThrow('ManagedStores data: vpcId is not set (pulumi config set vpcId vpc-...); managed stores need a network');
+  });
+});
+
+describe('a managed Redis without TLS', () => {
+  it('is refused, since ElastiCache is only run encrypted in transit', async () => {
+    const probe = await runProgram('dev');
+    const env = allManaged(probe.env);
+    expect(() => managedStoresOf({ ...env, data: { ...env.data, redis: { mode: 'managed', endpoint: { host: 'r.example.internal', port: 6379 }, tls: false } } })).toThrow(
+      'environments/dev.yaml: data.redis.tls: expected true for a managed Redis',
+    );
+  });
+});
