@@ -117,6 +117,18 @@ describe('the review diff', () => {
     expect(exitCodeOf(r)).toBe(2);
   });
 
+  it('deleting the namespace or a backup CronJob is flagged; deleting a ConfigMap is not', () => {
+    const cron: Resource = {
+      env: 'prod', apiVersion: 'batch/v1', kind: 'CronJob', namespace: NS, name: 'postgres-backup',
+      body: { metadata: { name: 'postgres-backup', labels: { 'app.kubernetes.io/component': 'backup' } } },
+    };
+    const r = buildReport({ label: 'a', resources: [...base, cron] }, { label: 'b', resources: base.filter((x) => x.kind !== 'Namespace' && x.name !== 'agent-api-response-headers') }, PRODUCTION);
+    expect(r.risks.filter((x) => x.severity === 'deletion').map((x) => `${x.subject}: ${x.message}`)).toEqual([
+      `CronJob ${NS}/postgres-backup: CronJob deleted (backups stop)`,
+      `Namespace ${NS}: namespace deleted, with everything in it`,
+    ]);
+  });
+
   it('an added env var shows its path and value, and a secret-named literal is redacted', () => {
     const r = report(
       edit('Deployment', 'agent-api', (b) => {
