@@ -71,6 +71,17 @@ describe('the review diff', () => {
     expect(exitCodeOf(r)).toBe(2);
   });
 
+  it('a lower HPA maximum in prod is less headroom', () => {
+    const r = report(edit('HorizontalPodAutoscaler', 'agent-api', (b) => (b.spec.maxReplicas = 6)));
+    expect(r.risks.map((x) => `${x.severity}: ${x.message}`)[0]).toBe('weakened: spec.maxReplicas 10 → 6: less headroom under load');
+  });
+
+  it('does not redact what merely contains "pass"', () => {
+    const cm = (v: string): Resource => ({ env: 'e', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'n', name: 'c', body: { data: { 'ssl-passthrough': v, DB_PASS: v } } });
+    const fields = compareRenderings([cm('a')], [cm('b')]).flatMap((d) => d.fields.map((f) => [f.path, f.new]));
+    expect(fields).toEqual([['data.DB_PASS', REDACTED], ['data.ssl-passthrough', 'b']]);
+  });
+
   it('a replica change on a workload without an HPA changes capacity but restarts nothing', () => {
     const r = report(edit('StatefulSet', 'agent-redis', (b) => (b.spec.replicas = 3)));
     expect(r.diffs[0]!.fields.map((f) => f.path)).toEqual(['spec.replicas']);

@@ -123,7 +123,7 @@ export function diffValues(a: Json | undefined, b: Json | undefined, segments: s
 }
 
 /** Names that say their value is secret: `DB_PASSWORD`, `api-key`, `token`, `privateKey`. */
-const SECRET_NAME = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|dsn/i;
+const SECRET_NAME = /passw(or)?d|(^|[-_.[])pass($|[-_.\]])|secret|token|api[-_]?key|private[-_]?key|credential|dsn/i;
 export const REDACTED = '«redacted»';
 
 /** Removes the password of a `scheme://user:password@host` URL. */

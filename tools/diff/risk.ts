@@ -143,6 +143,9 @@ function weakenedRisks(d: ResourceDiff, hpaMinimum: ReadonlyMap<string, number>)
       const floor = typeof f.new === 'number' ? f.new : (hpaMinimum.get(`${d.env}/${d.kind}/${d.namespace}/${d.name}`) ?? 1);
       if (typeof f.old === 'number' && floor < f.old) out.push(`${f.path} ${show(f.old)} → ${typeof f.new === 'number' ? f.new : `${floor} (HPA minimum)`}: fewer replicas`);
     }
+    if (d.kind === 'HorizontalPodAutoscaler' && at(f, 'spec', 'maxReplicas') && typeof f.old === 'number' && typeof f.new === 'number' && f.new < f.old) {
+      out.push(`spec.maxReplicas ${f.old} → ${f.new}: less headroom under load`);
+    }
     if (d.kind === 'PodDisruptionBudget' && at(f, 'spec', 'minAvailable') && typeof f.old === 'number' && (typeof f.new !== 'number' || f.new < f.old)) {
       out.push(`spec.minAvailable ${show(f.old)} → ${show(f.new)}: budget loosened`);
     }
