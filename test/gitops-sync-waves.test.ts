@@ -69,6 +69,27 @@ describe('sync waves', () => {
     expect(reasons).not.toContain('agent-api -> Service agent-postgres');
   });
 
+  it('order a CloudNativePG cluster by the Secrets and Services its operator derives from it', () => {
+    const list: Manifest[] = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: meta('pg-app-credentials'), spec: { target: { name: 'pg-app-credentials' } } },
+      {
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: meta('agent-postgres'),
+        spec: { instances: 3, bootstrap: { initdb: { database: 'app', secret: { name: 'pg-app-credentials' } } } },
+      },
+      { apiVersion: 'postgresql.cnpg.io/v1', kind: 'ScheduledBackup', metadata: meta('agent-postgres-daily'), spec: { cluster: { name: 'agent-postgres' } } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('settings'), data: { DATABASE_HOST: 'agent-postgres-rw.agent-platform-prod.svc' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('agent-api'), spec: podSpec({ containers: [{ name: 'api', envFrom: [{ configMapRef: { name: 'settings' } }] }] }, { app: 'api' }) },
+    ];
+    const waves = syncWaves(list);
+    const w = (kind: string, name: string) => waveOf(waves, kind, name);
+    expect(w('Cluster', 'agent-postgres')).toBeGreaterThan(w('ExternalSecret', 'pg-app-credentials'));
+    expect(w('ScheduledBackup', 'agent-postgres-daily')).toBeGreaterThan(w('Cluster', 'agent-postgres'));
+    expect(w('Deployment', 'agent-api')).toBeGreaterThan(w('Cluster', 'agent-postgres'));
+  });
+
   it('survive a reference cycle without looping, deterministically', () => {
     const a = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a'), data: {} } as Manifest;
     const list = platform();
