@@ -1,0 +1,61 @@
+/**
+ * Every environment, rendered the way `npm run synth` renders it, passes the policies with zero
+ * errors: the gate CI applies to generated/, applied to what the current code would generate.
+ * Waivers come from policies/waivers.yaml and are judged against today's date, so an expired
+ * waiver fails here as it fails in CI.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironments } from '../environments/load.ts';
+import { checkObjects } from '../policies/engine.ts';
+import { showRef } from '../policies/objects.ts';
+import { RULES } from '../policies/rules/index.ts';
+import type { CheckResult, SourcedObject } from '../policies/types.ts';
+import { parseWaivers } from '../policies/waivers.ts';
+import { renderGitOps } from '../stacks/gitops.ts';
+import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const envs = loadEnvironments(join(ROOT, 'environments'));
+const waiversFile = 'policies/waivers.yaml';
+const waivers = parseWaivers(readFileSync(join(ROOT, waiversFile), 'utf8'), waiversFile, new Set(RULES.map((r) => r.id)));
+const today = new Date().toISOString().slice(0, 10);
+
+function sourcedFiles(files: readonly RenderedFile[]): SourcedObject[] {
+  return files.map((f) => ({ object: f.manifest, file: `generated/${f.path}`, line: 1, text: f.content }));
+}
+
+/** Findings that fail the check, one line each, so a failure reads like `npm run policy`. */
+function errorsOf(result: CheckResult): string[] {
+  return result.findings.filter((f) => f.severity === 'error' && !f.waivedBy).map((f) => `${f.file}:${f.line ?? ''}: ${f.rule}: ${showRef(f.object)}: ${f.path}: ${f.message}`);
+}
+
+const rendered = new Map<string, RenderedFile[]>();
+async function render(name: string): Promise<RenderedFile[]> {
+  if (!rendered.has(name)) rendered.set(name, await renderEnvironment(envs.find((e) => e.name === name)!));
+  return rendered.get(name)!;
+}
+
+describe.each(envs.map((e) => [e.name, e] as const))('environment %s', (name, env) => {
+  it(`passes every policy with zero errors${env.production ? ' at production severity' : ''}`, async () => {
+    const files = await render(name);
+    const result = checkObjects(sourcedFiles(files), { env: { name, production: env.production }, waivers: waivers.filter((w) => !w.env || w.env === name), today, waiversFile });
+    expect(errorsOf(result)).toEqual([]);
+    expect(files.length).toBeGreaterThan(10);
+  });
+});
+
+describe('the Argo CD objects shared by the environments', () => {
+  it('pass every policy with zero errors, each judged by the environment it delivers', async () => {
+    const envFiles = (await Promise.all(envs.map((e) => render(e.name)))).flat();
+    const files = await renderGitOps(envs, envFiles);
+    const byName = new Map(envs.map((e) => [e.name, { name: e.name, production: e.production }]));
+    const result = checkObjects(sourcedFiles(files), {
+      env: { production: false },
+      environmentOf: (o) => byName.get(String((o.metadata?.['labels'] as Record<string, unknown> | undefined)?.['agent-platform.io/environment'] ?? '')),
+    });
+    expect(errorsOf(result)).toEqual([]);
+    expect(files.some((f) => f.manifest.kind === 'Application')).toBe(true);
+  });
+});
