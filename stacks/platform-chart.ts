@@ -7,10 +7,12 @@ import type { Environment } from '../environments/schema/index.ts';
 import { memoryBytes } from '../environments/schema/common.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
+import { buildDataTier, type DataTier } from './data-tier.ts';
 import { buildMonitoringTier, type MonitoringTier } from './monitoring-tier.ts';
 
 export class PlatformChart extends Chart {
   readonly env: Environment;
+  readonly data: DataTier;
   readonly app: AppTier;
   readonly monitoring: MonitoringTier;
 
@@ -23,14 +25,15 @@ export class PlatformChart extends Chart {
     });
     this.env = env;
     new PlatformNamespace(this, 'namespace', { name: env.namespace });
-    this.app = buildAppTier(this, env);
-    // The data tier's exporters and backups join here once it is composed in this chart
-    // (its result carries `scrapeTargets` and `backups`).
+    // The data tier comes first: the app tier's settings and secrets carry its connection details.
+    this.data = buildDataTier(this, env);
+    this.app = buildAppTier(this, env, this.data.appExtras);
+    this.data.allowClients([this.app.api, this.app.worker]);
     this.monitoring = buildMonitoringTier(this, env, {
-      scrapeTargets: [...this.app.scrapeTargets],
-      backups: [],
+      scrapeTargets: [...this.app.scrapeTargets, ...this.data.scrapeTargets],
+      backups: [...this.data.backups],
       apiMemoryLimitBytes: memoryBytes(env.api.resources.limits.memory),
-      replicatedPostgres: env.production,
+      replicatedPostgres: env.data.postgres.mode === 'cloudnative-pg' && env.data.postgres.instances > 1,
     });
   }
 }

@@ -1,0 +1,270 @@
+/**
+ * Elasticsearch 8 as a StatefulSet: one node (dev) or three or more master-eligible data nodes
+ * (prod) that discover each other through the headless Service, with `cluster.initial_master_nodes`
+ * set only while a node has no cluster state (first boot). Security is on: the `elastic` password
+ * from a secret, node-to-node TLS from a private cert-manager CA when there is more than one node.
+ * Heap is half the memory limit; `node.store.allow_mmap: false` removes the need for a privileged
+ * init container raising `vm.max_map_count`. elasticsearch-exporter runs as its own Deployment, so
+ * cluster-wide metrics are scraped once, not once per node.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { memoryBytes, type Resources } from '../environments/schema/common.ts';
+import { AppDeployment } from './app-deployment.ts';
+import { Connections, type Connectable } from './connections.ts';
+import { k8s } from './k8s.ts';
+import { componentLabels, selectorLabels } from './labels.ts';
+import { PodDisruptionBudget } from './pod-disruption-budget.ts';
+import type { SecretKeyRef } from './postgres-stateful-set.ts';
+import { containerResources } from './resources.ts';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+
+export const ELASTICSEARCH_PORT = 9200;
+export const ELASTICSEARCH_TRANSPORT_PORT = 9300;
+export const ELASTICSEARCH_EXPORTER_PORT = 9114;
+const UID = 1000;
+const HOME = '/usr/share/elasticsearch';
+
+export interface ElasticsearchProps {
+  /** @default 'elasticsearch' */
+  readonly name?: string;
+  readonly image: string;
+  readonly exporterImage: string;
+  /** 1, or at least 3 (two master-eligible nodes cannot elect a master after losing one). */
+  readonly nodes: number;
+  readonly resources: Resources;
+  readonly storage: { readonly size: string; readonly storageClass?: string };
+  readonly password: SecretKeyRef;
+  /** Region of the snapshot bucket (`s3.client.default.region`). */
+  readonly snapshotRegion: string;
+  /**
+   * IAM role the nodes assume (IRSA) to write snapshots to S3.
+   * @default - none: S3 credentials must be added to the nodes' keystore by hand
+   */
+  readonly snapshotRoleArn?: string;
+}
+
+export class Elasticsearch extends Construct implements Connectable {
+  readonly name: string;
+  readonly connections: Connections;
+  readonly host: string;
+  readonly port = ELASTICSEARCH_PORT;
+  /** The exporter Deployment, which Prometheus scrapes. */
+  readonly exporter: AppDeployment;
+
+  constructor(scope: Construct, id: string, props: ElasticsearchProps) {
+    super(scope, id);
+    const name = props.name ?? 'elasticsearch';
+    if (props.nodes === 2 || props.nodes < 1) {
+      throw new Error(`Elasticsearch ${name}: nodes ${props.nodes}; use 1, or 3 or more (two master-eligible nodes cannot elect a master after losing one)`);
+    }
+    const limitMb = Math.floor(memoryBytes(props.resources.limits.memory) / 2 ** 20);
+    if (limitMb < 1024) throw new Error(`Elasticsearch ${name}: resources.limits.memory ${props.resources.limits.memory} is below 1Gi`);
+    this.name = name;
+    this.host = name;
+    const headless = `${name}-headless`;
+    const selector = selectorLabels(name);
+    const labels = componentLabels(name, 'search');
+    const cluster = props.nodes > 1;
+    const heapMb = Math.floor(limitMb / 2);
+    this.connections = new Connections(this, { name, component: 'search', podSelector: selector, defaultPorts: [{ port: ELASTICSEARCH_PORT }] });
+    if (cluster) this.connections.allowTo(this, [{ port: ELASTICSEARCH_TRANSPORT_PORT }]);
+
+    new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: {
+        name,
+        labels,
+        annotations: props.snapshotRoleArn ? { 'eks.amazonaws.com/role-arn': props.snapshotRoleArn } : undefined,
+      },
+      automountServiceAccountToken: false,
+    });
+
+    const password: k8s.EnvVarSource = { secretKeyRef: { name: props.password.name, key: props.password.key } };
+    const nodeNames = Array.from({ length: props.nodes }, (_, i) => `${name}-${i}`).join(',');
+    const settings: k8s.EnvVar[] = [
+      { name: 'cluster.name', value: name },
+      { name: 'node.name', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      { name: 'node.store.allow_mmap', value: 'false' },
+      { name: 'xpack.security.enabled', value: 'true' },
+      // Inside the cluster HTTP stays plain: NetworkPolicies admit only the service, the exporter
+      // and the backup; TLS here would need every client to trust a private CA.
+      { name: 'xpack.security.http.ssl.enabled', value: 'false' },
+      { name: 'ELASTIC_PASSWORD', valueFrom: password },
+      { name: 'ES_JAVA_OPTS', value: `-Xms${heapMb}m -Xmx${heapMb}m` },
+      { name: 'ES_TMPDIR', value: '/tmp' },
+      { name: 's3.client.default.region', value: props.snapshotRegion },
+      ...(cluster
+        ? [
+            { name: 'discovery.seed_hosts', value: headless },
+            { name: 'xpack.security.transport.ssl.enabled', value: 'true' },
+            // The CA is private to this cluster, so a valid chain is the proof of membership.
+            { name: 'xpack.security.transport.ssl.verification_mode', value: 'certificate' },
+            { name: 'xpack.security.transport.ssl.key', value: `${HOME}/config/transport/tls.key` },
+            { name: 'xpack.security.transport.ssl.certificate', value: `${HOME}/config/transport/tls.crt` },
+            { name: 'xpack.security.transport.ssl.certificate_authorities', value: `${HOME}/config/transport/ca.crt` },
+          ]
+        : [{ name: 'discovery.type', value: 'single-node' }]),
+    ];
+    // cluster.initial_master_nodes only while this node has no cluster state: left in place after
+    // bootstrap it could let a wiped node form a second cluster.
+    const start = cluster
+      ? `if [ ! -d ${HOME}/data/_state ]; then exec env cluster.initial_master_nodes=${nodeNames} /usr/local/bin/docker-entrypoint.sh eswrapper; fi; exec /usr/local/bin/docker-entrypoint.sh eswrapper`
+      : 'exec /usr/local/bin/docker-entrypoint.sh eswrapper';
+    const health: k8s.ExecAction = {
+      command: ['bash', '-c', `printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD" | curl --silent --fail --config - 'http://127.0.0.1:${ELASTICSEARCH_PORT}/_cluster/health?local=true&timeout=2s' >/dev/null`],
+    };
+    const securityContext = { ...restrictedContainerSecurityContext(), runAsUser: UID, runAsGroup: 0 };
+
+    new k8s.KubeStatefulSet(this, 'stateful-set', {
+      metadata: { name, labels },
+      spec: {
+        serviceName: headless,
+        replicas: props.nodes,
+        selector: { matchLabels: { ...selector } },
+        // Nodes start together so a new cluster can elect its first master.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: { ...restrictedPodSecurityContext(UID), runAsGroup: 0, fsGroup: UID },
+            terminationGracePeriodSeconds: 120,
+            topologySpreadConstraints: cluster
+              ? [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...selector } } }]
+              : undefined,
+            initContainers: [
+              {
+                // The image writes its keystore into config/ at start; the root filesystem is read-only,
+                // so config/ is a copy on an emptyDir. With IRSA, the S3 client reads the web identity
+                // token from inside config/ only.
+                name: 'config',
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: [
+                  'bash',
+                  '-c',
+                  `set -euo pipefail; cp -a ${HOME}/config/. /config/; if [ -n "\${AWS_WEB_IDENTITY_TOKEN_FILE:-}" ]; then mkdir -p /config/repository-s3; ln -sf "$AWS_WEB_IDENTITY_TOKEN_FILE" /config/repository-s3/aws-web-identity-token-file; fi`,
+                ],
+                resources: containerResources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } }),
+                securityContext,
+                volumeMounts: [{ name: 'config', mountPath: '/config' }],
+              },
+            ],
+            containers: [
+              {
+                name: 'elasticsearch',
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['bash', '-c', start],
+                ports: [
+                  { name: 'http', containerPort: ELASTICSEARCH_PORT, protocol: 'TCP' },
+                  { name: 'transport', containerPort: ELASTICSEARCH_TRANSPORT_PORT, protocol: 'TCP' },
+                ],
+                env: settings,
+                resources: containerResources(props.resources),
+                securityContext,
+                startupProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 60 },
+                readinessProbe: { exec: health, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('transport') }, periodSeconds: 20, failureThreshold: 6 },
+                volumeMounts: [
+                  { name: 'data', mountPath: `${HOME}/data` },
+                  { name: 'config', mountPath: `${HOME}/config` },
+                  { name: 'logs', mountPath: `${HOME}/logs` },
+                  { name: 'tmp', mountPath: '/tmp' },
+                  ...(cluster ? [{ name: 'transport-tls', mountPath: `${HOME}/config/transport`, readOnly: true }] : []),
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+              { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              ...(cluster ? [{ name: 'transport-tls', secret: { secretName: `${name}-transport-tls` } }] : []),
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: props.storage.storageClass,
+              resources: { requests: { storage: k8s.Quantity.fromString(props.storage.size) } },
+            },
+          },
+        ],
+      },
+    });
+
+    new k8s.KubeService(this, 'headless-service', {
+      metadata: { name: headless, labels },
+      spec: {
+        clusterIp: 'None',
+        // Discovery must see nodes before they are ready: readiness needs a cluster to exist.
+        publishNotReadyAddresses: true,
+        selector: { ...selector },
+        ports: [{ name: 'transport', port: ELASTICSEARCH_TRANSPORT_PORT, targetPort: k8s.IntOrString.fromString('transport'), protocol: 'TCP' }],
+      },
+    });
+    new k8s.KubeService(this, 'service', {
+      metadata: { name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...selector },
+        ports: [{ name: 'http', port: ELASTICSEARCH_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+    new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'search', selector, maxUnavailable: 1, minReplicas: props.nodes });
+
+    if (cluster) this.transportCertificates(name, headless, labels);
+
+    this.exporter = new AppDeployment(this, 'exporter', {
+      name: `${name}-exporter`,
+      component: 'metrics',
+      image: props.exporterImage,
+      args: [`--es.uri=http://${name}:${ELASTICSEARCH_PORT}`, '--es.all', '--es.indices', `--web.listen-address=:${ELASTICSEARCH_EXPORTER_PORT}`],
+      port: { name: 'metrics', containerPort: ELASTICSEARCH_EXPORTER_PORT },
+      env: [
+        { name: 'ES_USERNAME', value: 'elastic' },
+        { name: 'ES_PASSWORD', valueFrom: password },
+      ],
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+      replicas: 1,
+      uid: 65534,
+      readinessProbe: { path: '/healthz' },
+    });
+    this.exporter.connections.allowTo(this);
+  }
+
+  /** A self-signed root, a CA issuer from it, and one certificate the nodes share for transport TLS. */
+  private transportCertificates(name: string, headless: string, labels: Record<string, string>): void {
+    const issuer = (id: string, issuerName: string, spec: Record<string, unknown>) =>
+      new ApiObject(this, id, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: issuerName, labels }, spec });
+    const certificate = (id: string, certName: string, spec: Record<string, unknown>) =>
+      new ApiObject(this, id, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: certName, labels }, spec });
+    issuer('selfsigned-issuer', `${name}-selfsigned`, { selfSigned: {} });
+    certificate('ca-certificate', `${name}-ca`, {
+      isCA: true,
+      commonName: `${name}-ca`,
+      secretName: `${name}-ca`,
+      duration: '87600h',
+      privateKey: { algorithm: 'ECDSA', size: 256 },
+      issuerRef: { kind: 'Issuer', name: `${name}-selfsigned` },
+    });
+    issuer('ca-issuer', `${name}-ca`, { ca: { secretName: `${name}-ca` } });
+    certificate('transport-certificate', `${name}-transport-tls`, {
+      secretName: `${name}-transport-tls`,
+      commonName: name,
+      dnsNames: [headless, `*.${headless}`],
+      duration: '8760h',
+      renewBefore: '720h',
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      usages: ['server auth', 'client auth'],
+      issuerRef: { kind: 'Issuer', name: `${name}-ca` },
+    });
+  }
+}

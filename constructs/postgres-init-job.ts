@@ -1,0 +1,103 @@
+/**
+ * The Job that runs `postgres-init.sql` (constructs/scripts/) against any Postgres, in-cluster or
+ * managed: the application and LangMem databases, their owner roles with passwords from the secret
+ * store, and pgvector in both. The SQL is idempotent, so the Job runs after every sync (an Argo CD
+ * PostSync hook, recreated each time; under Pulumi, replaced when its spec changes) and a rotated
+ * password reaches the database on the next sync.
+ */
+import { Construct } from 'constructs';
+import { Connections, type Connectable } from './connections.ts';
+import { k8s } from './k8s.ts';
+import { componentLabels, selectorLabels } from './labels.ts';
+import type { SecretKeyRef } from './postgres-stateful-set.ts';
+import { containerResources } from './resources.ts';
+import type { ScriptConfigMap } from './script-config-map.ts';
+import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+
+export interface PostgresInitJobProps {
+  /** @default 'postgres-init' */
+  readonly name?: string;
+  /** An image with psql and pg_isready (the Postgres image). */
+  readonly image: string;
+  /** Holds `postgres-init.sh` and `postgres-init.sql`. */
+  readonly scripts: ScriptConfigMap;
+  readonly host: string;
+  readonly port: number;
+  /** Superuser (or RDS master user) the SQL runs as. @default 'postgres' */
+  readonly superuser?: string;
+  readonly superuserPassword: SecretKeyRef;
+  readonly appDatabase: { readonly name: string; readonly owner: string; readonly password: SecretKeyRef };
+  readonly langmemDatabase: { readonly name: string; readonly owner: string; readonly password: SecretKeyRef };
+  /** Require TLS to the server (managed services). @default false */
+  readonly requireTls?: boolean;
+}
+
+export class PostgresInitJob extends Construct implements Connectable {
+  readonly jobName: string;
+  readonly connections: Connections;
+
+  constructor(scope: Construct, id: string, props: PostgresInitJobProps) {
+    super(scope, id);
+    const name = props.name ?? 'postgres-init';
+    const { appDatabase: app, langmemDatabase: lm } = props;
+    if (app.name === lm.name) throw new Error(`PostgresInitJob ${name}: appDatabase.name and langmemDatabase.name are both ${JSON.stringify(app.name)}`);
+    if (app.owner === lm.owner) throw new Error(`PostgresInitJob ${name}: appDatabase.owner and langmemDatabase.owner are both ${JSON.stringify(app.owner)}; each database gets its own role`);
+    this.jobName = name;
+    const selector = selectorLabels(name);
+    const labels = componentLabels(name, 'database-init');
+    this.connections = new Connections(this, { name, component: 'database-init', podSelector: selector });
+    const ref = (s: SecretKeyRef): k8s.EnvVarSource => ({ secretKeyRef: { name: s.name, key: s.key } });
+
+    new k8s.KubeJob(this, 'job', {
+      metadata: {
+        name,
+        labels,
+        annotations: {
+          'argocd.argoproj.io/hook': 'PostSync',
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+        },
+      },
+      spec: {
+        backoffLimit: 3,
+        // pg_isready waits up to 300 s for a fresh server; the SQL itself takes seconds.
+        activeDeadlineSeconds: 900,
+        template: {
+          metadata: { labels, annotations: { 'checksum/scripts': props.scripts.checksum } },
+          spec: {
+            restartPolicy: 'Never',
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(DEFAULT_UID),
+            containers: [
+              {
+                name: 'init',
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: props.scripts.command('postgres-init.sh'),
+                env: [
+                  { name: 'PGHOST', value: props.host },
+                  { name: 'PGPORT', value: String(props.port) },
+                  { name: 'PGUSER', value: props.superuser ?? 'postgres' },
+                  { name: 'PGPASSWORD', valueFrom: ref(props.superuserPassword) },
+                  // Managed services get encryption; verifying their CA would need its bundle in the image.
+                  { name: 'PGSSLMODE', value: props.requireTls ? 'require' : 'prefer' },
+                  { name: 'APP_DB', value: app.name },
+                  { name: 'APP_DB_USER', value: app.owner },
+                  { name: 'APP_DB_PASSWORD', valueFrom: ref(app.password) },
+                  { name: 'LANGMEM_DB', value: lm.name },
+                  { name: 'LANGMEM_DB_USER', value: lm.owner },
+                  { name: 'LANGMEM_DB_PASSWORD', valueFrom: ref(lm.password) },
+                  { name: 'HOME', value: '/tmp' },
+                ],
+                resources: containerResources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }),
+                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID },
+                volumeMounts: [props.scripts.mount(), { name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [props.scripts.volume(), { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
+          },
+        },
+      },
+    });
+  }
+}

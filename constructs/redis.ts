@@ -1,0 +1,190 @@
+/**
+ * Redis 7 as a single-pod StatefulSet: password from a secret, AOF plus RDB snapshots on a
+ * PersistentVolumeClaim, `maxmemory` and its eviction policy from the environment, `redis-cli ping`
+ * probes that authenticate, and redis-exporter as a sidecar.
+ *
+ * The password never appears in a command line or a ConfigMap: at start the container writes it
+ * into a file on a memory-backed `emptyDir` that redis.conf includes; `redis-cli` (probes) reads it
+ * from `REDISCLI_AUTH`.
+ */
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import type { Resources } from '../environments/schema/common.ts';
+import { memoryBytes } from '../environments/schema/common.ts';
+import { Connections, type Connectable } from './connections.ts';
+import { k8s } from './k8s.ts';
+import { componentLabels, selectorLabels } from './labels.ts';
+import { PodDisruptionBudget } from './pod-disruption-budget.ts';
+import type { SecretKeyRef } from './postgres-stateful-set.ts';
+import { containerResources } from './resources.ts';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+
+export const REDIS_PORT = 6379;
+export const REDIS_EXPORTER_PORT = 9121;
+const UID = 999;
+const EXPORTER_UID = 59000;
+
+export interface RedisProps {
+  /** @default 'redis' */
+  readonly name?: string;
+  readonly image: string;
+  readonly exporterImage: string;
+  readonly resources: Resources;
+  readonly storage: { readonly size: string; readonly storageClass?: string };
+  /** `maxmemory` in bytes; must stay below the memory limit. */
+  readonly maxMemoryBytes: number;
+  /** @default 'allkeys-lru' */
+  readonly maxMemoryPolicy?: string;
+  readonly password: SecretKeyRef;
+}
+
+/** The redis.conf the StatefulSet runs (the password comes from an included file). */
+export function redisConfig(maxMemoryBytes: number, policy: string): string {
+  return [
+    `port ${REDIS_PORT}`,
+    'bind * -::*',
+    'protected-mode no',
+    'dir /data',
+    // Design 003's snapshot points, plus an append-only file fsynced every second.
+    'save 900 1 300 10 60 10000',
+    'appendonly yes',
+    'appendfsync everysec',
+    `maxmemory ${maxMemoryBytes}`,
+    `maxmemory-policy ${policy}`,
+    'include /run/redis/auth.conf',
+    '',
+  ].join('\n');
+}
+
+export class Redis extends Construct implements Connectable {
+  readonly name: string;
+  readonly connections: Connections;
+  readonly host: string;
+  readonly port = REDIS_PORT;
+  readonly metrics: { readonly serviceName: string; readonly port: number; readonly portName: string };
+  /** Name of the data volume claim of pod 0 (`data-<name>-0`), which a restore mounts. */
+  readonly dataClaimName: string;
+
+  constructor(scope: Construct, id: string, props: RedisProps) {
+    super(scope, id);
+    const name = props.name ?? 'redis';
+    const limit = memoryBytes(props.resources.limits.memory);
+    if (props.maxMemoryBytes >= limit) {
+      throw new Error(`Redis ${name}: maxMemoryBytes ${props.maxMemoryBytes} is not below resources.limits.memory ${props.resources.limits.memory}; Redis would be OOM-killed before evicting`);
+    }
+    if (props.maxMemoryBytes < 16 * 2 ** 20) throw new Error(`Redis ${name}: maxMemoryBytes ${props.maxMemoryBytes} is below 16Mi`);
+    this.name = name;
+    this.host = name;
+    this.dataClaimName = `data-${name}-0`;
+    this.metrics = { serviceName: name, port: REDIS_EXPORTER_PORT, portName: 'metrics' };
+    const selector = selectorLabels(name);
+    const labels = componentLabels(name, 'cache');
+    this.connections = new Connections(this, { name, component: 'cache', podSelector: selector, defaultPorts: [{ port: REDIS_PORT }] });
+    const config = redisConfig(props.maxMemoryBytes, props.maxMemoryPolicy ?? 'allkeys-lru');
+    const password: k8s.EnvVarSource = { secretKeyRef: { name: props.password.name, key: props.password.key } };
+    const ping: k8s.ExecAction = { command: ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`] };
+
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data: { 'redis.conf': config } });
+
+    new k8s.KubeStatefulSet(this, 'stateful-set', {
+      metadata: { name, labels },
+      spec: {
+        serviceName: `${name}-headless`,
+        replicas: 1,
+        selector: { matchLabels: { ...selector } },
+        updateStrategy: { type: 'RollingUpdate' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: { labels, annotations: { 'checksum/config': createHash('sha256').update(config).digest('hex') } },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(UID),
+            terminationGracePeriodSeconds: 30,
+            containers: [
+              {
+                name: 'redis',
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: [
+                  'sh',
+                  '-c',
+                  // Quoted for redis.conf; the secret store generates passwords without `"` or `\`.
+                  `printf 'requirepass "%s"\\n' "$REDIS_PASSWORD" > /run/redis/auth.conf && exec redis-server /etc/redis/redis.conf`,
+                ],
+                ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
+                env: [
+                  { name: 'REDIS_PASSWORD', valueFrom: password },
+                  { name: 'REDISCLI_AUTH', valueFrom: password },
+                ],
+                resources: containerResources(props.resources),
+                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: UID, runAsGroup: UID },
+                startupProbe: { exec: ping, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
+                readinessProbe: { exec: ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+                livenessProbe: { exec: ping, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 3 },
+                volumeMounts: [
+                  { name: 'data', mountPath: '/data' },
+                  { name: 'config', mountPath: '/etc/redis', readOnly: true },
+                  { name: 'auth', mountPath: '/run/redis' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+              {
+                name: 'exporter',
+                image: props.exporterImage,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'metrics', containerPort: REDIS_EXPORTER_PORT, protocol: 'TCP' }],
+                env: [
+                  { name: 'REDIS_ADDR', value: `redis://127.0.0.1:${REDIS_PORT}` },
+                  { name: 'REDIS_PASSWORD', valueFrom: password },
+                ],
+                resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
+                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: EXPORTER_UID, runAsGroup: EXPORTER_UID },
+                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: `${name}-config` } },
+              { name: 'auth', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: props.storage.storageClass,
+              resources: { requests: { storage: k8s.Quantity.fromString(props.storage.size) } },
+            },
+          },
+        ],
+      },
+    });
+
+    new k8s.KubeService(this, 'headless-service', {
+      metadata: { name: `${name}-headless`, labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: { ...selector },
+        ports: [{ name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
+      },
+    });
+    new k8s.KubeService(this, 'service', {
+      metadata: { name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...selector },
+        ports: [
+          { name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' },
+          { name: 'metrics', port: REDIS_EXPORTER_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
+        ],
+      },
+    });
+    new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'cache', selector, maxUnavailable: 1, minReplicas: 1 });
+  }
+}

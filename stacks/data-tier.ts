@@ -1,0 +1,402 @@
+/**
+ * The data tier of one environment: Postgres (StatefulSet, CloudNativePG or managed), Redis and
+ * Elasticsearch (StatefulSet or managed), their credentials, the database init Job, a backup
+ * CronJob per store with its restore beside it, network relationships, and what the other tiers
+ * need from it: the service's connection settings, scrape targets and backup freshness bounds.
+ */
+import type { Construct } from 'constructs';
+import type { Environment } from '../environments/schema/index.ts';
+import { redisMaxMemoryBytes } from '../environments/schema/data.ts';
+import { BackupCronJob, type JobStep } from '../constructs/backup-cron-job.ts';
+import { BackupServiceAccount } from '../constructs/backup-service-account.ts';
+import type { Connectable, ExternalPeer, NetworkPort } from '../constructs/connections.ts';
+import { Elasticsearch, ELASTICSEARCH_EXPORTER_PORT, ELASTICSEARCH_PORT } from '../constructs/elasticsearch.ts';
+import { ExternalSecret } from '../constructs/external-secret.ts';
+import type { k8s } from '../constructs/k8s.ts';
+import { PostgresCluster } from '../constructs/postgres-cluster.ts';
+import { PostgresInitJob } from '../constructs/postgres-init-job.ts';
+import { PostgresStatefulSet, type SecretKeyRef } from '../constructs/postgres-stateful-set.ts';
+import { Redis } from '../constructs/redis.ts';
+import type { ScrapeTarget } from '../constructs/scrape-target.ts';
+import { ScriptConfigMap } from '../constructs/script-config-map.ts';
+import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
+import type { AppTierExtras } from './app-tier.ts';
+
+/** A backup the monitoring tier alerts on when its last success is older than `maxAgeSeconds`. */
+export interface BackupFreshness {
+  /** CronJob name, as in kube-state-metrics' `kube_cronjob_status_last_successful_time{cronjob=...}`. */
+  readonly cronJobName: string;
+  readonly store: string;
+  readonly maxAgeSeconds: number;
+}
+
+export interface DataTier {
+  /** In-cluster stores; `undefined` when the store is managed (or Elasticsearch is disabled). */
+  readonly postgres?: PostgresStatefulSet | PostgresCluster;
+  readonly redis?: Redis;
+  readonly elasticsearch?: Elasticsearch;
+  readonly postgresInit: PostgresInitJob;
+  readonly backupJobs: readonly BackupCronJob[];
+  /** Exporters: postgres-exporter 9187, redis-exporter 9121, elasticsearch-exporter 9114. */
+  readonly scrapeTargets: readonly ScrapeTarget[];
+  readonly backups: readonly BackupFreshness[];
+  /** Connection settings for the service: plain ones for its ConfigMap, URLs by secret reference. */
+  readonly appExtras: AppTierExtras;
+  /** Lets `clients` (the API and the worker) reach every store, in the cluster or managed. */
+  allowClients(clients: readonly Connectable[]): void;
+}
+
+const DNS_PORTS: readonly NetworkPort[] = [
+  { port: 53, protocol: 'UDP' },
+  { port: 53, protocol: 'TCP' },
+];
+
+/** Every script the data tier mounts. */
+const SCRIPTS = [
+  'object-store.sh',
+  'backup-upload.sh',
+  'backup-fetch.sh',
+  'postgres-init.sh',
+  'postgres-init.sql',
+  'postgres-dump.sh',
+  'postgres-restore.sh',
+  'redis-dump.sh',
+  'redis-restore.sh',
+  'elasticsearch-snapshot.sh',
+  'elasticsearch-restore.sh',
+];
+
+export function buildDataTier(scope: Construct, env: Environment): DataTier {
+  const { postgres: pg, redis: rd, elasticsearch: es, backup } = env.data;
+  const esEnabled = es.enabled;
+  const remoteKey = `${env.secrets.remoteKeyPrefix}/data`;
+  const secretBase = { store: env.secrets.store, remoteKey, refreshInterval: env.secrets.refreshInterval };
+  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
+  // S3 and STS (for IRSA) are public AWS endpoints with changing addresses.
+  const aws: ExternalPeer = { name: 'AWS S3 and STS', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
+  // Managed services live in the VPC at addresses only DNS knows; the rule is scoped by port.
+  const managed = (name: string): ExternalPeer => ({ name, ipBlock: { cidr: '0.0.0.0/0' } });
+  const key = (name: string, k: string): SecretKeyRef => ({ name, key: k });
+  const postgresImage = pinnedImageRef(IMAGES.postgres);
+  const awsCliImage = pinnedImageRef(IMAGES.awsCli);
+
+  // --- credentials: one remote secret per environment, split by who needs what -------------------
+  const pgSecret = new ExternalSecret(scope, 'postgres-credentials', {
+    ...secretBase,
+    name: 'postgres-credentials',
+    component: 'database',
+    keys: ['POSTGRES_SUPERUSER_PASSWORD', 'APP_DB_PASSWORD', 'LANGMEM_DB_PASSWORD'],
+    // CloudNativePG reads `username` and `password` keys.
+    templates: pg.mode === 'cloudnative-pg' ? { username: 'postgres', password: '{{ .POSTGRES_SUPERUSER_PASSWORD }}' } : undefined,
+  });
+  const superuserPassword = key(pgSecret.secretName, 'POSTGRES_SUPERUSER_PASSWORD');
+  const redisSecret =
+    rd.mode === 'statefulset'
+      ? new ExternalSecret(scope, 'redis-credentials', { ...secretBase, name: 'redis-credentials', component: 'cache', keys: ['REDIS_PASSWORD'] })
+      : undefined;
+  const esSecret =
+    esEnabled && es.mode === 'statefulset'
+      ? new ExternalSecret(scope, 'elasticsearch-credentials', { ...secretBase, name: 'elasticsearch-credentials', component: 'search', keys: ['ELASTIC_PASSWORD'] })
+      : undefined;
+  const awsSecret = backup.roleArn
+    ? undefined
+    : new ExternalSecret(scope, 'backup-aws-credentials', {
+        ...secretBase,
+        name: 'backup-aws-credentials',
+        component: 'backup',
+        keys: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+      });
+  const awsEnv: k8s.EnvVar[] = [
+    { name: 'AWS_REGION', value: backup.region },
+    ...(awsSecret ? [awsSecret.envVar('AWS_ACCESS_KEY_ID'), awsSecret.envVar('AWS_SECRET_ACCESS_KEY')] : []),
+  ];
+
+  // --- stores ------------------------------------------------------------------------------------
+  let postgres: PostgresStatefulSet | PostgresCluster | undefined;
+  let pgHost: string;
+  let pgPort: number;
+  const scrapeTargets: ScrapeTarget[] = [];
+  if (pg.mode === 'statefulset') {
+    postgres = new PostgresStatefulSet(scope, 'postgres', {
+      image: postgresImage,
+      exporterImage: pinnedImageRef(IMAGES.postgresExporter),
+      resources: pg.resources,
+      storage: pg.storage,
+      maxConnections: pg.maxConnections,
+      superuserPassword,
+    });
+  } else if (pg.mode === 'cloudnative-pg') {
+    const appOwner = new ExternalSecret(scope, 'postgres-app-owner', {
+      ...secretBase,
+      name: 'postgres-app-owner',
+      component: 'database',
+      keys: ['APP_DB_PASSWORD'],
+      templates: { username: pg.appDatabase.owner, password: '{{ .APP_DB_PASSWORD }}' },
+    });
+    postgres = new PostgresCluster(scope, 'postgres', {
+      image: pinnedImageRef(IMAGES.cloudNativePgPostgres),
+      instances: pg.instances,
+      resources: pg.resources,
+      storage: pg.storage,
+      maxConnections: pg.maxConnections,
+      appDatabase: pg.appDatabase,
+      appOwnerSecret: appOwner.secretName,
+      superuserSecret: pgSecret.secretName,
+      backup: {
+        destinationPath: `s3://${backup.bucket}/${backup.prefix}/postgres-wal`,
+        region: backup.region,
+        // CloudNativePG's schedules count seconds first.
+        schedule: `0 ${backup.schedule}`,
+        retentionDays: pg.pitrRetentionDays ?? backup.retentionDays,
+        roleArn: backup.roleArn,
+        credentialsSecret: awsSecret?.secretName,
+      },
+    });
+  }
+  if (postgres) {
+    pgHost = postgres.host;
+    pgPort = postgres.port;
+    scrapeTargets.push({ job: 'postgres-exporter', workload: postgres, ...postgres.metrics });
+  } else if (pg.mode === 'managed') {
+    pgHost = pg.endpoint.host;
+    pgPort = pg.endpoint.port;
+  } else {
+    throw new Error('unreachable');
+  }
+
+  let redis: Redis | undefined;
+  let redisHost: string;
+  let redisPort: number;
+  if (rd.mode === 'statefulset') {
+    redis = new Redis(scope, 'redis', {
+      image: pinnedImageRef(IMAGES.redis),
+      exporterImage: pinnedImageRef(IMAGES.redisExporter),
+      resources: rd.resources,
+      storage: rd.storage,
+      maxMemoryBytes: redisMaxMemoryBytes(rd),
+      maxMemoryPolicy: rd.maxMemoryPolicy,
+      password: key(redisSecret!.secretName, 'REDIS_PASSWORD'),
+    });
+    redisHost = redis.host;
+    redisPort = redis.port;
+    scrapeTargets.push({ job: 'redis-exporter', workload: redis, ...redis.metrics });
+  } else {
+    redisHost = rd.endpoint.host;
+    redisPort = rd.endpoint.port;
+  }
+
+  let elasticsearch: Elasticsearch | undefined;
+  let esUrl: string | undefined;
+  /** Managed OpenSearch authenticates requests with the pods' IAM identity, not a password. */
+  let esManagedUrl: string | undefined;
+  if (esEnabled && es.mode === 'statefulset') {
+    elasticsearch = new Elasticsearch(scope, 'elasticsearch', {
+      image: pinnedImageRef(IMAGES.elasticsearch),
+      exporterImage: pinnedImageRef(IMAGES.elasticsearchExporter),
+      nodes: es.nodes,
+      resources: es.resources,
+      storage: es.storage,
+      password: key(esSecret!.secretName, 'ELASTIC_PASSWORD'),
+      snapshotRegion: backup.region,
+      snapshotRoleArn: backup.roleArn,
+    });
+    esUrl = `http://${elasticsearch.host}:${ELASTICSEARCH_PORT}`;
+    elasticsearch.connections.allowToExternal(dns, DNS_PORTS);
+    // Snapshots are written by the nodes themselves.
+    elasticsearch.connections.allowToExternal(aws, [{ port: 443 }]);
+    elasticsearch.exporter.connections.allowToExternal(dns, DNS_PORTS);
+    scrapeTargets.push({
+      job: 'elasticsearch-exporter',
+      workload: elasticsearch.exporter,
+      serviceName: elasticsearch.exporter.service!.name,
+      port: ELASTICSEARCH_EXPORTER_PORT,
+      portName: 'metrics',
+    });
+  } else if (esEnabled && es.mode === 'managed') {
+    esManagedUrl = `https://${es.endpoint.host}:${es.endpoint.port}`;
+  }
+
+  // --- scripts, database init, backups ----------------------------------------------------------
+  const scripts = new ScriptConfigMap(scope, 'data-scripts', { name: 'data-scripts', component: 'backup', scripts: SCRIPTS });
+  const managedPg = pg.mode === 'managed';
+  const pgEnv: k8s.EnvVar[] = [
+    { name: 'PGHOST', value: pgHost },
+    { name: 'PGPORT', value: String(pgPort) },
+    { name: 'PGUSER', value: 'postgres' },
+    { name: 'PGPASSWORD', valueFrom: { secretKeyRef: superuserPassword } },
+    { name: 'PGSSLMODE', value: managedPg ? 'require' : 'prefer' },
+  ];
+  const databases = `${pg.appDatabase.name} ${pg.langmemDatabase.name}`;
+  const dbNames: k8s.EnvVar[] = [
+    { name: 'APP_DB', value: pg.appDatabase.name },
+    { name: 'APP_DB_USER', value: pg.appDatabase.owner },
+    pgSecret.envVar('APP_DB_PASSWORD'),
+    { name: 'LANGMEM_DB', value: pg.langmemDatabase.name },
+    { name: 'LANGMEM_DB_USER', value: pg.langmemDatabase.owner },
+    pgSecret.envVar('LANGMEM_DB_PASSWORD'),
+  ];
+
+  const postgresInit = new PostgresInitJob(scope, 'postgres-init', {
+    image: postgresImage,
+    scripts,
+    host: pgHost,
+    port: pgPort,
+    superuserPassword,
+    appDatabase: { ...pg.appDatabase, password: key(pgSecret.secretName, 'APP_DB_PASSWORD') },
+    langmemDatabase: { ...pg.langmemDatabase, password: key(pgSecret.secretName, 'LANGMEM_DB_PASSWORD') },
+    requireTls: managedPg,
+  });
+
+  const serviceAccount = new BackupServiceAccount(scope, 'backup-service-account', { name: 'data-backup', roleArn: backup.roleArn });
+  const target = (store: string) => `s3://${backup.bucket}/${backup.prefix}/${store}`;
+  const upload = (store: string): JobStep => ({
+    name: 'upload',
+    image: awsCliImage,
+    script: 'backup-upload.sh',
+    env: [{ name: 'BACKUP_TARGET', value: target(store) }, { name: 'RETENTION_DAYS', value: String(backup.retentionDays) }, ...awsEnv],
+  });
+  const fetch = (store: string): JobStep => ({
+    name: 'fetch',
+    image: awsCliImage,
+    script: 'backup-fetch.sh',
+    // `latest` restores the newest complete backup; set BACKUP_ID=<id> on the Job for another.
+    env: [{ name: 'BACKUP_TARGET', value: target(store) }, { name: 'BACKUP_ID', value: 'latest' }, ...awsEnv],
+  });
+  const cron = { schedule: backup.schedule, timeZone: backup.timeZone, scripts, serviceAccountName: serviceAccount.serviceAccountName };
+
+  const backupJobs: BackupCronJob[] = [];
+  const pgBackup = new BackupCronJob(scope, 'postgres-backup', {
+    ...cron,
+    name: 'postgres-backup',
+    store: 'postgres',
+    steps: [{ name: 'dump', image: postgresImage, script: 'postgres-dump.sh', env: [...pgEnv, { name: 'DATABASES', value: databases }] }, upload('postgres')],
+    restoreSteps: [
+      fetch('postgres'),
+      // Databases and owners first (idempotent), so a restore into an empty server works too.
+      { name: 'init', image: postgresImage, script: 'postgres-init.sh', env: [...pgEnv, ...dbNames] },
+      { name: 'restore', image: postgresImage, script: 'postgres-restore.sh', env: [...pgEnv, { name: 'DATABASES', value: databases }] },
+    ],
+  });
+  backupJobs.push(pgBackup);
+
+  if (redis) {
+    const redisEnv: k8s.EnvVar[] = [
+      { name: 'REDIS_HOST', value: redis.host },
+      { name: 'REDIS_PORT', value: String(redis.port) },
+      redisSecret!.envVar('REDIS_PASSWORD', 'REDISCLI_AUTH'),
+    ];
+    const redisBackup = new BackupCronJob(scope, 'redis-backup', {
+      ...cron,
+      name: 'redis-backup',
+      store: 'redis',
+      steps: [{ name: 'dump', image: pinnedImageRef(IMAGES.redis), script: 'redis-dump.sh', env: redisEnv }, upload('redis')],
+      // Run with Redis scaled to 0: the claim is ReadWriteOnce, and Redis would overwrite the files on shutdown.
+      restoreSteps: [
+        fetch('redis'),
+        {
+          name: 'restore',
+          image: pinnedImageRef(IMAGES.redis),
+          script: 'redis-restore.sh',
+          uid: 999,
+          env: [{ name: 'REDIS_DATA_DIR', value: '/data' }],
+          volumeMounts: [{ name: 'redis-data', mountPath: '/data' }],
+        },
+      ],
+      restoreVolumes: [{ name: 'redis-data', persistentVolumeClaim: { claimName: redis.dataClaimName } }],
+    });
+    redisBackup.connections.allowTo(redis);
+    backupJobs.push(redisBackup);
+  }
+
+  if (elasticsearch) {
+    const esEnv: k8s.EnvVar[] = [
+      { name: 'ES_URL', value: esUrl! },
+      esSecret!.envVar('ELASTIC_PASSWORD'),
+      { name: 'REPOSITORY', value: 'backups' },
+    ];
+    const esBackup = new BackupCronJob(scope, 'elasticsearch-backup', {
+      ...cron,
+      name: 'elasticsearch-backup',
+      store: 'elasticsearch',
+      steps: [
+        {
+          name: 'snapshot',
+          image: pinnedImageRef(IMAGES.elasticsearch),
+          script: 'elasticsearch-snapshot.sh',
+          env: [...esEnv, { name: 'BACKUP_TARGET', value: target('elasticsearch') }, { name: 'RETENTION_DAYS', value: String(backup.retentionDays) }],
+        },
+      ],
+      restoreSteps: [
+        { name: 'restore', image: pinnedImageRef(IMAGES.elasticsearch), script: 'elasticsearch-restore.sh', env: [...esEnv, { name: 'SNAPSHOT', value: 'latest' }] },
+      ],
+    });
+    esBackup.connections.allowTo(elasticsearch);
+    backupJobs.push(esBackup);
+  }
+
+  // --- network ---------------------------------------------------------------------------------
+  const reachPostgres = (c: Connectable) => (postgres ? c.connections.allowTo(postgres) : c.connections.allowToExternal(managed('managed Postgres'), [{ port: pgPort }]));
+  reachPostgres(postgresInit);
+  reachPostgres(pgBackup);
+  postgresInit.connections.allowToExternal(dns, DNS_PORTS);
+  for (const job of backupJobs) {
+    job.connections.allowToExternal(dns, DNS_PORTS);
+    job.connections.allowToExternal(aws, [{ port: 443 }]);
+  }
+
+  // --- what the service reads --------------------------------------------------------------------
+  const pgUrl = (db: { name: string; owner: string }, passwordKey: string) =>
+    `postgresql://${db.owner}:{{ .${passwordKey} | urlquery }}@${pgHost}:${pgPort}/${db.name}${managedPg ? '?sslmode=require' : ''}`;
+  const redisScheme = rd.mode === 'managed' && rd.tls ? 'rediss' : 'redis';
+  const serviceKeys = ['APP_DB_PASSWORD', 'LANGMEM_DB_PASSWORD', ...(redisSecret || rd.mode === 'managed' ? ['REDIS_PASSWORD'] : [])];
+  if (esUrl) serviceKeys.push('ELASTIC_PASSWORD');
+  const templates: Record<string, string> = {
+    DATABASE_URL: pgUrl(pg.appDatabase, 'APP_DB_PASSWORD'),
+    LANGMEM_POSTGRES_URL: pgUrl(pg.langmemDatabase, 'LANGMEM_DB_PASSWORD'),
+    REDIS_URL: `${redisScheme}://:{{ .REDIS_PASSWORD | urlquery }}@${redisHost}:${redisPort}/0`,
+  };
+  if (esUrl) templates['ELASTICSEARCH_URL'] = esUrl.replace('://', '://elastic:{{ .ELASTIC_PASSWORD | urlquery }}@');
+  const serviceSecret = new ExternalSecret(scope, 'service-data-secrets', {
+    ...secretBase,
+    name: 'agent-service-data',
+    component: 'secrets',
+    keys: serviceKeys,
+    templates,
+  });
+  const appExtras: AppTierExtras = {
+    settings: {
+      POSTGRES_HOST: pgHost,
+      POSTGRES_PORT: String(pgPort),
+      POSTGRES_DB: pg.appDatabase.name,
+      LANGMEM_POSTGRES_DB: pg.langmemDatabase.name,
+      REDIS_HOST: redisHost,
+      REDIS_PORT: String(redisPort),
+      ELASTICSEARCH_ENABLED: String(esUrl !== undefined || esManagedUrl !== undefined),
+      ...(esUrl ? { ELASTICSEARCH_HOSTS: esUrl } : {}),
+      ...(esManagedUrl ? { ELASTICSEARCH_URL: esManagedUrl, ELASTICSEARCH_HOSTS: esManagedUrl } : {}),
+    },
+    env: Object.keys(templates).map((k) => serviceSecret.envVar(k)),
+  };
+
+  const allowClients = (clients: readonly Connectable[]) => {
+    for (const c of clients) {
+      reachPostgres(c);
+      if (redis) c.connections.allowTo(redis);
+      else c.connections.allowToExternal(managed('managed Redis'), [{ port: redisPort }]);
+      if (elasticsearch) c.connections.allowTo(elasticsearch);
+      else if (esEnabled && es.mode === 'managed') c.connections.allowToExternal(managed('managed OpenSearch'), [{ port: es.endpoint.port }]);
+    }
+  };
+
+  return {
+    postgres,
+    redis,
+    elasticsearch,
+    postgresInit,
+    backupJobs,
+    scrapeTargets,
+    backups: backupJobs.map((j) => ({ cronJobName: j.cronJobName, store: j.store, maxAgeSeconds: j.maxAge.toSeconds() })),
+    appExtras,
+    allowClients,
+  };
+}
