@@ -123,3 +123,11 @@ describe('delivery in an environment file', () => {
     );
   });
 });
+
+describe('stack config without a required key', () => {
+  it('is refused, saying the key is not set and how to set it', () => {
+    expect(() => parseStackConfig({ oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/X' }, 'prod')).toThrow(
+      'stack prod: invalid config in Pulumi.prod.yaml:\n  accountId: expected a string, got nothing (the key is not set) (pulumi config set --stack prod accountId <value>)',
+    );
+  });
+});

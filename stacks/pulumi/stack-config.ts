@@ -78,7 +78,9 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string)
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => {
     const key = i.path.join('.') || '(config)';
-    return `  ${key}: expected ${i.message}, got ${JSON.stringify(i.input) ?? 'nothing'} (pulumi config set --stack ${stack} ${key} <value>)`;
+    const expected = i.code === 'invalid_type' ? `a ${i.expected}` : i.code === 'unrecognized_keys' ? `none of ${i.keys.join(', ')}` : i.message;
+    const got = i.input === undefined ? 'nothing (the key is not set)' : JSON.stringify(i.input);
+    return `  ${key}: expected ${expected}, got ${got} (pulumi config set --stack ${stack} ${key} <value>)`;
   });
   throw new Error(`stack ${stack}: invalid config in Pulumi.${stack}.yaml:\n${lines.join('\n')}`);
 }
