@@ -2,7 +2,7 @@
  * Objects that make other objects appear in the cluster: an ExternalSecret writes a Secret, a
  * cert-manager Certificate writes its TLS Secret, a CloudNativePG Cluster runs pods and writes
  * `<cluster>-app`, the Prometheus operator runs `prometheus-<name>` pods. Reference rules treat what
- * these produce as present, so a pod mounting `<cluster>-app` or a NetworkPolicy selecting
+ * these produce as present (a StatefulSet its replicas' claims too), so a pod mounting `<cluster>-app` or a NetworkPolicy selecting
  * `cnpg.io/cluster: <cluster>` is not reported as dangling.
  *
  * Names and labels are the operators' documented conventions:
@@ -10,7 +10,7 @@
  * - prometheus-operator: labels set by `prometheus-operator/pkg/prometheus/statefulset.go`
  * - ECK: https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-securing-stack.html
  */
-import { arr, at, kindOf, nameOf, namespaceOf, rec, str } from './objects.ts';
+import { arr, at, kindOf, nameOf, rec, str } from './objects.ts';
 import type { K8sObject } from './types.ts';
 
 /** Pods an operator runs for a custom resource, as far as selectors and ports are concerned. */
@@ -23,11 +23,12 @@ export interface ProducedPod {
 export interface Produced {
   readonly secrets: readonly string[];
   readonly configMaps: readonly string[];
+  readonly pvcs: readonly string[];
   readonly services: readonly { readonly name: string; readonly ports: readonly { name?: string; port: number }[] }[];
   readonly pods: readonly ProducedPod[];
 }
 
-const NOTHING: Produced = { secrets: [], configMaps: [], services: [], pods: [] };
+const NOTHING: Produced = { secrets: [], configMaps: [], pvcs: [], services: [], pods: [] };
 
 function stringLabels(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -44,6 +45,13 @@ export function producedBy(o: K8sObject): Produced {
   const name = nameOf(o);
   const g = group(o);
   switch (kindOf(o)) {
+    case 'StatefulSet': {
+      // Each replica gets `<template>-<statefulset>-<ordinal>`; backup and restore jobs mount them by that name.
+      const replicas = at(o, 'spec', 'replicas');
+      const n = typeof replicas === 'number' ? replicas : 1;
+      const templates = arr(at(o, 'spec', 'volumeClaimTemplates')).flatMap((t) => (str(at(t, 'metadata', 'name')) ? [str(at(t, 'metadata', 'name'))!] : []));
+      return { ...NOTHING, pvcs: templates.flatMap((t) => Array.from({ length: n }, (_, i) => `${t}-${name}-${i}`)) };
+    }
     case 'ExternalSecret':
       if (g !== 'external-secrets.io') return NOTHING;
       return { ...NOTHING, secrets: [str(at(o, 'spec', 'target', 'name')) ?? name] };
@@ -76,6 +84,7 @@ export function producedBy(o: K8sObject): Produced {
       return {
         secrets: ['app', 'superuser', 'ca', 'server', 'replication'].map((s) => `${name}-${s}`),
         configMaps: [],
+        pvcs: [],
         services: ['rw', 'ro', 'r'].map((s) => ({ name: `${name}-${s}`, ports: pg })),
         pods,
       };
@@ -120,6 +129,7 @@ export function producedBy(o: K8sObject): Produced {
       return {
         secrets: [`${name}-es-elastic-user`, `${name}-es-http-certs-public`, `${name}-es-http-ca-internal`, `${name}-es-http-certs-internal`],
         configMaps: [],
+        pvcs: [],
         services: [{ name: `${name}-es-http`, ports: [{ name: 'https', port: 9200 }] }],
         pods,
       };
@@ -127,9 +137,4 @@ export function producedBy(o: K8sObject): Produced {
     default:
       return NOTHING;
   }
-}
-
-/** Namespace `o`'s products land in (its own). */
-export function producedNamespace(o: K8sObject): string {
-  return namespaceOf(o) ?? '';
 }

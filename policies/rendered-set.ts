@@ -2,7 +2,7 @@
  * The whole set of objects being checked, indexed once so that cross-resource rules stay linear:
  * checking 10,000 objects must not compare every Service with every pod of every namespace.
  */
-import { arr, at, isEmptySelector, isRecord, kindOf, nameOf, namespaceOf, podTemplateOf, selects, str, type PodTemplate } from './objects.ts';
+import { arr, at, isEmptySelector, kindOf, nameOf, namespaceOf, podTemplateOf, selects, str, type PodTemplate } from './objects.ts';
 import { producedBy } from './producers.ts';
 import type { CheckEnvironment, K8sObject } from './types.ts';
 
@@ -51,6 +51,7 @@ export class RenderedSet {
     readonly pods: Map<string, PodSource[]>;
     readonly secrets: Set<string>;
     readonly configMaps: Set<string>;
+    readonly pvcs: Set<string>;
     readonly services: Map<string, readonly ServicePort[]>;
   };
 
@@ -89,6 +90,7 @@ export class RenderedSet {
     const pods = new Map<string, PodSource[]>();
     const secrets = new Set<string>();
     const configMaps = new Set<string>();
+    const pvcs = new Set<string>();
     const services = new Map<string, readonly ServicePort[]>();
     const addPod = (ns: string, p: PodSource): void => {
       let list = pods.get(ns);
@@ -102,6 +104,7 @@ export class RenderedSet {
       if (t) addPod(ns, { owner: o, labels: t.labels, template: t, ports: portsOfTemplate(t) });
       if (kind === 'Secret') secrets.add(key(ns, nameOf(o)));
       if (kind === 'ConfigMap') configMaps.add(key(ns, nameOf(o)));
+      if (kind === 'PersistentVolumeClaim') pvcs.add(key(ns, nameOf(o)));
       if (kind === 'Service') {
         const ports = arr(at(o, 'spec', 'ports')).flatMap((p) => {
           const port = at(p, 'port');
@@ -114,6 +117,7 @@ export class RenderedSet {
       const made = producedBy(o);
       for (const s of made.secrets) secrets.add(key(ns, s));
       for (const c of made.configMaps) configMaps.add(key(ns, c));
+      for (const c of made.pvcs) pvcs.add(key(ns, c));
       for (const s of made.services) if (!services.has(key(ns, s.name))) services.set(key(ns, s.name), s.ports);
       for (const p of made.pods) {
         const ports = new Map(p.ports);
@@ -121,7 +125,7 @@ export class RenderedSet {
         addPod(ns, { owner: o, labels: p.labels, ports });
       }
     }
-    this.indexed = { pods, secrets, configMaps, services };
+    this.indexed = { pods, secrets, configMaps, pvcs, services };
     return this.indexed;
   }
 
@@ -142,6 +146,11 @@ export class RenderedSet {
 
   hasConfigMap(namespace: string, name: string): boolean {
     return this.index().configMaps.has(key(namespace, name));
+  }
+
+  /** Rendered, or a StatefulSet replica's claim from its volumeClaimTemplates. */
+  hasPvc(namespace: string, name: string): boolean {
+    return this.index().pvcs.has(key(namespace, name));
   }
 
   /** Ports of a rendered or operator-produced Service, or undefined when there is none. */
@@ -176,8 +185,4 @@ export class RenderedSet {
     const ns = namespaceOf(o) ?? '';
     return this.ofKindIn('PodDisruptionBudget', ns).filter((p) => !isEmptySelector(at(p, 'spec', 'selector')) && selects(at(p, 'spec', 'selector'), labels));
   }
-}
-
-export function isObject(v: unknown): v is K8sObject {
-  return isRecord(v);
 }

@@ -52,10 +52,12 @@ import { rule as pvcsExist } from './pvcs-exist.ts';
 import { rule as secretsExist } from './secrets-exist.ts';
 import { rule as serviceAccountsExist } from './service-accounts-exist.ts';
 import { rule as serviceSelectsPods } from './service-selects-pods.ts';
+import { rule as servicemonitorSelectsService } from './servicemonitor-selects-service.ts';
 import { rule as serviceTargetPorts } from './service-target-ports.ts';
 import { rule as argocdAppProject } from './argocd-app-project.ts';
 import { rule as argocdDestinationNamespace } from './argocd-destination-namespace.ts';
 import { rule as argocdPinnedRevision } from './argocd-pinned-revision.ts';
+import { rule as argocdProjectScoped } from './argocd-project-scoped.ts';
 import { rule as noDeprecatedApis } from './no-deprecated-apis.ts';
 import type { Rule } from '../types.ts';
 
@@ -110,9 +112,11 @@ export const RULES: readonly Rule[] = [
   secretsExist,
   serviceAccountsExist,
   serviceSelectsPods,
+  servicemonitorSelectsService,
   serviceTargetPorts,
   argocdAppProject,
   argocdDestinationNamespace,
   argocdPinnedRevision,
+  argocdProjectScoped,
   noDeprecatedApis,
 ];

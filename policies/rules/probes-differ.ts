@@ -18,7 +18,7 @@ export const rule: Rule = {
       const live = probeHandler(c.container['livenessProbe']);
       const ready = probeHandler(c.container['readinessProbe']);
       if (!live || !ready || live.type !== ready.type || canonical(live.value) !== canonical(ready.value)) return [];
-      return [{ path: `${c.path}.livenessProbe.${live.type}`, message: `container "${c.name}" has identical liveness and readiness ${live.type} checks; expected liveness to check only the process (e.g. /health/live)` }];
+      return [{ path: `${c.path}.livenessProbe.${live.type}`, message: `container "${c.name}" has identical liveness and readiness ${live.type} checks; expected liveness to check only that the process is alive (a tcpSocket probe, or an endpoint like /health/live)` }];
     });
   },
 };

@@ -120,6 +120,14 @@ const CASES: Record<string, Case[]> = {
     { change: 'a Secret nothing produces', mutate: (s) => (find(s, 'ExternalSecret', 'api-secrets').spec.target.name = 'other'), object: 'Deployment shop/api', path: `${C0}.env[0].valueFrom.secretKeyRef.name`, message: 'Secret api-credentials is produced by nothing in namespace shop' },
     { change: 'a TLS Secret nothing issues', mutate: (s) => (find(s, 'Certificate', 'api').spec.secretName = 'other-tls'), object: 'Ingress shop/api', path: 'spec.tls[0].secretName', message: 'TLS Secret api-tls is produced by nothing in namespace shop' },
   ],
+  'argocd-project-scoped': [
+    { change: 'a project allowing every repository', mutate: (s) => (find(s, 'AppProject', 'shop').spec.sourceRepos = ['*']), object: 'AppProject argocd/shop', path: 'spec.sourceRepos[0]', message: 'the project allows every source repository ("*")' },
+    { change: 'a project allowing every namespace', mutate: (s) => (find(s, 'AppProject', 'shop').spec.destinations[0].namespace = '*'), object: 'AppProject argocd/shop', path: 'spec.destinations[0].namespace', message: 'destination 0 allows every namespace ("*")' },
+  ],
+  'servicemonitor-selects-service': [
+    { change: 'a ServiceMonitor selecting no Service', mutate: (s) => (find(s, 'ServiceMonitor', 'api').spec.selector.matchLabels = { app: 'apii' }), object: 'ServiceMonitor shop/api', path: 'spec.selector', message: 'the selector {"matchLabels":{"app":"apii"}} matches no Service in shop' },
+    { change: 'a ServiceMonitor scraping a port the Service does not name', mutate: (s) => (find(s, 'ServiceMonitor', 'api').spec.endpoints[0].port = 'metrics'), object: 'ServiceMonitor shop/api', path: 'spec.endpoints[0].port', message: 'endpoint 0 scrapes port "metrics", which no selected Service names' },
+  ],
   'pvcs-exist': [{ change: 'a claim that is not rendered', mutate: (s) => podSpec(api(s)).volumes.push({ name: 'cache', persistentVolumeClaim: { claimName: 'cache' } }), object: 'Deployment shop/api', path: 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName', message: 'PersistentVolumeClaim cache is not rendered in namespace shop' }],
   'service-accounts-exist': [{ change: 'an account that is not rendered', mutate: (s) => s.splice(s.indexOf(find(s, 'ServiceAccount', 'api')), 1), object: 'Deployment shop/api', path: 'spec.template.spec.serviceAccountName', message: 'ServiceAccount api is not rendered in namespace shop' }],
   'networkpolicy-selects-pods': [
@@ -234,6 +242,18 @@ describe('objects produced by operators and controllers', () => {
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'pg-primary', namespace: 'shop' }, spec: { selector: { 'cnpg.io/cluster': 'pg', 'cnpg.io/instanceRole': 'primary' }, ports: [{ port: 5432, targetPort: 5432 }] } },
     );
     expect(checkObjects(sourced(set), { env: PROD }).findings).toEqual([]);
+  });
+
+  it('treats the claims of StatefulSet replicas as present, and only those replicas', () => {
+    const set = goodSet();
+    const backup = find(set, 'CronJob', 'backup').spec.jobTemplate.spec.template.spec;
+    backup.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-1' } }];
+    const rules = RULES.filter((r) => r.id === 'pvcs-exist');
+    expect(checkObjects(sourced(set), { env: PROD, rules }).findings).toEqual([]);
+    backup.volumes[0].persistentVolumeClaim.claimName = 'data-db-2';
+    expect(checkObjects(sourced(set), { env: PROD, rules }).findings.map((f) => f.message)).toEqual([
+      'PersistentVolumeClaim data-db-2 is not rendered in namespace shop; expected a claim of that name or a StatefulSet volumeClaimTemplate producing it',
+    ]);
   });
 
   it('requires a default deny where only an operator runs pods', () => {

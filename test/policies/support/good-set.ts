@@ -94,7 +94,7 @@ export function goodSet(): Obj[] {
         },
       },
     },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: NS }, spec: { selector: api, ports: [{ name: 'http', port: 8000, targetPort: 'http' }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: NS, labels: api }, spec: { selector: api, ports: [{ name: 'http', port: 8000, targetPort: 'http' }] } },
     {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -197,6 +197,18 @@ export function goodSet(): Obj[] {
           },
         },
       },
+    },
+    {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'api', namespace: NS },
+      spec: { selector: { matchLabels: api }, endpoints: [{ port: 'http', path: '/metrics', interval: '10s' }] },
+    },
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'shop', namespace: 'argocd' },
+      spec: { sourceRepos: ['https://git.example.com/shop.git'], destinations: [{ server: 'https://kubernetes.default.svc', namespace: NS }], clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }] },
     },
     { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: NS }, spec: { instances: 3, storage: { size: '10Gi' } } },
     {
