@@ -8,6 +8,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { redisConfig } from '../../constructs/redis.ts';
 
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
@@ -109,11 +110,18 @@ export async function startRedis(bin: { 'redis-server': string; 'redis-cli': str
   const pw = password ?? `test-${Math.random().toString(36).slice(2)}`;
   const port = await freePort();
   const conf = join(dirname(dir), `${port}.conf`);
-  // The same persistence settings the StatefulSet renders (constructs/redis.ts).
-  writeFileSync(
-    conf,
-    [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `requirepass "${pw}"`, 'appendonly yes', 'save 900 1 300 10 60 10000', 'daemonize no', 'protected-mode yes', 'logfile ""'].join('\n'),
-  );
+  // The redis.conf the StatefulSet renders, moved to loopback, a free port and the temp dir; the
+  // password goes into the included file exactly as the container's start command writes it.
+  const auth = join(dirname(dir), `${port}.auth.conf`);
+  writeFileSync(auth, `requirepass "${pw}"\n`);
+  const rendered = redisConfig(64 * 2 ** 20, 'allkeys-lru');
+  const local = rendered
+    .replace(/^port \d+$/m, `port ${port}`)
+    .replace(/^bind .*$/m, 'bind 127.0.0.1')
+    .replace(/^dir .*$/m, `dir ${dir}`)
+    .replace(/^include .*$/m, `include ${auth}`);
+  if (local === rendered || !local.includes(`include ${auth}`)) throw new Error('redisConfig() changed shape; update startRedis');
+  writeFileSync(conf, local);
   const server = spawn(bin['redis-server'], [conf], { stdio: 'ignore' });
   const cli = (...args: string[]): string =>
     execFileSync(bin['redis-cli'], ['--no-auth-warning', '-h', '127.0.0.1', '-p', String(port), ...args], {
@@ -142,6 +150,7 @@ export async function startRedis(bin: { 'redis-server': string; 'redis-cli': str
     stop() {
       server.kill('SIGKILL');
       rmSync(conf, { force: true });
+      rmSync(auth, { force: true });
     },
   };
 }

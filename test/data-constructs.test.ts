@@ -1,0 +1,404 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { BackupCronJob, cronPeriodSeconds, type BackupCronJobProps } from '../constructs/backup-cron-job.ts';
+import { BackupServiceAccount } from '../constructs/backup-service-account.ts';
+import { Elasticsearch, type ElasticsearchProps } from '../constructs/elasticsearch.ts';
+import { PostgresCluster, type PostgresClusterProps } from '../constructs/postgres-cluster.ts';
+import { PostgresInitJob } from '../constructs/postgres-init-job.ts';
+import { postgresMemorySettings, PostgresStatefulSet, type PostgresStatefulSetProps } from '../constructs/postgres-stateful-set.ts';
+import { Redis, redisConfig, type RedisProps } from '../constructs/redis.ts';
+import { ScriptConfigMap } from '../constructs/script-config-map.ts';
+import { objects, only, testChart, type Obj } from './support/charts.ts';
+
+const RES = { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } };
+
+function podOf(o: Obj): Obj {
+  return o['kind'] === 'CronJob' ? o['spec'].jobTemplate.spec.template.spec : o['spec'].template.spec;
+}
+
+/** Every container of every workload in `objs` runs under the restricted profile with a read-only root. */
+function expectRestricted(objs: Obj[]): void {
+  const workloads = objs.filter((o) => ['StatefulSet', 'Deployment', 'CronJob', 'Job'].includes(o['kind']));
+  expect(workloads.length).toBeGreaterThan(0);
+  for (const w of workloads) {
+    const pod = podOf(w);
+    expect(pod.securityContext.runAsNonRoot, w['metadata'].name).toBe(true);
+    expect(pod.automountServiceAccountToken, w['metadata'].name).toBe(false);
+    for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+      expect(c.securityContext, `${w['metadata'].name}/${c.name}`).toMatchObject({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(c.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(c.resources.requests.memory, `${w['metadata'].name}/${c.name}`).toBeDefined();
+      expect(c.resources.limits.memory, `${w['metadata'].name}/${c.name}`).toBeDefined();
+      for (const e of c.env ?? []) {
+        if (/PASSWORD|_AUTH$/.test(e.name)) expect(e.valueFrom?.secretKeyRef, `${c.name} ${e.name}`).toBeDefined();
+      }
+    }
+  }
+}
+
+describe('PostgresStatefulSet', () => {
+  const props: PostgresStatefulSetProps = {
+    image: 'pgvector/pgvector:0.8.0-pg16',
+    exporterImage: 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1',
+    resources: RES,
+    storage: { size: '10Gi', storageClass: 'gp3' },
+    superuserPassword: { name: 'postgres-credentials', key: 'POSTGRES_SUPERUSER_PASSWORD' },
+  };
+  const render = (p: Partial<PostgresStatefulSetProps> = {}) => {
+    const chart = testChart();
+    new PostgresStatefulSet(chart, 'pg', { ...props, ...p });
+    return objects(chart);
+  };
+
+  it('runs one pgvector pod with a claim template, pg_isready probes and settings sized from the memory limit', () => {
+    const sts = only(render(), 'StatefulSet');
+    expect(sts.spec).toMatchObject({ replicas: 1, serviceName: 'postgres-headless' });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'gp3',
+      resources: { requests: { storage: '10Gi' } },
+    });
+    const pg = sts.spec.template.spec.containers[0];
+    expect(pg.args).toEqual(expect.arrayContaining(['max_connections=200', 'shared_buffers=512MB', 'effective_cache_size=1536MB']));
+    expect(pg.readinessProbe.exec.command[0]).toBe('pg_isready');
+    expect(pg.env.find((e: Obj) => e.name === 'POSTGRES_PASSWORD').valueFrom).toEqual({
+      secretKeyRef: { name: 'postgres-credentials', key: 'POSTGRES_SUPERUSER_PASSWORD' },
+    });
+  });
+
+  it('serves postgres-exporter on 9187 through the client Service, beside a headless governing Service', () => {
+    const objs = render();
+    const exporter = only(objs, 'StatefulSet').spec.template.spec.containers[1];
+    expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9187, protocol: 'TCP' }]);
+    expect(only(objs, 'Service', 'postgres').spec.ports.map((p: Obj) => [p.name, p.port])).toEqual([['postgres', 5432], ['metrics', 9187]]);
+    expect(only(objs, 'Service', 'postgres-headless').spec.clusterIP).toBe('None');
+  });
+
+  it('follows the restricted profile and keeps its data when the StatefulSet is deleted', () => {
+    const objs = render();
+    expectRestricted(objs);
+    expect(only(objs, 'StatefulSet').spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+  });
+
+  it('sizes shared_buffers at a quarter of the memory limit', () => {
+    expect(postgresMemorySettings('4Gi')).toEqual({ sharedBuffers: '1024MB', effectiveCacheSize: '3072MB' });
+  });
+
+  it('refuses a memory limit too small for Postgres', () => {
+    expect(() => render({ resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } } })).toThrow(
+      'PostgresStatefulSet postgres: resources.limits.memory 128Mi is below 256Mi',
+    );
+  });
+});
+
+describe('PostgresCluster', () => {
+  const props: PostgresClusterProps = {
+    image: 'ghcr.io/cloudnative-pg/postgresql:16.13-system-bookworm',
+    resources: RES,
+    storage: { size: '100Gi', storageClass: 'gp3' },
+    appDatabase: { name: 'agent_platform', owner: 'agent_app' },
+    appOwnerSecret: 'postgres-app-owner',
+    superuserSecret: 'postgres-credentials',
+    backup: {
+      destinationPath: 's3://backups/prod/postgres-wal',
+      region: 'eu-central-1',
+      schedule: '0 0 2 * * *',
+      retentionDays: 30,
+      roleArn: 'arn:aws:iam::222222222222:role/backup',
+    },
+  };
+  const render = (p: Partial<PostgresClusterProps> = {}) => {
+    const chart = testChart();
+    new PostgresCluster(chart, 'pg', { ...props, ...p });
+    return objects(chart);
+  };
+
+  it('runs three instances on separate nodes with WAL archiving and base backups to S3 through IRSA', () => {
+    const cluster = only(render(), 'Cluster');
+    expect(cluster.apiVersion).toBe('postgresql.cnpg.io/v1');
+    expect(cluster.spec).toMatchObject({
+      instances: 3,
+      affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' },
+      backup: {
+        retentionPolicy: '30d',
+        barmanObjectStore: { destinationPath: 's3://backups/prod/postgres-wal', s3Credentials: { inheritFromIAMRole: true } },
+      },
+      serviceAccountTemplate: { metadata: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::222222222222:role/backup' } } },
+      bootstrap: { initdb: { database: 'agent_platform', owner: 'agent_app', postInitApplicationSQL: ['CREATE EXTENSION IF NOT EXISTS vector'] } },
+    });
+    expect(cluster.spec.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } });
+  });
+
+  it('schedules base backups with an immediate first one', () => {
+    expect(only(render(), 'ScheduledBackup').spec).toEqual({
+      schedule: '0 0 2 * * *',
+      cluster: { name: 'postgres' },
+      method: 'barmanObjectStore',
+      immediate: true,
+      backupOwnerReference: 'self',
+    });
+  });
+
+  it('reads S3 keys from a secret when there is no IAM role', () => {
+    const cluster = only(render({ backup: { ...props.backup, roleArn: undefined, credentialsSecret: 'backup-aws' } }), 'Cluster');
+    expect(cluster.spec.backup.barmanObjectStore.s3Credentials).toEqual({
+      accessKeyId: { name: 'backup-aws', key: 'AWS_ACCESS_KEY_ID' },
+      secretAccessKey: { name: 'backup-aws', key: 'AWS_SECRET_ACCESS_KEY' },
+    });
+    expect(cluster.spec.serviceAccountTemplate).toBeUndefined();
+  });
+
+  it('admits the operator and replication between instances in its NetworkPolicy', () => {
+    const np = only(render(), 'NetworkPolicy', 'postgres');
+    expect(np.spec.podSelector.matchLabels).toEqual({ 'cnpg.io/cluster': 'postgres', 'cnpg.io/podRole': 'instance' });
+    expect(np.spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'cnpg-system' });
+    expect(np.spec.ingress[1].from[0].podSelector.matchLabels).toEqual({ 'cnpg.io/cluster': 'postgres', 'cnpg.io/podRole': 'instance' });
+  });
+
+  it('refuses a five-field schedule, a non-S3 destination and missing credentials', () => {
+    expect(() => render({ backup: { ...props.backup, schedule: '0 2 * * *' } })).toThrow(
+      'PostgresCluster postgres: backup.schedule "0 2 * * *" needs six fields (CloudNativePG counts seconds first)',
+    );
+    expect(() => render({ backup: { ...props.backup, destinationPath: 'gs://x' } })).toThrow('backup.destinationPath "gs://x" is not an s3:// URL');
+    expect(() => render({ backup: { ...props.backup, roleArn: undefined } })).toThrow('give backup.roleArn or backup.credentialsSecret');
+  });
+});
+
+describe('Redis', () => {
+  const props: RedisProps = {
+    image: 'redis:7.4.2-bookworm',
+    exporterImage: 'oliver006/redis_exporter:v1.67.0',
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
+    storage: { size: '2Gi' },
+    maxMemoryBytes: 768 * 2 ** 20,
+    password: { name: 'redis-credentials', key: 'REDIS_PASSWORD' },
+  };
+  const render = (p: Partial<RedisProps> = {}) => {
+    const chart = testChart();
+    new Redis(chart, 'redis', { ...props, ...p });
+    return objects(chart);
+  };
+
+  it('persists with AOF and RDB, bounds memory below the limit, and never writes the password into the config', () => {
+    const conf = only(render(), 'ConfigMap', 'redis-config').data['redis.conf'];
+    expect(conf).toContain('appendonly yes');
+    expect(conf).toContain('save 900 1 300 10 60 10000');
+    expect(conf).toContain(`maxmemory ${768 * 2 ** 20}`);
+    expect(conf).toContain('maxmemory-policy allkeys-lru');
+    expect(conf).toContain('include /run/redis/auth.conf');
+    expect(conf).not.toMatch(/requirepass/);
+  });
+
+  it('probes with an authenticated redis-cli ping and serves redis-exporter on 9121', () => {
+    const [redis, exporter] = only(render(), 'StatefulSet').spec.template.spec.containers;
+    expect(redis.readinessProbe.exec.command.join(' ')).toContain('redis-cli -h 127.0.0.1 -p 6379 ping');
+    expect(redis.env.find((e: Obj) => e.name === 'REDISCLI_AUTH').valueFrom.secretKeyRef).toEqual({ name: 'redis-credentials', key: 'REDIS_PASSWORD' });
+    expect(exporter.ports[0].containerPort).toBe(9121);
+    expectRestricted(render());
+  });
+
+  it('refuses a maxmemory at or above the memory limit', () => {
+    expect(() => render({ maxMemoryBytes: 2 ** 30 })).toThrow(
+      'Redis redis: maxMemoryBytes 1073741824 is not below resources.limits.memory 1Gi; Redis would be OOM-killed before evicting',
+    );
+  });
+
+  it('renders the config the backup tests start a real Redis with', () => {
+    expect(redisConfig(1000, 'allkeys-lru')).toMatchSnapshot();
+  });
+});
+
+describe('Elasticsearch', () => {
+  const props: ElasticsearchProps = {
+    image: 'docker.elastic.co/elasticsearch/elasticsearch:8.17.4',
+    exporterImage: 'quay.io/prometheuscommunity/elasticsearch-exporter:v1.9.0',
+    nodes: 1,
+    resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1000m', memory: '2Gi' } },
+    storage: { size: '30Gi' },
+    password: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' },
+    snapshotRegion: 'eu-central-1',
+  };
+  const render = (p: Partial<ElasticsearchProps> = {}) => {
+    const chart = testChart();
+    new Elasticsearch(chart, 'es', { ...props, ...p });
+    return objects(chart);
+  };
+  const envOf = (objs: Obj[]) =>
+    Object.fromEntries(only(objs, 'StatefulSet').spec.template.spec.containers[0].env.map((e: Obj) => [e.name, e.value ?? e.valueFrom]));
+
+  it('runs a single node with security on, heap at half the limit and no mmap, without a privileged init container', () => {
+    const objs = render();
+    const env = envOf(objs);
+    expect(env).toMatchObject({
+      'discovery.type': 'single-node',
+      'xpack.security.enabled': 'true',
+      'node.store.allow_mmap': 'false',
+      ES_JAVA_OPTS: '-Xms1024m -Xmx1024m',
+      ELASTIC_PASSWORD: { secretKeyRef: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' } },
+    });
+    expect(env['cluster.initial_master_nodes']).toBeUndefined();
+    expectRestricted(objs);
+    expect(objs.filter((o) => o['kind'] === 'Certificate')).toEqual([]);
+  });
+
+  it('forms a three-node cluster through the headless Service, bootstrapping masters on first boot only, with transport TLS', () => {
+    const objs = render({ nodes: 3 });
+    const sts = only(objs, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(3);
+    const env = envOf(objs);
+    expect(env).toMatchObject({ 'discovery.seed_hosts': 'elasticsearch-headless', 'xpack.security.transport.ssl.enabled': 'true' });
+    const start = sts.spec.template.spec.containers[0].command[2];
+    expect(start).toContain('if [ ! -d /usr/share/elasticsearch/data/_state ]; then exec env cluster.initial_master_nodes=elasticsearch-0,elasticsearch-1,elasticsearch-2');
+    expect(only(objs, 'Service', 'elasticsearch-headless').spec.publishNotReadyAddresses).toBe(true);
+    expect(only(objs, 'Certificate', 'elasticsearch-transport-tls').spec.issuerRef).toEqual({ kind: 'Issuer', name: 'elasticsearch-ca' });
+    expect(sts.spec.template.spec.topologySpreadConstraints[0].topologyKey).toBe('kubernetes.io/hostname');
+  });
+
+  it('scrapes cluster metrics once, from an exporter Deployment on 9114 that may reach the nodes', () => {
+    const objs = render({ nodes: 3 });
+    expect(only(objs, 'Deployment', 'elasticsearch-exporter').spec.replicas).toBe(1);
+    const np = only(objs, 'NetworkPolicy', 'elasticsearch');
+    const fromExporter = np.spec.ingress.find((r: Obj) => r.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] === 'elasticsearch-exporter');
+    expect(fromExporter.ports).toEqual([{ port: 9200, protocol: 'TCP' }]);
+  });
+
+  it('refuses two nodes', () => {
+    expect(() => render({ nodes: 2 })).toThrow('Elasticsearch elasticsearch: nodes 2; use 1, or 3 or more');
+  });
+});
+
+describe('BackupCronJob', () => {
+  function render(p: Partial<BackupCronJobProps> = {}) {
+    const chart = testChart();
+    const scripts = new ScriptConfigMap(chart, 'scripts', { name: 'data-scripts', component: 'backup', scripts: ['postgres-dump.sh', 'backup-upload.sh', 'backup-fetch.sh', 'postgres-restore.sh', 'object-store.sh'] });
+    new BackupCronJob(chart, 'backup', {
+      name: 'postgres-backup',
+      store: 'postgres',
+      schedule: '0 2 * * *',
+      scripts,
+      serviceAccountName: 'data-backup',
+      steps: [
+        { name: 'dump', image: 'pg', script: 'postgres-dump.sh' },
+        { name: 'upload', image: 'aws', script: 'backup-upload.sh' },
+      ],
+      restoreSteps: [
+        { name: 'fetch', image: 'aws', script: 'backup-fetch.sh' },
+        { name: 'restore', image: 'pg', script: 'postgres-restore.sh' },
+      ],
+      ...p,
+    });
+    return objects(chart);
+  }
+
+  it('dumps in an init container and uploads in the main one, never overlapping, with deadlines and bounded history', () => {
+    const cj = only(render(), 'CronJob', 'postgres-backup');
+    expect(cj.spec).toMatchObject({
+      schedule: '0 2 * * *',
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 1800,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: { spec: { backoffLimit: 1, activeDeadlineSeconds: 7200 } },
+    });
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    expect(pod.initContainers.map((c: Obj) => [c.name, c.command])).toEqual([['dump', ['bash', '/scripts/postgres-dump.sh']]]);
+    expect(pod.containers.map((c: Obj) => [c.name, c.command])).toEqual([['upload', ['bash', '/scripts/backup-upload.sh']]]);
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.serviceAccountName).toBe('data-backup');
+  });
+
+  it('renders the restore as a suspended CronJob that only runs when started by hand', () => {
+    const cj = only(render(), 'CronJob', 'postgres-backup-restore');
+    expect(cj.spec.suspend).toBe(true);
+    expect(cj.spec.schedule).toBe('0 0 31 2 *');
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    expect(pod.initContainers[0].env[0]).toEqual({ name: 'RESTORE_DIR', value: '/work' });
+  });
+
+  it('mounts the scripts exactly as they are in constructs/scripts/', () => {
+    const cm = only(render(), 'ConfigMap', 'data-scripts');
+    const file = readFileSync(join(import.meta.dirname, '..', 'constructs', 'scripts', 'backup-upload.sh'), 'utf8');
+    expect(cm.data['backup-upload.sh']).toBe(file);
+    expect(file).toContain('set -euo pipefail');
+  });
+
+  it('derives how stale a backup may get from its schedule and deadlines', () => {
+    const chart = testChart();
+    const scripts = new ScriptConfigMap(chart, 's', { name: 's', component: 'backup', scripts: ['backup-upload.sh'] });
+    const job = new BackupCronJob(chart, 'b', { name: 'b', store: 'x', schedule: '0 2 * * *', scripts, serviceAccountName: 'sa', steps: [{ name: 'u', image: 'i', script: 'backup-upload.sh' }] });
+    expect(job.maxAge.toSeconds()).toBe(86_400 + 1_800 + 7_200);
+    expect(cronPeriodSeconds('15 * * * *')).toBe(3_600);
+    expect(cronPeriodSeconds('0 */6 * * *')).toBe(21_600);
+    expect(cronPeriodSeconds('0 3 * * 0')).toBe(604_800);
+    expect(() => cronPeriodSeconds('0 2 1 * *')).toThrow('schedule "0 2 1 * *": give maxAge, the period cannot be derived');
+  });
+
+  it('refuses empty steps, a script the ConfigMap lacks, and a starting deadline the controller may miss', () => {
+    expect(() => render({ steps: [] })).toThrow('BackupCronJob postgres-backup: steps is empty; give at least the dump step');
+    expect(() => render({ steps: [{ name: 'x', image: 'i', script: 'redis-dump.sh' }] })).toThrow('ScriptConfigMap data-scripts has no "redis-dump.sh"');
+    expect(() => render({ startingDeadline: Duration.seconds(5) })).toThrow('startingDeadline 5s is under 10s');
+  });
+
+  it('refuses a script that does not exist in the repository', () => {
+    const chart = testChart();
+    expect(() => new ScriptConfigMap(chart, 's', { name: 's', component: 'backup', scripts: ['nope.sh'] })).toThrow('no script "nope.sh" in constructs/scripts/');
+  });
+});
+
+describe('BackupServiceAccount', () => {
+  it('carries the IRSA role annotation and no API token', () => {
+    const chart = testChart();
+    new BackupServiceAccount(chart, 'sa', { name: 'data-backup', roleArn: 'arn:aws:iam::111111111111:role/backup' });
+    const sa = only(chart, 'ServiceAccount');
+    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/backup' });
+    expect(sa.automountServiceAccountToken).toBe(false);
+  });
+
+  it('refuses something that is not a role ARN', () => {
+    expect(() => new BackupServiceAccount(testChart(), 'sa', { name: 'b', roleArn: 'backup-role' })).toThrow(
+      'BackupServiceAccount b: roleArn "backup-role" is not an IAM role ARN',
+    );
+  });
+});
+
+describe('PostgresInitJob', () => {
+  const base = {
+    image: 'pg',
+    host: 'postgres',
+    port: 5432,
+    superuserPassword: { name: 's', key: 'POSTGRES_SUPERUSER_PASSWORD' },
+    appDatabase: { name: 'agent_platform', owner: 'agent_app', password: { name: 's', key: 'APP_DB_PASSWORD' } },
+    langmemDatabase: { name: 'langmem_store', owner: 'langmem_user', password: { name: 's', key: 'LANGMEM_DB_PASSWORD' } },
+  };
+
+  it('runs the init SQL after every Argo CD sync, with every password by reference', () => {
+    const chart = testChart();
+    const scripts = new ScriptConfigMap(chart, 'scripts', { name: 'data-scripts', component: 'backup', scripts: ['postgres-init.sh', 'postgres-init.sql'] });
+    new PostgresInitJob(chart, 'init', { ...base, scripts });
+    const job = only(chart, 'Job');
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    const c = job.spec.template.spec.containers[0];
+    expect(c.command).toEqual(['bash', '/scripts/postgres-init.sh']);
+    for (const name of ['PGPASSWORD', 'APP_DB_PASSWORD', 'LANGMEM_DB_PASSWORD']) {
+      const e = c.env.find((x: Obj) => x.name === name);
+      expect(e.value, name).toBeUndefined();
+      expect(e.valueFrom.secretKeyRef.name).toBe('s');
+    }
+  });
+
+  it('refuses one role owning both databases', () => {
+    const chart = testChart();
+    const scripts = new ScriptConfigMap(chart, 'scripts', { name: 'x', component: 'backup', scripts: ['postgres-init.sh'] });
+    expect(() => new PostgresInitJob(chart, 'init', { ...base, scripts, langmemDatabase: { ...base.langmemDatabase, owner: 'agent_app' } })).toThrow(
+      'appDatabase.owner and langmemDatabase.owner are both "agent_app"; each database gets its own role',
+    );
+  });
+});
