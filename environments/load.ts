@@ -81,14 +81,21 @@ function expectation(issue: z.core.$ZodIssue): string {
   }
 }
 
+type SchemaNode = Record<string, unknown>;
+
+/** Properties of a schema node; for a union (`oneOf`/`anyOf`, e.g. a per-`mode` block) those of every member. */
+function propertiesOf(node: SchemaNode | undefined): Record<string, SchemaNode> {
+  const members = [...((node?.['oneOf'] as SchemaNode[] | undefined) ?? []), ...((node?.['anyOf'] as SchemaNode[] | undefined) ?? [])];
+  return Object.assign({}, ...members.map(propertiesOf), (node?.['properties'] as Record<string, SchemaNode> | undefined) ?? {});
+}
+
 /** Keys the JSON Schema allows at a path, for "did you mean" hints on unknown keys. */
 function allowedKeys(path: readonly PropertyKey[]): string[] {
-  let node: Record<string, unknown> | undefined = environmentJsonSchema();
+  let node: SchemaNode | undefined = environmentJsonSchema();
   for (const key of path) {
-    const props = node?.['properties'] as Record<string, Record<string, unknown>> | undefined;
-    node = typeof key === 'number' ? (node?.['items'] as Record<string, unknown> | undefined) : props?.[String(key)];
+    node = typeof key === 'number' ? (node?.['items'] as SchemaNode | undefined) : propertiesOf(node)[String(key)];
   }
-  return Object.keys((node?.['properties'] as object | undefined) ?? {});
+  return Object.keys(propertiesOf(node));
 }
 
 function editDistance(a: string, b: string): number {

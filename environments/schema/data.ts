@@ -87,7 +87,7 @@ export const postgres = z.discriminatedUnion('mode', [
     /** Allocated storage of the managed instance. */
     storage: storage.optional(),
   }),
-]);
+], { error: 'a mode of "statefulset", "cloudnative-pg" or "managed"' });
 export type PostgresSettings = z.infer<typeof postgres>;
 
 const redisInCluster = z.strictObject({
@@ -116,7 +116,7 @@ export const redis = z.discriminatedUnion('mode', [
     tls: z.boolean().default(true),
     instanceClass: instanceClass.optional(),
   }),
-]);
+], { error: 'a mode of "statefulset" or "managed"' });
 export type RedisSettings = z.infer<typeof redis>;
 
 export const elasticsearch = z.discriminatedUnion('mode', [
@@ -139,7 +139,7 @@ export const elasticsearch = z.discriminatedUnion('mode', [
     endpoint: endpoint(443),
     instanceClass: instanceClass.optional(),
   }),
-]);
+], { error: 'a mode of "statefulset" or "managed"' });
 export type ElasticsearchSettings = z.infer<typeof elasticsearch>;
 
 /** An IAM role ARN, for IRSA (`eks.amazonaws.com/role-arn`). */
