@@ -7,12 +7,13 @@
  * whatever produced them; `--env` then only selects severities (production-like when the
  * environment file says `production: true`, or with `--production`).
  *
- * Exit status: 0 no errors, 1 errors (findings, expired waivers or unreadable YAML), 2 bad usage.
+ * Exit status: 0 no errors, 1 errors (findings, expired waivers or unreadable YAML), 2 bad usage
+ * (unknown option or format, missing path, invalid waivers or environment file).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { environmentNames, loadEnvironment } from '../environments/load.ts';
+import { EnvironmentError, environmentNames, loadEnvironment } from '../environments/load.ts';
 import { parseDocuments, type ParseProblem } from './documents.ts';
 import { checkObjects } from './engine.ts';
 import { formatJson, type JsonCheck } from './format/json.ts';
@@ -22,7 +23,7 @@ import { formatText } from './format/text.ts';
 import { RULES } from './rules/index.ts';
 import { at, str } from './objects.ts';
 import type { CheckEnvironment, CheckResult, K8sObject, SourcedObject, Waiver } from './types.ts';
-import { parseWaivers } from './waivers.ts';
+import { parseWaivers, WaiverFileError } from './waivers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -103,9 +104,9 @@ function main(argv: string[]): number {
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${values.format}: expected one of ${FORMATS.join(', ')}`);
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today ${today}: expected YYYY-MM-DD`);
+  if (values.waivers && !existsSync(values.waivers)) throw new UsageError(`--waivers ${values.waivers}: no such file`);
   const waiversFile = values.waivers ?? relative(process.cwd(), join(ROOT, 'policies', 'waivers.yaml'));
   const waivers: Waiver[] = existsSync(waiversFile) ? parseWaivers(readFileSync(waiversFile, 'utf8'), waiversFile, new Set(RULES.map((r) => r.id))) : [];
-  if (values.waivers && !existsSync(values.waivers)) throw new UsageError(`--waivers ${values.waivers}: no such file`);
 
   const runs: { check: Check; result: CheckResult; objects: number }[] = [];
   let failed = false;
@@ -146,11 +147,9 @@ function main(argv: string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
-  if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-    console.error(`policy: ${e.message}`);
-    process.exitCode = 2;
-  } else {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 2;
-  }
+  // Usage mistakes, an unreadable waivers file, an invalid environment: say what, not where in our code.
+  const known = e instanceof UsageError || e instanceof WaiverFileError || e instanceof EnvironmentError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
+  if (!known) throw e;
+  console.error(`policy: ${(e as Error).message}`);
+  process.exitCode = 2;
 }

@@ -122,3 +122,24 @@ describe('npm run policy on the environments', () => {
     expect(run('--env', 'qa')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^policy: --env qa: no environments\/qa\.yaml; expected one of .*prod/) });
   });
 });
+
+describe('npm run policy with a waivers file', () => {
+  it('exits 2 naming the field when the file is invalid, and 1 when a waiver has expired', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-waivers-'));
+    try {
+      const bad = join(dir, 'bad.yaml');
+      writeFileSync(bad, 'waivers:\n  - rule: no-privileged\n');
+      const r = run('--waivers', bad, good);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`policy: ${bad}: waivers.0.object:`);
+
+      const expired = join(dir, 'expired.yaml');
+      writeFileSync(expired, `waivers:\n  - rule: no-privileged\n    object: { kind: Deployment, namespace: shop, name: api }\n    reason: expired on purpose for this test\n    owner: tests\n    expires: 2026-01-01\n`);
+      const e = run('--waivers', expired, good);
+      expect(e.status).toBe(1);
+      expect(e.stdout).toContain(`${expired}: error waiver-expired: Deployment shop/api: waivers[0].expires: the waiver of no-privileged on Deployment shop/api (owner tests) expired on 2026-01-01`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
