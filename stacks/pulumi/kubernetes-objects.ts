@@ -62,6 +62,12 @@ export interface KubernetesObjectsArgs {
   readonly manifests: readonly Manifest[];
   /** Replaces fields of an object with Outputs (Secret data, an IRSA role ARN annotation). */
   readonly overrides?: ReadonlyMap<Manifest, (m: Manifest) => Record<string, unknown>>;
+  /**
+   * Objects Pulumi must refuse to delete (production's namespace and data): a `pulumi destroy` or
+   * an object dropped from the rendering then stops with an error instead of deleting them.
+   * @default - none
+   */
+  readonly protect?: (m: Manifest) => boolean;
   /** Earlier resource names of objects, by current name, so renaming the scheme replaces nothing. */
   readonly previousNames?: Readonly<Record<string, readonly string[]>>;
   readonly provider?: kubernetes.Provider;
@@ -104,6 +110,7 @@ export class KubernetesObjects extends pulumi.ComponentResource {
         parent: this,
         dependsOn,
         deleteBeforeReplace: true,
+        protect: args.protect?.(m) ?? false,
         ...(previous.length ? { aliases: previous.map((n) => ({ name: n })) } : {}),
       });
       created.set(m, resource);

@@ -162,6 +162,11 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   return { needs, manifests, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
 }
 
+/** Objects whose deletion loses data: the namespace (it takes everything in it), volumes, Postgres clusters. */
+export function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
+  return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/'));
+}
+
 function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole): KubernetesObjects {
   const { env, config } = input;
   if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi")`);
@@ -186,8 +191,6 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     ...(config.kubeContext ? { context: config.kubeContext } : {}),
     enableServerSideApply: true,
-    // Objects name their namespace explicitly; a provider default would only hide a missing one.
-    deleteUnreachable: false,
   });
-  return new KubernetesObjects(env.name, { manifests, overrides, provider });
+  return new KubernetesObjects(env.name, { manifests, overrides, provider, protect: (m) => env.production && holdsData(m) });
 }

@@ -58,6 +58,15 @@ export function planSecret(externalSecret: Manifest, remoteKeyPrefix: string): S
   };
 }
 
+/** Go's `url.QueryEscape`, which ESO's `urlquery` is: unreserved characters kept, space as `+`. */
+export function goQueryEscape(value: string): string {
+  return Array.from(new TextEncoder().encode(value), (b) => {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) return c;
+    return c === ' ' ? '+' : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }).join('');
+}
+
 const TEMPLATE_EXPR = /\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*(\|\s*urlquery\s*)?\}\}/g;
 
 /** Substitutes `{{ .key }}` and `{{ .key | urlquery }}`; anything else needs the real template engine. */
@@ -68,7 +77,7 @@ function renderTemplate(template: string, values: Readonly<Record<string, string
   return template.replace(TEMPLATE_EXPR, (_, key: string, query?: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`${where}: refers to ${key}, which the Secret does not hold`);
-    return query ? encodeURIComponent(value) : value;
+    return query ? goQueryEscape(value) : value;
   });
 }
 
