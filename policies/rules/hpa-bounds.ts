@@ -4,17 +4,16 @@ import type { Rule, Violation } from '../types.ts';
 export const rule: Rule = {
   id: 'hpa-bounds',
   category: 'reliability',
-  description: 'A HorizontalPodAutoscaler must have 1 ≤ minReplicas < maxReplicas (minReplicas ≥ 2 in production), at least one metric, and utilization targets between 1 and 100 %.',
-  rationale: 'min = max is a fixed replica count in disguise, no metric means it never scales, a target above 100 % scales only once pods exceed their requests, and a minimum of 1 in production is an outage per eviction.',
+  description: 'A HorizontalPodAutoscaler must have 1 ≤ minReplicas < maxReplicas, at least one metric, and utilization targets between 1 and 100 %.',
+  rationale: 'min = max is a fixed replica count in disguise, no metric means it never scales, and a target above 100 % scales only once pods exceed their requests (the production minimum of 2 is multi-replica-in-prod’s).',
   severity: 'error',
   kinds: ['HorizontalPodAutoscaler'],
-  scope: 'set',
-  check: (o, set) => {
+  scope: 'object',
+  check: (o) => {
     const out: Violation[] = [];
     const min = at(o, 'spec', 'minReplicas') ?? 1;
     const max = at(o, 'spec', 'maxReplicas');
     if (typeof min !== 'number' || min < 1) out.push({ path: 'spec.minReplicas', message: `minReplicas is ${JSON.stringify(min)}; expected ≥ 1` });
-    else if (set.env.production && min < 2) out.push({ path: 'spec.minReplicas', message: `minReplicas is ${min} in production; expected ≥ 2` });
     if (typeof max !== 'number' || (typeof min === 'number' && max <= min)) out.push({ path: 'spec.maxReplicas', message: `maxReplicas is ${JSON.stringify(max)} with minReplicas ${JSON.stringify(min)}; expected maxReplicas > minReplicas` });
     const metrics = arr(at(o, 'spec', 'metrics'));
     if (metrics.length === 0) out.push({ path: 'spec.metrics', message: 'the autoscaler has no metrics; expected at least one (e.g. cpu utilization)' });
