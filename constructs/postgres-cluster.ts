@@ -14,7 +14,7 @@ import type { Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
-import { postgresMemorySettings, POSTGRES_EXPORTER_PORT, POSTGRES_PORT, type SecretKeyRef } from './postgres-stateful-set.ts';
+import { postgresMemorySettings, POSTGRES_EXPORTER_PORT, POSTGRES_PORT } from './postgres-stateful-set.ts';
 
 export interface PostgresClusterProps {
   /** Cluster name; the operator names Services `<name>-rw`, `-ro`, `-r`. @default 'postgres' */
@@ -77,9 +77,11 @@ export class PostgresCluster extends Construct implements Connectable {
     this.name = name;
     this.host = `${name}-rw`;
     const labels = componentLabels(name, 'database');
-    // Labels the operator puts on every instance pod.
-    const podSelector = { 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance' };
-    this.connections = new Connections(this, { name, component: 'database', podSelector, defaultPorts: [{ port: POSTGRES_PORT }] });
+    // Every pod of the cluster, including the operator's initdb and join Jobs, which need the same
+    // egress (Kubernetes API, object storage) as the instances; metrics come from instances only.
+    const clusterPods = { 'cnpg.io/cluster': name };
+    const instancePods = { ...clusterPods, 'cnpg.io/podRole': 'instance' };
+    this.connections = new Connections(this, { name, component: 'database', podSelector: clusterPods, defaultPorts: [{ port: POSTGRES_PORT }] });
     this.metrics = { serviceName: `${name}-metrics`, port: POSTGRES_EXPORTER_PORT, portName: 'metrics' };
     const mem = postgresMemorySettings(props.resources.limits.memory);
 
@@ -161,7 +163,7 @@ export class PostgresCluster extends Construct implements Connectable {
       metadata: { name: this.metrics.serviceName, labels },
       spec: {
         type: 'ClusterIP',
-        selector: { ...podSelector },
+        selector: { ...instancePods },
         ports: [{ name: 'metrics', port: POSTGRES_EXPORTER_PORT, targetPort: k8s.IntOrString.fromNumber(POSTGRES_EXPORTER_PORT), protocol: 'TCP' }],
       },
     });

@@ -157,9 +157,11 @@ describe('PostgresCluster', () => {
 
   it('admits the operator and replication between instances in its NetworkPolicy', () => {
     const np = only(render(), 'NetworkPolicy', 'postgres');
-    expect(np.spec.podSelector.matchLabels).toEqual({ 'cnpg.io/cluster': 'postgres', 'cnpg.io/podRole': 'instance' });
+    expect(np.spec.podSelector.matchLabels).toEqual({ 'cnpg.io/cluster': 'postgres' });
     expect(np.spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'cnpg-system' });
-    expect(np.spec.ingress[1].from[0].podSelector.matchLabels).toEqual({ 'cnpg.io/cluster': 'postgres', 'cnpg.io/podRole': 'instance' });
+    expect(np.spec.ingress[1].from[0].podSelector.matchLabels).toEqual({ 'cnpg.io/cluster': 'postgres' });
+    expect(np.spec.egress.at(-1)).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] });
+    expect(only(render(), 'Service', 'postgres-metrics').spec.selector).toEqual({ 'cnpg.io/cluster': 'postgres', 'cnpg.io/podRole': 'instance' });
   });
 
   it('refuses a five-field schedule, a non-S3 destination and missing credentials', () => {

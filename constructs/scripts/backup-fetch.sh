@@ -21,7 +21,8 @@ if ! store_exists "$id/COMPLETE"; then
 fi
 
 mkdir -p "$RESTORE_DIR"
-for name in $(store_list_files "$id"); do
+files="$(store_list_files "$id")"
+for name in $files; do
   store_get "$id/$name" "$RESTORE_DIR/$name"
 done
 (cd "$RESTORE_DIR" && for sum in *.sha256; do sha256sum --check --strict "$sum"; done)

@@ -47,7 +47,8 @@ echo "backup ${BACKUP_ID}: complete at ${BACKUP_TARGET}/${BACKUP_ID}/"
 # Retention by the time in the id, not object dates: a copied bucket keeps its history.
 cutoff=$(( $(date -u +%s) - RETENTION_DAYS * 86400 ))
 newest="$(latest_complete_backup)"
-for id in $(store_list_backups); do
+ids="$(store_list_backups)"
+for id in $ids; do
   [ "$id" = "$newest" ] && continue
   if [ "$(backup_epoch "$id")" -lt "$cutoff" ]; then
     store_remove_backup "$id"

@@ -54,13 +54,14 @@ store_list_files() {
   fi
 }
 
-# store_list_backups: ids of every backup, complete or not, oldest first.
+# store_list_backups: ids of every backup, complete or not, oldest first. A listing that fails
+# (permissions, network) fails the caller; only "no backup yet" is an empty answer.
 store_list_backups() {
   if [ "$STORE_KIND" = s3 ]; then
-    aws s3 ls "${BACKUP_TARGET}/" | awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' | grep -E '^[0-9]{8}T[0-9]{6}Z$' | sort || true
+    aws s3 ls "${BACKUP_TARGET}/" | awk '$1 == "PRE" { sub("/$", "", $2); print $2 }' | { grep -E '^[0-9]{8}T[0-9]{6}Z$' || true; } | sort
   else
     [ -d "$STORE_ROOT" ] || return 0
-    (cd "$STORE_ROOT" && ls -1) | grep -E '^[0-9]{8}T[0-9]{6}Z$' | sort || true
+    (cd "$STORE_ROOT" && ls -1) | { grep -E '^[0-9]{8}T[0-9]{6}Z$' || true; } | sort
   fi
 }
 
@@ -81,8 +82,10 @@ backup_epoch() {
 
 # latest_complete_backup: the newest backup with its COMPLETE marker, or nothing.
 latest_complete_backup() {
-  local id latest=""
-  for id in $(store_list_backups); do
+  local id ids latest=""
+  # Assigned first: a failing listing inside `for ... in $(...)` would go unnoticed.
+  ids="$(store_list_backups)" || return 1
+  for id in $ids; do
     if store_exists "$id/COMPLETE"; then latest="$id"; fi
   done
   printf '%s' "$latest"
