@@ -137,7 +137,7 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
   it('creates the backup role with exactly the ARN the environment data gives the backup ServiceAccount', async () => {
     const { roleArn } = run.env.data.backup;
     if (roleArn === undefined) expect(run.result.needs.backup.roleName).toBe(`${run.env.namespace}-backup`);
-    else await expect(new Promise((resolve) => run.result.backupRole.arn.apply(resolve))).resolves.toBe(roleArn);
+    else await expect(new Promise((resolve) => run.result.backupRole!.arn.apply(resolve))).resolves.toBe(roleArn);
   });
 
   it('creates External Secrets Operator’s role with exactly the ARN the environment data names', async () => {

@@ -135,6 +135,23 @@ describe('an environment whose stores all run in the cluster', () => {
   });
 });
 
+describe('an environment where every store is managed', () => {
+  it('creates no backup role, since nothing in the cluster would assume it', async () => {
+    const probe = await runProgram('dev');
+    const run = await runProgram('dev', {
+      config: NETWORK,
+      input: {
+        redisAuthToken: pulumi.secret(REDIS_TOKEN),
+        opensearchMasterPassword: pulumi.secret(OPENSEARCH_PASSWORD),
+        needs: (n) => ({ ...n, backup: { ...n.backup, serviceAccounts: [] }, managedStores: managedStoresOf(allManaged(probe.env)) }),
+      },
+    });
+    expect(run.ofType('aws:iam/role:Role').map((r) => r.inputs['name'])).toEqual([run.env.gitops.secretStore.roleArn.split('/').pop()]);
+    expect(run.result.outputs['backupRoleArn']).toBeUndefined();
+    expect(run.ofType('aws:s3/bucket:Bucket')).toHaveLength(1);
+  });
+});
+
 describe('managed stores without a network', () => {
   it('are refused, naming the config key to set', async () => {
     const probe = await runProgram('dev');

@@ -24,12 +24,13 @@ export interface BackupNeeds {
   readonly prefix: string;
   /** Days the backup jobs keep a backup (they prune themselves, keeping the newest regardless). */
   readonly retentionDays: number;
-  /** The ServiceAccounts that write backups (backup CronJobs, CloudNativePG's archiver), sorted. */
+  /**
+   * The ServiceAccounts that write backups (backup CronJobs, CloudNativePG's archiver, those
+   * annotated with the backup role), sorted; empty when nothing in the cluster writes backups.
+   */
   readonly serviceAccounts: readonly ServiceAccountRef[];
   /** Name of the IAM role they assume. */
   readonly roleName: string;
-  /** The role's ARN as the environment data writes it into the rendered objects, when it does. */
-  readonly roleArn?: string;
 }
 
 /** A data store Pulumi runs as an AWS service instead of an in-cluster workload. */
@@ -179,10 +180,8 @@ export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): Aw
       region: backup.region,
       prefix: backup.prefix,
       retentionDays: backup.retentionDays,
-      // Before the data tier renders its jobs, the account they will run as.
-      serviceAccounts: backupAccounts.length > 0 ? backupAccounts : [{ namespace: env.namespace, name: FALLBACK_BACKUP_SERVICE_ACCOUNT }],
+      serviceAccounts: backupAccounts,
       roleName: backup.roleArn ? roleNameOf(backup.roleArn, 'data.backup.roleArn') : `${resourcePrefix}-backup`,
-      ...(backup.roleArn ? { roleArn: backup.roleArn } : {}),
     },
     secretNames: externalSecretKeys(manifests),
     secretReader: {
@@ -193,6 +192,3 @@ export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): Aw
     managedStores: managedStoresOf(env),
   };
 }
-
-/** Name of the backup ServiceAccount while no backup CronJob is rendered yet. */
-export const FALLBACK_BACKUP_SERVICE_ACCOUNT = 'agent-backup';

@@ -43,7 +43,8 @@ export interface ProgramResult {
   readonly needs: AwsNeeds;
   readonly manifests: readonly Manifest[];
   readonly backupBucket: BackupBucket;
-  readonly backupRole: IrsaRole;
+  /** Absent when nothing in the cluster writes backups (every store managed). */
+  readonly backupRole?: IrsaRole;
   readonly secretStore?: SecretStoreEntries;
   readonly managedStores: ManagedStores;
   readonly kubernetes?: KubernetesObjects;
@@ -117,18 +118,22 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
     { bucket: needs.backup.bucket, prefix: needs.backup.prefix, expireAfterDays: bucketExpiryDays(needs.backup.retentionDays), production: needs.production, tags },
     { provider: backupProvider },
   );
-  const backupRole = new IrsaRole(
-    'backup',
-    {
-      roleName: needs.backup.roleName,
-      description: `Backups of ${env.name} to s3://${needs.backup.bucket}/${needs.backup.prefix}/`,
-      oidcProviderArn: config.oidcProviderArn,
-      serviceAccounts: needs.backup.serviceAccounts,
-      policy: backupRolePolicy(backupBucket.arn, needs.backup.prefix),
-      tags,
-    },
-    onAws,
-  );
+  // No writer, no role: a role nobody can assume is only something to audit.
+  const backupRole =
+    needs.backup.serviceAccounts.length === 0
+      ? undefined
+      : new IrsaRole(
+          'backup',
+          {
+            roleName: needs.backup.roleName,
+            description: `Backups of ${env.name} to s3://${needs.backup.bucket}/${needs.backup.prefix}/`,
+            oidcProviderArn: config.oidcProviderArn,
+            serviceAccounts: needs.backup.serviceAccounts,
+            policy: backupRolePolicy(backupBucket.arn, needs.backup.prefix),
+            tags,
+          },
+          onAws,
+        );
 
   const secretStore =
     // Without ExternalSecrets there is nothing for the operator to read, and no role to give it.
@@ -154,7 +159,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   const outputs: ProgramResult['outputs'] = {
     delivery: env.delivery,
     backupBucket: backupBucket.name,
-    backupRoleArn: backupRole.arn,
+    ...(backupRole ? { backupRoleArn: backupRole.arn } : {}),
     ...(secretStore ? { secretReaderRoleArn: secretStore.readerRoleArn } : {}),
     ...Object.fromEntries([...managedStores.endpoints].map(([name, e]) => [`${name}Endpoint`, pulumi.interpolate`${e.host}:${e.port}`])),
     ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
@@ -167,7 +172,7 @@ export function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
   return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/'));
 }
 
-function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole): KubernetesObjects {
+function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined): KubernetesObjects {
   const { env, config } = input;
   if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi")`);
   const secrets = input.secrets;
@@ -179,12 +184,12 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     return plan.manifest;
   });
   // The role this stack created, not a value copied into environment data, is what the pods assume.
-  for (const sa of needs.backup.serviceAccounts) {
+  for (const sa of backupRole ? needs.backup.serviceAccounts : []) {
     const backupAccount = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === sa.name && m.metadata.namespace === sa.namespace);
     if (!backupAccount) continue;
     overrides.set(backupAccount, (m) => ({
       ...m,
-      metadata: { ...m.metadata, annotations: { ...((m.metadata['annotations'] ?? {}) as Record<string, string>), [IRSA_ANNOTATION]: backupRole.arn } },
+      metadata: { ...m.metadata, annotations: { ...((m.metadata['annotations'] ?? {}) as Record<string, string>), [IRSA_ANNOTATION]: backupRole!.arn } },
     }));
   }
   const provider = new kubernetes.Provider('cluster', {
