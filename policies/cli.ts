@@ -106,7 +106,8 @@ function main(argv: string[]): number {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today ${today}: expected YYYY-MM-DD`);
   if (values.waivers && !existsSync(values.waivers)) throw new UsageError(`--waivers ${values.waivers}: no such file`);
   const waiversFile = values.waivers ?? relative(process.cwd(), join(ROOT, 'policies', 'waivers.yaml'));
-  const waivers: Waiver[] = existsSync(waiversFile) ? parseWaivers(readFileSync(waiversFile, 'utf8'), waiversFile, new Set(RULES.map((r) => r.id))) : [];
+  const waiversText = existsSync(waiversFile) ? readFileSync(waiversFile, 'utf8') : undefined;
+  const waivers: Waiver[] = waiversText === undefined ? [] : parseWaivers(waiversText, waiversFile, new Set(RULES.map((r) => r.id)));
 
   const runs: { check: Check; result: CheckResult; objects: number }[] = [];
   let failed = false;
@@ -114,7 +115,7 @@ function main(argv: string[]): number {
     const { objects, problems } = readObjects(check.paths);
     for (const p of problems) console.error(`${p.file}:${p.line}: error: ${p.message}`);
     if (problems.length > 0) failed = true;
-    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile, ...(check.environmentOf ? { environmentOf: check.environmentOf } : {}) });
+    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile, ...(waiversText !== undefined ? { waiversText } : {}), ...(check.environmentOf ? { environmentOf: check.environmentOf } : {}) });
     if (result.errors > 0) failed = true;
     runs.push({ check, result, objects: objects.length });
   }

@@ -16,6 +16,8 @@ export interface CheckOptions {
   readonly today?: string;
   /** Where the waivers came from, for findings about the waivers themselves. */
   readonly waiversFile?: string;
+  /** The waivers file's text, to point those findings at the waiver's line. */
+  readonly waiversText?: string;
   /** Defaults to every rule. */
   readonly rules?: readonly Rule[];
   /**
@@ -94,12 +96,13 @@ export function checkObjects(objects: readonly SourcedObject[], options: CheckOp
     }
   }
   const file = options.waiversFile ?? 'waivers';
+  const lineOf = (path: string): { line?: number } => (options.waiversText === undefined ? {} : { line: 1 + locateLine(options.waiversText, path) });
   waivers.forEach((w, i) => {
     if (w.env !== undefined && w.env !== options.env.name) return;
     if (w.expires <= today) {
-      findings.push({ rule: WAIVER_EXPIRED, severity: 'error', object: w.object, file, path: `waivers[${i}].expires`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) expired on ${w.expires}; expected the finding fixed or the waiver renewed with a new date` });
+      findings.push({ rule: WAIVER_EXPIRED, severity: 'error', object: w.object, file, ...lineOf(`waivers[${i}].expires`), path: `waivers[${i}].expires`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) expired on ${w.expires}; expected the finding fixed or the waiver renewed with a new date` });
     } else if (!used.has(w)) {
-      findings.push({ rule: WAIVER_UNUSED, severity: 'warning', object: w.object, file, path: `waivers[${i}]`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) matches no finding; expected it removed` });
+      findings.push({ rule: WAIVER_UNUSED, severity: 'warning', object: w.object, file, ...lineOf(`waivers[${i}]`), path: `waivers[${i}]`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) matches no finding; expected it removed` });
     }
   });
   findings.sort(compareFindings);

@@ -75,6 +75,7 @@ export function producedBy(o: K8sObject): Produced {
       const ports = new Map([
         ['postgresql', 5432],
         ['metrics', 9187],
+        ['status', 8000],
       ]);
       const pods = ['primary', 'replica'].map((role) => ({
         labels: { ...inherited, 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance', 'cnpg.io/instanceRole': role, role },

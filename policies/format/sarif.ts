@@ -1,7 +1,7 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules (id, descriptions, help,
  * default level), every unwaived finding a result with ruleId, level, message and a physical
- * location (file relative to the repository root, and a line). Waived findings are included as
+ * location (file relative to the repository root, where code scanning resolves it, and a line). Waived findings are included as
  * suppressed results, so the scan history keeps them visible.
  */
 import { showRef } from '../objects.ts';
@@ -52,7 +52,7 @@ function sarifRun(result: CheckResult, rules: readonly Rule[], env: CheckEnviron
     message: { text: `${showRef(f.object)}: ${f.path}: ${f.message}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: f.file.replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' }, region: { startLine: f.line ?? 1 } },
+        physicalLocation: { artifactLocation: { uri: f.file.replace(/\\/g, '/') }, region: { startLine: f.line ?? 1 } },
         logicalLocations: [{ name: f.path, fullyQualifiedName: `${showRef(f.object)}/${f.path}`, kind: 'member' }],
       },
     ],

@@ -137,7 +137,7 @@ describe('npm run policy with a waivers file', () => {
       writeFileSync(expired, `waivers:\n  - rule: no-privileged\n    object: { kind: Deployment, namespace: shop, name: api }\n    reason: expired on purpose for this test\n    owner: tests\n    expires: 2026-01-01\n`);
       const e = run('--waivers', expired, good);
       expect(e.status).toBe(1);
-      expect(e.stdout).toContain(`${expired}: error waiver-expired: Deployment shop/api: waivers[0].expires: the waiver of no-privileged on Deployment shop/api (owner tests) expired on 2026-01-01`);
+      expect(e.stdout).toContain(`${expired}:6: error waiver-expired: Deployment shop/api: waivers[0].expires: the waiver of no-privileged on Deployment shop/api (owner tests) expired on 2026-01-01`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
