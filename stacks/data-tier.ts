@@ -112,57 +112,56 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   ];
 
   // --- stores ------------------------------------------------------------------------------------
-  let postgres: PostgresStatefulSet | PostgresCluster | undefined;
-  let pgHost: string;
-  let pgPort: number;
   const scrapeTargets: ScrapeTarget[] = [];
-  if (pg.mode === 'statefulset') {
-    postgres = new PostgresStatefulSet(scope, 'postgres', {
-      image: postgresImage,
-      exporterImage: pinnedImageRef(IMAGES.postgresExporter),
-      resources: pg.resources,
-      storage: pg.storage,
-      maxConnections: pg.maxConnections,
-      superuserPassword,
-    });
-  } else if (pg.mode === 'cloudnative-pg') {
-    const appOwner = new ExternalSecret(scope, 'postgres-app-owner', {
-      ...secretBase,
-      name: 'postgres-app-owner',
-      component: 'database',
-      keys: ['APP_DB_PASSWORD'],
-      templates: { username: pg.appDatabase.owner, password: '{{ .APP_DB_PASSWORD }}' },
-    });
-    postgres = new PostgresCluster(scope, 'postgres', {
-      image: pinnedImageRef(IMAGES.cloudNativePgPostgres),
-      instances: pg.instances,
-      resources: pg.resources,
-      storage: pg.storage,
-      maxConnections: pg.maxConnections,
-      appDatabase: pg.appDatabase,
-      appOwnerSecret: appOwner.secretName,
-      superuserSecret: pgSecret.secretName,
-      backup: {
-        destinationPath: `s3://${backup.bucket}/${backup.prefix}/postgres-wal`,
-        region: backup.region,
-        // CloudNativePG's schedules count seconds first.
-        schedule: `0 ${backup.schedule}`,
-        retentionDays: pg.pitrRetentionDays ?? backup.retentionDays,
-        roleArn: backup.roleArn,
-        credentialsSecret: awsSecret?.secretName,
-      },
-    });
-  }
-  if (postgres) {
-    pgHost = postgres.host;
-    pgPort = postgres.port;
-    scrapeTargets.push({ job: 'postgres-exporter', workload: postgres, ...postgres.metrics });
-  } else if (pg.mode === 'managed') {
-    pgHost = pg.endpoint.host;
-    pgPort = pg.endpoint.port;
-  } else {
-    throw new Error('unreachable');
-  }
+  /** The in-cluster Postgres of the mode, if any, and where the service and jobs connect. */
+  const buildPostgres = (): { store?: PostgresStatefulSet | PostgresCluster; host: string; port: number } => {
+    switch (pg.mode) {
+      case 'statefulset': {
+        const store = new PostgresStatefulSet(scope, 'postgres', {
+          image: postgresImage,
+          exporterImage: pinnedImageRef(IMAGES.postgresExporter),
+          resources: pg.resources,
+          storage: pg.storage,
+          maxConnections: pg.maxConnections,
+          superuserPassword,
+        });
+        return { store, host: store.host, port: store.port };
+      }
+      case 'cloudnative-pg': {
+        const appOwner = new ExternalSecret(scope, 'postgres-app-owner', {
+          ...secretBase,
+          name: 'postgres-app-owner',
+          component: 'database',
+          keys: ['APP_DB_PASSWORD'],
+          templates: { username: pg.appDatabase.owner, password: '{{ .APP_DB_PASSWORD }}' },
+        });
+        const store = new PostgresCluster(scope, 'postgres', {
+          image: pinnedImageRef(IMAGES.cloudNativePgPostgres),
+          instances: pg.instances,
+          resources: pg.resources,
+          storage: pg.storage,
+          maxConnections: pg.maxConnections,
+          appDatabase: pg.appDatabase,
+          appOwnerSecret: appOwner.secretName,
+          superuserSecret: pgSecret.secretName,
+          backup: {
+            destinationPath: `s3://${backup.bucket}/${backup.prefix}/postgres-wal`,
+            region: backup.region,
+            // CloudNativePG's schedules count seconds first.
+            schedule: `0 ${backup.schedule}`,
+            retentionDays: pg.pitrRetentionDays ?? backup.retentionDays,
+            roleArn: backup.roleArn,
+            credentialsSecret: awsSecret?.secretName,
+          },
+        });
+        return { store, host: store.host, port: store.port };
+      }
+      case 'managed':
+        return { host: pg.endpoint.host, port: pg.endpoint.port };
+    }
+  };
+  const { store: postgres, host: pgHost, port: pgPort } = buildPostgres();
+  if (postgres) scrapeTargets.push({ job: 'postgres-exporter', workload: postgres, ...postgres.metrics });
 
   let redis: Redis | undefined;
   let redisHost: string;
