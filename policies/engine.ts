@@ -74,6 +74,7 @@ export function checkObjects(objects: readonly SourcedObject[], options: CheckOp
   const findings: Finding[] = [];
   for (const src of objects) {
     const ref = refOf(src.object);
+    let lines: readonly string[] | undefined;
     const env = options.environmentOf?.(src.object) ?? options.env;
     for (const rule of rulesFor(kindOf(src.object))) {
       const severity = severityIn(rule, env);
@@ -81,7 +82,8 @@ export function checkObjects(objects: readonly SourcedObject[], options: CheckOp
       for (const v of rule.check(src.object, set)) {
         const waiver = active.find((w) => w.rule === rule.id && sameRef(w.object, ref));
         if (waiver) used.add(waiver);
-        const line = src.text !== undefined ? (src.line ?? 1) + locateLine(src.text, v.path) : src.line;
+        if (src.text !== undefined) lines ??= src.text.split('\n');
+        const line = lines !== undefined ? (src.line ?? 1) + locateLine(lines, v.path) : src.line;
         findings.push({
           rule: rule.id,
           severity,

@@ -37,11 +37,12 @@ function isContent(line: string): boolean {
 }
 
 /**
- * 0-based index of the line holding `path` in `lines`, or of its deepest found ancestor (0 when
- * nothing matched: the document's first line).
+ * 0-based index of the line holding `path` in `text` (or its lines, when a caller looks up many
+ * paths in one document), or of its deepest found ancestor (the document's first content line
+ * when nothing matched).
  */
-export function locateLine(text: string, path: string): number {
-  const lines = text.split('\n');
+export function locateLine(text: string | readonly string[], path: string): number {
+  const lines = typeof text === 'string' ? text.split('\n') : text;
   let start = 0;
   let end = lines.length;
   let col = -1;

@@ -158,6 +158,26 @@ export class RenderedSet {
     return this.index().services.get(key(namespace, name));
   }
 
+  private bound?: Set<string>;
+
+  /** Whether a RoleBinding or ClusterRoleBinding in the set grants something to this ServiceAccount. */
+  isBound(namespace: string, account: string): boolean {
+    if (!this.bound) {
+      this.bound = new Set();
+      for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+        for (const b of this.ofKind(kind)) {
+          for (const s of arr(at(b, 'subjects'))) {
+            if (str(at(s, 'kind')) !== 'ServiceAccount') continue;
+            // A RoleBinding's subject without a namespace is in the binding's namespace.
+            const ns = str(at(s, 'namespace')) ?? (kind === 'RoleBinding' ? namespaceOf(b) : undefined) ?? '';
+            this.bound.add(key(ns, str(at(s, 'name')) ?? ''));
+          }
+        }
+      }
+    }
+    return this.bound.has(key(namespace, account));
+  }
+
   private autoscalers?: Map<string, K8sObject>;
 
   /** The HorizontalPodAutoscaler whose scaleTargetRef is `o`, if any. */

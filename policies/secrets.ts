@@ -13,6 +13,7 @@ export function isSecretName(name: string): boolean {
 const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@]*):([^\s/@]+)@/i;
 
 export function hasCredentialInUrl(value: string): boolean {
+  if (!value.includes('@') || !value.includes('://')) return false;
   const m = CREDENTIAL_URL.exec(value);
   if (!m) return false;
   const password = m[2] ?? '';

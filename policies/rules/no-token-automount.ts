@@ -1,20 +1,5 @@
-import { arr, at, nameOf, namespaceOf, podTemplateOf, str, WORKLOAD_KINDS } from '../objects.ts';
-import type { RenderedSet } from '../rendered-set.ts';
+import { at, nameOf, namespaceOf, podTemplateOf, str, WORKLOAD_KINDS } from '../objects.ts';
 import type { Rule } from '../types.ts';
-
-/** Whether a RoleBinding or ClusterRoleBinding in the set grants something to this ServiceAccount. */
-function isBound(set: RenderedSet, namespace: string, account: string): boolean {
-  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
-    for (const b of set.ofKind(kind)) {
-      for (const s of arr(at(b, 'subjects'))) {
-        if (str(at(s, 'kind')) !== 'ServiceAccount' || str(at(s, 'name')) !== account) continue;
-        const ns = str(at(s, 'namespace')) ?? (kind === 'RoleBinding' ? namespaceOf(b) : undefined);
-        if ((ns ?? '') === namespace) return true;
-      }
-    }
-  }
-  return false;
-}
 
 export const rule: Rule = {
   id: 'no-token-automount',
@@ -33,7 +18,7 @@ export const rule: Rule = {
     const pod = t.spec['automountServiceAccountToken'];
     if (pod === false) return [];
     if (pod === undefined && at(set.get('ServiceAccount', ns, account), 'automountServiceAccountToken') === false) return [];
-    if (isBound(set, ns, account)) return [];
+    if (set.isBound(ns, account)) return [];
     return [
       {
         path: `${t.path}.automountServiceAccountToken`,
