@@ -259,6 +259,11 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
     const clusterRef = str((spec['cluster'] as Json | undefined)?.['name']);
     if (clusterRef && groupOf(m.apiVersion) === 'postgresql.cnpg.io') add(m, lookup('Cluster', ns, clusterRef), `cluster ${clusterRef}`);
     if (m.kind === 'Application' && typeof spec['project'] === 'string') add(m, lookup('AppProject', ns, spec['project']), `project ${spec['project']}`);
+    if (m.kind === 'Certificate') {
+      const issuer = (spec['issuerRef'] ?? {}) as Json;
+      const kind = str(issuer['kind']) ?? 'Issuer';
+      add(m, lookup(kind, kind === 'ClusterIssuer' ? '' : ns, issuer['name']), `issuerRef ${kind} ${String(issuer['name'])}`);
+    }
     if (m.kind === 'ExternalSecret') {
       const store = (spec['secretStoreRef'] ?? {}) as Json;
       add(m, lookup(String(store['kind'] ?? 'SecretStore'), store['kind'] === 'ClusterSecretStore' ? '' : ns, store['name']), `secretStoreRef ${String(store['name'])}`);

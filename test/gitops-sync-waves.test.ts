@@ -90,6 +90,25 @@ describe('sync waves', () => {
     expect(w('Deployment', 'agent-api')).toBeGreaterThan(w('Cluster', 'agent-postgres'));
   });
 
+  it('a Certificate waits for the Issuer that signs it, which waits for its CA certificate', () => {
+    const list: Manifest[] = [
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta('es-ca'), spec: { secretName: 'es-ca', isCA: true, issuerRef: { kind: 'ClusterIssuer', name: 'selfsigned' } } },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta('es-ca'), spec: { ca: { secretName: 'es-ca' } } },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: meta('es-transport'), spec: { secretName: 'es-transport', issuerRef: { kind: 'Issuer', name: 'es-ca' } } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: meta('es'),
+        spec: podSpec({ containers: [{ name: 'es' }], volumes: [{ name: 'tls', secret: { secretName: 'es-transport' } }] }, { app: 'es' }),
+      },
+    ];
+    const waves = syncWaves(list);
+    const w = (kind: string, name: string) => waveOf(waves, kind, name);
+    expect(w('Issuer', 'es-ca')).toBeGreaterThan(w('Certificate', 'es-ca'));
+    expect(w('Certificate', 'es-transport')).toBeGreaterThan(w('Issuer', 'es-ca'));
+    expect(w('StatefulSet', 'es')).toBeGreaterThan(w('Certificate', 'es-transport'));
+  });
+
   it('survive a reference cycle without looping, deterministically', () => {
     const a = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('a'), data: {} } as Manifest;
     const list = platform();
