@@ -1,7 +1,11 @@
 /** Recognising secret-looking names and credentials inside strings, without ever echoing them. */
 
-/** Name segments that mean "this holds a credential" (`DB_PASSWORD`, `OPENAI_API_KEY`, `SECRET_KEY`). */
-const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH)(_|$)/i;
+/**
+ * Names that mean "this holds a credential": a segment such as `DB_PASSWORD`, `OPENAI_API_KEY`,
+ * `SECRET_KEY`, a glued suffix as in libpq's `PGPASSWORD`, or a trailing `_AUTH` as in
+ * `REDISCLI_AUTH`. A bare `AUTH` segment elsewhere (`GF_AUTH_DISABLE_LOGIN_FORM`) is a setting.
+ */
+const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)(_|$)|(PASSWORD|PASSWD)$|_AUTH$/i;
 /** Suffixes that name where a secret is, or a property of it, not the secret itself. */
 const NOT_A_VALUE = /_(FILE|PATH|DIR|TTL|EXPIRY|EXPIRES|LENGTH|NAME|HEADER|REF|ENABLED|URL)$/i;
 

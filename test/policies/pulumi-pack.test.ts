@@ -113,6 +113,12 @@ describe('the CrossGuard pack', () => {
     expect(parseKubernetesType('aws:s3/bucket:Bucket')).toBeUndefined();
   });
 
+  it('is built without side effects: only the entry point constructs the PolicyPack (which starts a server)', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'policies', 'pulumi-pack');
+    expect(readFileSync(join(dir, 'policies.ts'), 'utf8')).not.toMatch(/new PolicyPack\(/);
+    expect(readFileSync(join(dir, 'index.ts'), 'utf8')).toMatch(/new PolicyPack\('agent-platform-kubernetes', \{[\s\S]*policies: buildPolicies\(/);
+  });
+
   it('names auto-named resources after their Pulumi name', () => {
     expect(objectOf({ type: 'kubernetes:core/v1:ConfigMap', name: 'settings', props: { data: {} } })).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: {} });
   });
