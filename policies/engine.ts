@@ -42,6 +42,16 @@ function sameRef(a: ObjectRef, b: ObjectRef): boolean {
   return a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 }
 
+/** Whether a waiver is in force in `envName` on `today` (it stops applying on its expiry date). */
+export function isActive(w: Waiver, envName: string | undefined, today: string): boolean {
+  return (w.env === undefined || w.env === envName) && w.expires > today;
+}
+
+/** The waiver in force that covers `rule` on the object `ref`, if any. */
+export function waiverFor(active: readonly Waiver[], rule: string, ref: ObjectRef): Waiver | undefined {
+  return active.find((w) => w.rule === rule && sameRef(w.object, ref));
+}
+
 /** Pseudo-rules the engine reports about waivers themselves. */
 export const WAIVER_EXPIRED = 'waiver-expired';
 export const WAIVER_UNUSED = 'waiver-unused';
@@ -69,7 +79,7 @@ export function checkObjects(objects: readonly SourcedObject[], options: CheckOp
   const waivers = options.waivers ?? [];
   const today = options.today ?? '';
   if (waivers.length > 0 && today === '') throw new Error('checkObjects: waivers given without `today`; expected a YYYY-MM-DD date to judge their expiry');
-  const active = waivers.filter((w) => (w.env === undefined || w.env === options.env.name) && w.expires > today);
+  const active = waivers.filter((w) => isActive(w, options.env.name, today));
   const used = new Set<Waiver>();
   const findings: Finding[] = [];
   for (const src of objects) {
@@ -80,7 +90,7 @@ export function checkObjects(objects: readonly SourcedObject[], options: CheckOp
       const severity = severityIn(rule, env);
       if (severity === 'off') continue;
       for (const v of rule.check(src.object, set)) {
-        const waiver = active.find((w) => w.rule === rule.id && sameRef(w.object, ref));
+        const waiver = waiverFor(active, rule.id, ref);
         if (waiver) used.add(waiver);
         if (src.text !== undefined) lines ??= src.text.split('\n');
         const line = lines !== undefined ? (src.line ?? 1) + locateLine(lines, v.path) : src.line;

@@ -10,8 +10,8 @@
  * plain object, with the same waivers, so the two paths agree.
  */
 import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
-import { severityIn } from '../engine.ts';
-import { isRecord, kindOf, refOf } from '../objects.ts';
+import { checkOne, isActive, severityIn, waiverFor } from '../engine.ts';
+import { isRecord, refOf } from '../objects.ts';
 import { RenderedSet } from '../rendered-set.ts';
 import { RULES } from '../rules/index.ts';
 import type { CheckEnvironment, K8sObject, Rule, Waiver } from '../types.ts';
@@ -50,30 +50,14 @@ function enforcementLevel(rule: Rule, env: CheckEnvironment): EnforcementLevel {
   return s === 'error' ? 'mandatory' : s === 'warning' ? 'advisory' : 'disabled';
 }
 
-function waived(rule: Rule, o: K8sObject, options: PackOptions): boolean {
-  const ref = refOf(o);
-  const today = options.today ?? '';
-  return (options.waivers ?? []).some(
-    (w) =>
-      w.rule === rule.id &&
-      w.expires > today &&
-      (w.env === undefined || w.env === options.env.name) &&
-      w.object.kind === ref.kind &&
-      w.object.name === ref.name &&
-      (w.object.namespace ?? '') === (ref.namespace ?? ''),
-  );
-}
-
-function applies(rule: Rule, o: K8sObject): boolean {
-  return rule.kinds.includes('*') || rule.kinds.includes(kindOf(o));
-}
-
-function report(rule: Rule, o: K8sObject, set: RenderedSet, options: PackOptions, reportViolation: ReportViolation, urn?: string): void {
-  if (!applies(rule, o) || waived(rule, o, options)) return;
-  for (const v of rule.check(o, set)) reportViolation(`${v.path}: ${v.message}`, urn);
+function report(rule: Rule, o: K8sObject, set: RenderedSet, active: readonly Waiver[], reportViolation: ReportViolation, urn?: string): void {
+  if (waiverFor(active, rule.id, refOf(o))) return;
+  for (const v of checkOne(rule, o, set)) reportViolation(`${v.path}: ${v.message}`, urn);
 }
 
 export function buildPolicies(options: PackOptions): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  // Expired waivers simply stop applying here; the CLI is where they are reported as failures.
+  const active = (options.waivers ?? []).filter((w) => isActive(w, options.env.name, options.today ?? ''));
   return (options.rules ?? RULES).map((rule): ResourceValidationPolicy | StackValidationPolicy => {
     const base = { name: rule.id, description: rule.description, enforcementLevel: enforcementLevel(rule, options.env), remediationSteps: rule.rationale, tags: [rule.category, 'kubernetes'] };
     if (rule.scope === 'object') {
@@ -81,7 +65,7 @@ export function buildPolicies(options: PackOptions): (ResourceValidationPolicy |
         ...base,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
           const o = objectOf(args);
-          if (o) report(rule, o, new RenderedSet([o], options.env), options, reportViolation);
+          if (o) report(rule, o, new RenderedSet([o], options.env), active, reportViolation);
         },
       };
     }
@@ -96,7 +80,7 @@ export function buildPolicies(options: PackOptions): (ResourceValidationPolicy |
           pairs.map((p) => p.o),
           options.env,
         );
-        for (const p of pairs) report(rule, p.o, set, options, reportViolation, p.urn);
+        for (const p of pairs) report(rule, p.o, set, active, reportViolation, p.urn);
       },
     };
   });
