@@ -12,15 +12,25 @@ import { renderGitOps } from '../../stacks/gitops.ts';
 import { renderEnvironment, type RenderedFile } from '../../stacks/render.ts';
 import type { JsonObject, Resource } from './compare.ts';
 
+/**
+ * Parsed documents by file text. Two renderings share most files byte for byte, so each distinct
+ * text is parsed once; the objects are never mutated after parsing, so sharing them is safe.
+ */
+const parsed = new Map<string, JsonObject[]>();
+
 /** Resources of one YAML file at `path` (`<group>/.../<file>.yaml`, relative to `generated/`). */
 export function parseFile(path: string, text: string): Resource[] {
   // The directory is the scope of names: `prod`, or `argocd/clusters/prod` where two clusters
   // each have a ClusterIssuer of the same name.
   const env = path.slice(0, path.lastIndexOf('/'));
   if (!env) throw new Error(`${path}: not inside an environment directory`);
-  const docs = yaml.loadAll(text, undefined, { filename: path }).filter((d) => d !== null && d !== undefined);
+  let docs = parsed.get(text);
+  if (!docs) {
+    docs = yaml.loadAll(text, undefined, { filename: path }).filter((d) => d !== null && d !== undefined) as JsonObject[];
+    parsed.set(text, docs);
+  }
   // Single-document files keep their text so an unchanged file is skipped without a walk.
-  return docs.map((doc) => toResource(env, doc as JsonObject, docs.length === 1 ? text : undefined, path));
+  return docs.map((doc) => toResource(env, doc, docs.length === 1 ? text : undefined, path));
 }
 
 function toResource(env: string, body: JsonObject, text: string | undefined, where: string): Resource {
