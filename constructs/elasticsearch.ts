@@ -7,7 +7,7 @@
  * init container raising `vm.max_map_count`. elasticsearch-exporter runs as its own Deployment, so
  * cluster-wide metrics are scraped once, not once per node.
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { memoryBytes, type Resources } from '../environments/schema/common.ts';
 import { AppDeployment } from './app-deployment.ts';
@@ -236,6 +236,8 @@ export class Elasticsearch extends Construct implements Connectable {
       replicas: 1,
       uid: 65534,
       readinessProbe: { path: '/healthz' },
+      // The static landing page: the process serves HTTP, whatever the state of Elasticsearch.
+      livenessProbe: { path: '/', period: Duration.seconds(30) },
     });
     this.exporter.connections.allowTo(this);
   }

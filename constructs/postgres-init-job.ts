@@ -48,6 +48,7 @@ export class PostgresInitJob extends Construct implements Connectable {
     this.connections = new Connections(this, { name, component: 'database-init', podSelector: selector });
     const ref = (s: SecretKeyRef): k8s.EnvVarSource => ({ secretKeyRef: { name: s.name, key: s.key } });
 
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
     new k8s.KubeJob(this, 'job', {
       metadata: {
         name,
@@ -65,6 +66,7 @@ export class PostgresInitJob extends Construct implements Connectable {
           metadata: { labels, annotations: { 'checksum/scripts': props.scripts.checksum } },
           spec: {
             restartPolicy: 'Never',
+            serviceAccountName: name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(DEFAULT_UID),

@@ -123,7 +123,9 @@ export class PostgresStatefulSet extends Construct implements Connectable {
                 securityContext: { ...restrictedContainerSecurityContext(), runAsUser: UID, runAsGroup: UID },
                 startupProbe: { exec: isReady, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 5 },
                 readinessProbe: { exec: isReady, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
-                livenessProbe: { exec: isReady, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 5 },
+                // Liveness only asks whether the server accepts TCP: pg_isready also fails during
+                // crash recovery, and restarting a recovering server only starts the recovery over.
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('postgres') }, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 5 },
                 volumeMounts: [
                   { name: 'data', mountPath: '/var/lib/postgresql/data' },
                   { name: 'run', mountPath: '/var/run/postgresql' },
@@ -143,7 +145,10 @@ export class PostgresStatefulSet extends Construct implements Connectable {
                 ],
                 resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
                 securityContext: { ...restrictedContainerSecurityContext(), runAsUser: EXPORTER_UID, runAsGroup: EXPORTER_UID },
-                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+                // A sidecar's readiness gates the pod's: it checks the exporter's static landing page,
+                // never the store, so a slow scrape cannot take the store out of its Service.
+                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 30, failureThreshold: 3 },
               },
             ],
             volumes: [

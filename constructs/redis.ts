@@ -123,7 +123,9 @@ export class Redis extends Construct implements Connectable {
                 securityContext: { ...restrictedContainerSecurityContext(), runAsUser: UID, runAsGroup: UID },
                 startupProbe: { exec: ping, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
                 readinessProbe: { exec: ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
-                livenessProbe: { exec: ping, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 3 },
+                // Liveness only asks whether Redis accepts TCP: while it loads a large AOF it answers
+                // ping with LOADING, and a restart would only start the load over.
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('redis') }, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 3 },
                 volumeMounts: [
                   { name: 'data', mountPath: '/data' },
                   { name: 'config', mountPath: '/etc/redis', readOnly: true },
@@ -142,7 +144,10 @@ export class Redis extends Construct implements Connectable {
                 ],
                 resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
                 securityContext: { ...restrictedContainerSecurityContext(), runAsUser: EXPORTER_UID, runAsGroup: EXPORTER_UID },
-                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+                // A sidecar's readiness gates the pod's: it checks the exporter's static landing page,
+                // never the store, so a slow scrape cannot take the store out of its Service.
+                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 30, failureThreshold: 3 },
               },
             ],
             volumes: [

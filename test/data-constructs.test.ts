@@ -87,6 +87,14 @@ describe('PostgresStatefulSet', () => {
     expect(only(objs, 'StatefulSet').spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
   });
 
+  it('restarts only a server that stops accepting connections, not one that is recovering', () => {
+    const [pg, exporter] = only(render(), 'StatefulSet').spec.template.spec.containers;
+    expect(pg.livenessProbe.tcpSocket).toEqual({ port: 'postgres' });
+    expect(pg.readinessProbe.exec).toBeDefined();
+    // The exporter's readiness gates the pod's: it must never depend on the database.
+    expect(exporter.readinessProbe.httpGet).toEqual({ path: '/', port: 'metrics' });
+  });
+
   it('sizes shared_buffers at a quarter of the memory limit', () => {
     expect(postgresMemorySettings('4Gi')).toEqual({ sharedBuffers: '1024MB', effectiveCacheSize: '3072MB' });
   });
@@ -204,6 +212,12 @@ describe('Redis', () => {
     expect(redis.env.find((e: Obj) => e.name === 'REDISCLI_AUTH').valueFrom.secretKeyRef).toEqual({ name: 'redis-credentials', key: 'REDIS_PASSWORD' });
     expect(exporter.ports[0].containerPort).toBe(9121);
     expectRestricted(render());
+  });
+
+  it('does not restart a Redis that is still loading its AOF', () => {
+    const [redis] = only(render(), 'StatefulSet').spec.template.spec.containers;
+    expect(redis.livenessProbe.tcpSocket).toEqual({ port: 'redis' });
+    expect(redis.readinessProbe.exec.command[2]).toContain('ping');
   });
 
   it('refuses a maxmemory at or above the memory limit', () => {
