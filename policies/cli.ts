@@ -11,7 +11,7 @@
  * (unknown option or format, missing path, invalid waivers or environment file).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnvironmentError, environmentNames, loadEnvironment } from '../environments/load.ts';
 import { parseDocuments, type ParseProblem } from './documents.ts';
@@ -134,7 +134,7 @@ function main(argv: string[]): number {
       break;
     case 'sarif':
       out = formatSarif(
-        runs.map((r) => ({ result: r.result, env: r.check.env })),
+        runs.map((r) => ({ result: r.result, env: r.check.env, id: r.check.env.name ?? r.check.paths.map((p) => basename(resolve(p))).join('+') })),
         RULES,
         'https://github.com/example/agent-platform-infra/tree/main/policies',
       );

@@ -16,19 +16,25 @@ const PSEUDO_RULES = [
 export interface SarifRun {
   readonly result: CheckResult;
   readonly env: CheckEnvironment;
+  /**
+   * What was checked (`prod`, `argocd`), unique within one file: code scanning rejects an upload
+   * with two runs of one tool under the same automationDetails.id, and the upload action's
+   * `category` only fills in runs that carry none.
+   */
+  readonly id: string;
 }
 
-/** One SARIF run per environment checked (GitHub keeps them apart by automationDetails.id). */
+/** One SARIF run per environment or directory checked. */
 export function formatSarif(checks: readonly SarifRun[], rules: readonly Rule[], informationUri: string): string {
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: checks.map((c) => sarifRun(c.result, rules, c.env, informationUri)),
+    runs: checks.map((c) => sarifRun(c, rules, informationUri)),
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function sarifRun(result: CheckResult, rules: readonly Rule[], env: CheckEnvironment, informationUri: string): unknown {
+function sarifRun({ result, env, id }: SarifRun, rules: readonly Rule[], informationUri: string): unknown {
   const driverRules = [
     ...rules.map((r) => {
       const s = severityIn(r, env);
@@ -61,7 +67,7 @@ function sarifRun(result: CheckResult, rules: readonly Rule[], env: CheckEnviron
   }));
   return {
     tool: { driver: { name: 'agent-platform-policies', informationUri, version: '1.0.0', rules: driverRules } },
-    automationDetails: { id: `policy/${env.name ?? 'directory'}/` },
+    automationDetails: { id: `agent-platform-policies/${id}/` },
     results,
   };
 }

@@ -102,6 +102,14 @@ describe('output formats', () => {
       locations: [{ physicalLocation: { artifactLocation: { uri: `${SEEDS}/guide-001-1.yaml` }, region: { startLine: 29 } } }],
     });
     expect(ids[result.ruleIndex]).toBe('no-secret-data');
+    expect(runOf.automationDetails).toEqual({ id: 'agent-platform-policies/seeds/' });
+  });
+
+  it('gives every environment its own SARIF run, so code scanning accepts the upload', () => {
+    const sarif = JSON.parse(run('--format', 'sarif').stdout);
+    const ids = sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id);
+    expect(ids).toEqual(expect.arrayContaining(['agent-platform-policies/dev/', 'agent-platform-policies/prod/', 'agent-platform-policies/staging/']));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('writes Markdown for a pull-request comment', () => {
