@@ -35,10 +35,9 @@ export interface ElasticsearchProps {
   readonly resources: Resources;
   readonly storage: { readonly size: string; readonly storageClass?: string };
   readonly password: SecretKeyRef;
-  /** Region of the snapshot bucket (`s3.client.default.region`). */
-  readonly snapshotRegion: string;
   /**
-   * IAM role the nodes assume (IRSA) to write snapshots to S3.
+   * IAM role the nodes assume (IRSA) to write snapshots to S3 (the S3 client finds the bucket's
+   * region by itself).
    * @default - none: S3 credentials must be added to the nodes' keystore by hand
    */
   readonly snapshotRoleArn?: string;
@@ -92,7 +91,6 @@ export class Elasticsearch extends Construct implements Connectable {
       { name: 'ELASTIC_PASSWORD', valueFrom: password },
       { name: 'ES_JAVA_OPTS', value: `-Xms${heapMb}m -Xmx${heapMb}m` },
       { name: 'ES_TMPDIR', value: '/tmp' },
-      { name: 's3.client.default.region', value: props.snapshotRegion },
       ...(cluster
         ? [
             { name: 'discovery.seed_hosts', value: headless },

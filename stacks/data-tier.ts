@@ -196,7 +196,6 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       resources: es.resources,
       storage: es.storage,
       password: key(esSecret!.secretName, 'ELASTIC_PASSWORD'),
-      snapshotRegion: backup.region,
       snapshotRoleArn: backup.roleArn,
     });
     esUrl = `http://${elasticsearch.host}:${ELASTICSEARCH_PORT}`;

@@ -239,7 +239,6 @@ describe('Elasticsearch', () => {
     resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1000m', memory: '2Gi' } },
     storage: { size: '30Gi' },
     password: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' },
-    snapshotRegion: 'eu-central-1',
   };
   const render = (p: Partial<ElasticsearchProps> = {}) => {
     const chart = testChart();
