@@ -57,8 +57,12 @@ export interface BackupCronJobProps {
   readonly restoreVolumes?: readonly k8s.Volume[];
   /** @default 100m/256Mi requested, 512Mi limit */
   readonly resources?: Resources;
-  /** Size limit of the shared `/work` volume, which holds the dumps. @default '20Gi' */
-  readonly workSize?: string;
+  /**
+   * A volume of its own for `/work`, which holds the dumps: a claim created with each Job and
+   * deleted with it (generic ephemeral volume), for dumps larger than a node's ephemeral storage.
+   * @default - an `emptyDir` of at most 20Gi
+   */
+  readonly workStorage?: { readonly size: string; readonly storageClass?: string };
   /** A run not started this long after its time is skipped (and counts as missed). @default Duration.minutes(30) */
   readonly startingDeadline?: Duration;
   /** A run is killed after this long. @default Duration.hours(2) */
@@ -123,6 +127,21 @@ export class BackupCronJob extends Construct implements Connectable {
     const selector = selectorLabels(props.name);
     this.connections = new Connections(this, { name: props.name, component: 'backup', podSelector: selector });
 
+    const work: k8s.Volume = props.workStorage
+      ? {
+          name: 'work',
+          ephemeral: {
+            volumeClaimTemplate: {
+              metadata: { labels: componentLabels(props.name, 'backup') },
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                storageClassName: props.workStorage.storageClass,
+                resources: { requests: { storage: k8s.Quantity.fromString(props.workStorage.size) } },
+              },
+            },
+          },
+        }
+      : { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('20Gi') } };
     const job = (name: string, component: string, steps: readonly JobStep[], workEnv: string, extraVolumes: readonly k8s.Volume[], restore: boolean) => {
       const labels = { ...componentLabels(props.name, component), 'agent-platform.io/store': props.store };
       const containers = steps.map((s) => this.container(props, s, workEnv));
@@ -156,7 +175,7 @@ export class BackupCronJob extends Construct implements Connectable {
                   containers: containers.slice(-1),
                   volumes: [
                     props.scripts.volume(),
-                    { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString(props.workSize ?? '20Gi') } },
+                    work,
                     { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
                     ...extraVolumes,
                   ],

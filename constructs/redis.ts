@@ -64,6 +64,8 @@ export class Redis extends Construct implements Connectable {
   readonly metrics: { readonly serviceName: string; readonly port: number; readonly portName: string };
   /** Name of the data volume claim of pod 0 (`data-<name>-0`), which a restore mounts. */
   readonly dataClaimName: string;
+  /** The data volume's size and class, for a backup's scratch volume. */
+  readonly storage: { readonly size: string; readonly storageClass?: string };
 
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
@@ -76,6 +78,7 @@ export class Redis extends Construct implements Connectable {
     this.name = name;
     this.host = name;
     this.dataClaimName = `data-${name}-0`;
+    this.storage = props.storage;
     this.metrics = { serviceName: name, port: REDIS_EXPORTER_PORT, portName: 'metrics' };
     const selector = selectorLabels(name);
     const labels = componentLabels(name, 'cache');

@@ -267,6 +267,8 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
     ...cron,
     name: 'postgres-backup',
     store: 'postgres',
+    // Compressed dumps never outgrow the data they come from.
+    workStorage: pg.storage,
     steps: [{ name: 'dump', image: postgresImage, script: 'postgres-dump.sh', env: [...pgEnv, { name: 'DATABASES', value: databases }] }, upload('postgres')],
     restoreSteps: [
       fetch('postgres'),
@@ -287,6 +289,7 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       ...cron,
       name: 'redis-backup',
       store: 'redis',
+      workStorage: redis.storage,
       steps: [{ name: 'dump', image: pinnedImageRef(IMAGES.redis), script: 'redis-dump.sh', env: redisEnv }, upload('redis')],
       // Run with Redis scaled to 0: the claim is ReadWriteOnce, and Redis would overwrite the files on shutdown.
       restoreSteps: [
