@@ -4,8 +4,9 @@
  * procedure is rendered, reviewed and versioned like everything else, but never runs by itself.
  *
  * Each runs its steps in order in one pod: every step but the last is an init container, the last
- * is the main container, so a failed dump never reaches the upload. Steps share `/work` (an
- * `emptyDir`: BACKUP_DIR for backups, RESTORE_DIR for restores) and `/tmp`, and run a script from
+ * is the main container, so a failed dump never reaches the upload. Steps share `/work`
+ * (BACKUP_DIR for backups, RESTORE_DIR for restores; a claim made per Job, or an `emptyDir`) and
+ * `/tmp`, and run a script from
  * a {@link ScriptConfigMap} with `set -euo pipefail`; any non-zero exit fails the Job.
  *
  * Secure by default: non-root, read-only root filesystem, no capabilities, no Kubernetes API token;
