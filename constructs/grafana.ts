@@ -178,10 +178,12 @@ export class Grafana extends Construct implements Connectable {
                 env,
                 resources: containerResources(props.resources),
                 securityContext: { ...restrictedContainerSecurityContext(), runAsUser: GRAFANA_UID, runAsGroup: GRAFANA_UID },
+                // Readiness asks /api/health, which checks the database; liveness asks /healthz, which
+                // only says the process serves, so a slow database never restarts Grafana.
                 readinessProbe: probe('/api/health', 10),
                 // Database migrations on a fresh emptyDir take a while; up to 2 minutes before liveness counts.
-                startupProbe: { ...probe('/api/health', 5), failureThreshold: 24 },
-                livenessProbe: probe('/api/health', 15),
+                startupProbe: { ...probe('/healthz', 5), failureThreshold: 24 },
+                livenessProbe: probe('/healthz', 15),
                 volumeMounts: [
                   { name: 'data', mountPath: '/var/lib/grafana' },
                   { name: 'tmp', mountPath: '/tmp' },

@@ -40,6 +40,12 @@ export interface PrometheusProps {
   readonly namespace: string;
   readonly scrapeTargets: readonly ScrapeTarget[];
   readonly ruleGroups: readonly RenderedRuleGroup[];
+  /**
+   * Identical, independent replicas (each scrapes everything and evaluates every rule; Alertmanager
+   * deduplicates their alerts), so losing one loses neither data nor alerting.
+   * @default 1
+   */
+  readonly replicas?: number;
   /** @default Duration.seconds(15) */
   readonly scrapeInterval?: Duration;
   /** @default Duration.seconds(15) */
@@ -80,6 +86,8 @@ export class Prometheus extends Construct implements Connectable {
         `Prometheus ${name}: retentionSize (${binaryQuantity(props.retentionSize)}) must be smaller than storage (${binaryQuantity(props.storage)}), leaving room for the WAL and compaction`,
       );
     }
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`Prometheus ${name}: replicas must be a positive integer, got ${replicas}`);
     this.name = name;
     this.serviceName = name;
     const labels = componentLabels(name, 'monitoring');
@@ -158,7 +166,7 @@ export class Prometheus extends Construct implements Connectable {
       metadata: { name, labels },
       spec: {
         serviceName: name,
-        replicas: 1,
+        replicas,
         selector: { matchLabels: { ...selector } },
         podManagementPolicy: 'Parallel',
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
@@ -171,6 +179,10 @@ export class Prometheus extends Construct implements Connectable {
             securityContext: restrictedPodSecurityContext(PROMETHEUS_UID),
             // Lets the TSDB finish writing its head block.
             terminationGracePeriodSeconds: 120,
+            topologySpreadConstraints:
+              replicas > 1
+                ? [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...selector } } }]
+                : undefined,
             containers: [
               {
                 name: 'prometheus',
@@ -216,6 +228,6 @@ export class Prometheus extends Construct implements Connectable {
       },
     });
 
-    new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'monitoring', selector, minReplicas: 1 });
+    new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'monitoring', selector, minReplicas: replicas });
   }
 }

@@ -121,6 +121,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
     const prometheus = new Prometheus(scope, 'prometheus', {
       image: pinnedImageRef(IMAGES.prometheus),
       namespace: env.namespace,
+      replicas: mon.prometheus.replicas,
       scrapeTargets,
       ruleGroups,
       scrapeInterval: seconds(mon.scrapeInterval),

@@ -144,6 +144,17 @@ describe('Prometheus', () => {
     expect(Object.keys(only(prometheus().chart, 'ConfigMap', 'prometheus-rules').data)).toEqual(['agent-api.rules.yml']);
   });
 
+  it('runs independent replicas spread over nodes when asked to', () => {
+    const { chart } = prometheus({ replicas: 2 });
+    const sts = only(chart, 'StatefulSet', 'prometheus');
+    expect(sts.spec.replicas).toBe(2);
+    expect(sts.spec.template.spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/part-of': 'agent-platform' } } },
+    ]);
+    expect(only(chart, 'PodDisruptionBudget', 'prometheus').spec.maxUnavailable).toBe(1);
+    expect(() => prometheus({ replicas: 0 })).toThrowError('Prometheus prometheus: replicas must be a positive integer, got 0');
+  });
+
   it('refuses a retention size that leaves no room on the volume', () => {
     expect(() => prometheus({ retentionSize: Size.gibibytes(10) })).toThrowError(
       'Prometheus prometheus: retentionSize (10Gi) must be smaller than storage (10Gi), leaving room for the WAL and compaction',
@@ -234,6 +245,13 @@ describe('Grafana', () => {
     expect(only(chart, 'ExternalSecret', 'grafana-admin').spec.data).toEqual([
       { secretKey: 'admin-password', remoteRef: { key: 'agent-platform/test/grafana', property: 'admin-password' } },
     ]);
+  });
+
+  it('is restarted only when its process hangs, and taken out of the Service when its database is unwell', () => {
+    const c = container(only(grafana().chart, 'Deployment', 'grafana'));
+    expect(c.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(c.startupProbe.httpGet.path).toBe('/healthz');
+    expect(c.readinessProbe.httpGet.path).toBe('/api/health');
   });
 
   it('provisions the Prometheus datasource and every dashboard by its stable uid', () => {

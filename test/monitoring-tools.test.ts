@@ -9,6 +9,7 @@ import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
 import { type Environment, environmentSchema } from '../environments/schema/index.ts';
+import type { AlertGroup, PromDuration } from '../constructs/monitoring/alert-definition.ts';
 import { promtoolTests, ruleFileName } from '../constructs/monitoring/rule-files.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
 import { type Manifest, manifestsOf } from '../stacks/render.ts';
@@ -58,15 +59,23 @@ function layOutPrometheus(r: Rendered): string {
   writeFiles(dir, {
     'prometheus.yml': forDebianPromtool(configMapData(r.manifests, 'prometheus-config')['prometheus.yml']!, r.env.namespace),
     ...Object.fromEntries(Object.entries(rules).map(([f, text]) => [`rules/${f}`, text])),
-    'tests.yml': toYaml(
-      promtoolTests(r.chart.monitoring.alertGroups, {
-        ruleFiles: Object.keys(rules).map((f) => `rules/${f}`),
-        evaluationInterval: r.env.monitoring.evaluationInterval as '15s',
-        runbookBaseUrl: r.env.monitoring.runbookBaseUrl,
-      }),
-    ),
+    ...testFiles(r, (g) => `rules/${ruleFileName(g)}`),
   });
   return dir;
+}
+
+/** One promtool test file per alert group (`tests/<group>.test.yml`), each loading the rule file that holds the group. */
+function testFiles(r: Rendered, ruleFileOf: (g: AlertGroup) => string): Record<string, string> {
+  return Object.fromEntries(
+    r.chart.monitoring.alertGroups.map((g) => [
+      `tests/${g.name}.test.yml`,
+      toYaml(promtoolTests(g, { ruleFiles: [`../${ruleFileOf(g)}`], evaluationInterval: r.env.monitoring.evaluationInterval as PromDuration, runbookBaseUrl: r.env.monitoring.runbookBaseUrl })),
+    ]),
+  );
+}
+
+function testPaths(r: Rendered, dir: string): string[] {
+  return r.chart.monitoring.alertGroups.map((g) => join(dir, 'tests', `${g.name}.test.yml`));
 }
 
 function layOutAlertmanager(r: Rendered): string {
@@ -118,9 +127,10 @@ describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool']
 
     it.runIf(plain)('passes promtool test rules: every alert fires on its firing series and stays quiet on the others', () => {
       const dir = layOutPrometheus(r);
-      const tests = yaml.load(readFileSync(join(dir, 'tests.yml'), 'utf8')) as { tests: unknown[] };
-      expect(tests.tests.length).toBeGreaterThanOrEqual(2 * r.chart.monitoring.alertGroups.flatMap((g) => g.alerts).length);
-      const result = run(promtool, ['test', 'rules', join(dir, 'tests.yml')]);
+      const files = testPaths(r, dir);
+      const cases = files.flatMap((f) => (yaml.load(readFileSync(f, 'utf8')) as { tests: unknown[] }).tests);
+      expect(cases.length).toBeGreaterThanOrEqual(2 * r.chart.monitoring.alertGroups.flatMap((g) => g.alerts).length);
+      const result = run(promtool, ['test', 'rules', ...files]);
       expect(result.code, result.output).toBe(0);
       expect(result.output).toContain('SUCCESS');
     });
@@ -149,7 +159,7 @@ describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool']
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('multiagent_cpu_usage_percent > 80');
     writeFiles(dir, { 'rules/agent-api.rules.yml': text.replace('multiagent_cpu_usage_percent > 80', 'multiagent_cpu_usage_percent > 95') });
-    const result = run(promtool, ['test', 'rules', join(dir, 'tests.yml')]);
+    const result = run(promtool, ['test', 'rules', join(dir, 'tests', 'agent-api.test.yml')]);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('AgentApiHighCpu');
   });
@@ -194,13 +204,16 @@ describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool']
       const rule = r.manifests.find((m) => m.kind === 'PrometheusRule')! as Record<string, any>;
       const dir = tempDir('prometheus-rule');
       temps.push(dir);
+      // One file per group, as the PrometheusRule holds them, so each test file loads only its group.
+      const groups = rule['spec'].groups as { name: string }[];
       writeFiles(dir, {
-        'rules/all.rules.yml': toYaml({ groups: rule['spec'].groups }),
-        'tests.yml': toYaml(promtoolTests(r.chart.monitoring.alertGroups, { ruleFiles: ['rules/all.rules.yml'], evaluationInterval: '15s', runbookBaseUrl: env.monitoring.runbookBaseUrl })),
+        ...Object.fromEntries(groups.map((g) => [`rules/${g.name}.yml`, toYaml({ groups: [g] })])),
+        ...testFiles(r, (g) => `rules/${g.name}.yml`),
       });
-      const check = run(promtool, ['check', 'rules', join(dir, 'rules/all.rules.yml')]);
+      expect(groups.map((g) => g.name)).toEqual(r.chart.monitoring.alertGroups.map((g) => g.name));
+      const check = run(promtool, ['check', 'rules', ...groups.map((g) => join(dir, 'rules', `${g.name}.yml`))]);
       expect(check.code, check.output).toBe(0);
-      const test = run(promtool, ['test', 'rules', join(dir, 'tests.yml')]);
+      const test = run(promtool, ['test', 'rules', ...testPaths(r, dir)]);
       expect(test.code, test.output).toBe(0);
     });
   });

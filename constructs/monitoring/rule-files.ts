@@ -89,41 +89,53 @@ export interface PromtoolTestFile {
 
 const SEVERITY_ORDER: readonly Severity[] = ['warning', 'critical'];
 
+/** `10m` -> 600. */
+function durationSeconds(d: PromDuration): number {
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[d.slice(-1) as 's' | 'm' | 'h' | 'd'];
+  return Number(d.slice(0, -1)) * unit;
+}
+
 /**
- * The `promtool test rules` file for rendered groups: one test group per case of every alert,
+ * The `promtool test rules` file of one rendered group: one test group per case of every alert,
  * listing exactly the alerts (all levels of that alert name) expected at the case's time.
+ *
+ * promtool evaluates every rule of the file at every evaluation step up to the case's time, so
+ * a group whose cases span days (backup freshness) is evaluated at the spacing of its samples
+ * rather than every 15 s; only a group without `for` is, since nothing there depends on the finer step.
  */
 export function promtoolTests(
-  groups: readonly AlertGroup[],
+  group: AlertGroup,
   opts: { readonly ruleFiles: readonly string[]; readonly evaluationInterval: PromDuration; readonly runbookBaseUrl: string },
 ): PromtoolTestFile {
-  const rendered = new Map(renderRuleGroups(groups, opts.runbookBaseUrl).flatMap((g) => g.rules.map((r) => [`${r.alert}/${JSON.stringify(r.labels)}`, r] as const)));
+  const rendered = new Map(renderRuleGroups([group], opts.runbookBaseUrl).flatMap((g) => g.rules.map((r) => [`${r.alert}/${JSON.stringify(r.labels)}`, r] as const)));
   const tests: PromtoolTestGroup[] = [];
-  for (const g of groups) {
-    for (const a of g.alerts) {
-      for (const c of a.cases) {
-        const exp = SEVERITY_ORDER.filter((s) => c.firing.includes(s)).map((s) => {
-          const level = a.levels.find((l) => l.severity === s);
-          if (!level) throw new Error(`${a.name}: case "${c.name}" expects ${s}, which the alert does not have`);
-          const labels = { ...c.labels, ...levelLabels(a, level) };
-          const rule = rendered.get(`${a.name}/${JSON.stringify(levelLabels(a, level))}`)!;
-          return {
-            exp_labels: labels,
-            exp_annotations: {
-              summary: expandAnnotation(rule.annotations.summary, labels),
-              description: expandAnnotation(rule.annotations.description, labels),
-              runbook_url: rule.annotations.runbook_url,
-            },
-          };
-        });
-        tests.push({
-          name: `${a.name}${a.labels ? ` ${JSON.stringify(a.labels)}` : ''}: ${c.name}`,
-          interval: c.interval ?? '15s',
-          input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
-          alert_rule_test: [{ eval_time: c.at, alertname: a.name, exp_alerts: exp }],
-        });
-      }
+  for (const a of group.alerts) {
+    for (const c of a.cases) {
+      const exp = SEVERITY_ORDER.filter((s) => c.firing.includes(s)).map((s) => {
+        const level = a.levels.find((l) => l.severity === s);
+        if (!level) throw new Error(`${a.name}: case "${c.name}" expects ${s}, which the alert does not have`);
+        const labels = { ...c.labels, ...levelLabels(a, level) };
+        const rule = rendered.get(`${a.name}/${JSON.stringify(levelLabels(a, level))}`)!;
+        return {
+          exp_labels: labels,
+          exp_annotations: {
+            summary: expandAnnotation(rule.annotations.summary, labels),
+            description: expandAnnotation(rule.annotations.description, labels),
+            runbook_url: rule.annotations.runbook_url,
+          },
+        };
+      });
+      tests.push({
+        name: `${a.name}${a.labels ? ` ${JSON.stringify(a.labels)}` : ''}: ${c.name}`,
+        interval: c.interval ?? '15s',
+        input_series: Object.entries(c.series).map(([series, values]) => ({ series, values })),
+        alert_rule_test: [{ eval_time: c.at, alertname: a.name, exp_alerts: exp }],
+      });
     }
   }
-  return { rule_files: [...opts.ruleFiles], evaluation_interval: opts.evaluationInterval, tests };
+  const intervals = tests.map((t) => t.interval);
+  const finest = intervals.reduce((a, b) => (durationSeconds(a) <= durationSeconds(b) ? a : b), intervals[0] ?? opts.evaluationInterval);
+  const usesFor = group.alerts.some((a) => a.levels.some((l) => l.for !== undefined));
+  const evaluationInterval = !usesFor && durationSeconds(finest) > durationSeconds(opts.evaluationInterval) ? finest : opts.evaluationInterval;
+  return { rule_files: [...opts.ruleFiles], evaluation_interval: evaluationInterval, tests };
 }

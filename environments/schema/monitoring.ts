@@ -70,6 +70,8 @@ export const monitoring = z
       .prefault({}),
     prometheus: z
       .strictObject({
+        /** Independent replicas scraping the same targets; 2 survives a node loss without a gap. */
+        replicas: z.number().int().min(1).max(3).default(1),
         /** Samples older than this are deleted (design 002: 200h). */
         retentionTime: promDuration.default('200h'),
         /** Size of the TSDB beyond which the oldest blocks are deleted; must leave headroom on the volume. */
