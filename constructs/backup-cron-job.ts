@@ -56,6 +56,12 @@ export interface BackupCronJobProps {
   readonly restoreSteps?: readonly JobStep[];
   /** Extra pod volumes the restore steps mount. @default - none */
   readonly restoreVolumes?: readonly k8s.Volume[];
+  /**
+   * `fsGroup` of the restore pod: the store's own group when a restore mounts the store's volume,
+   * so the kubelet does not re-own the volume to another group.
+   * @default 1000
+   */
+  readonly restoreFsGroup?: number;
   /** @default 100m/256Mi requested, 512Mi limit */
   readonly resources?: Resources;
   /**
@@ -171,7 +177,7 @@ export class BackupCronJob extends Construct implements Connectable {
                   serviceAccountName: props.serviceAccountName,
                   automountServiceAccountToken: false,
                   enableServiceLinks: false,
-                  securityContext: restrictedPodSecurityContext(DEFAULT_UID),
+                  securityContext: { ...restrictedPodSecurityContext(DEFAULT_UID), fsGroup: restore ? (props.restoreFsGroup ?? DEFAULT_UID) : DEFAULT_UID },
                   initContainers: containers.length > 1 ? containers.slice(0, -1) : undefined,
                   containers: containers.slice(-1),
                   volumes: [

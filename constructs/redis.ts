@@ -64,6 +64,8 @@ export class Redis extends Construct implements Connectable {
   readonly metrics: { readonly serviceName: string; readonly port: number; readonly portName: string };
   /** Name of the data volume claim of pod 0 (`data-<name>-0`), which a restore mounts. */
   readonly dataClaimName: string;
+  /** uid and gid Redis runs as and owns its data volume with. */
+  readonly uid = UID;
   /** The data volume's size and class, for a backup's scratch volume. */
   readonly storage: { readonly size: string; readonly storageClass?: string };
 

@@ -298,12 +298,13 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
           name: 'restore',
           image: pinnedImageRef(IMAGES.redis),
           script: 'redis-restore.sh',
-          uid: 999,
+          uid: redis.uid,
           env: [{ name: 'REDIS_DATA_DIR', value: '/data' }],
           volumeMounts: [{ name: 'redis-data', mountPath: '/data' }],
         },
       ],
       restoreVolumes: [{ name: 'redis-data', persistentVolumeClaim: { claimName: redis.dataClaimName } }],
+      restoreFsGroup: redis.uid,
     });
     redisBackup.connections.allowTo(redis);
     backupJobs.push(redisBackup);

@@ -55,6 +55,9 @@ describe('data tier per environment', () => {
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::222222222222:role/agent-platform-prod-backup',
     });
     expect(only(manifests(dev), 'CronJob', 'redis-backup')['spec'].schedule).toBe('0 2 * * *');
+    const restorePod = only(p, 'CronJob', 'redis-backup-restore')['spec'].jobTemplate.spec.template.spec;
+    expect(restorePod.securityContext.fsGroup).toBe(999);
+    expect(restorePod.containers[0].securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999 });
     // Dumps go to a claim made per Job, as large as the data they come from, not to node storage.
     const work = only(p, 'CronJob', 'postgres-backup')['spec'].jobTemplate.spec.template.spec.volumes.find((v: Obj) => v.name === 'work');
     expect(work.ephemeral.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '100Gi' } } });
