@@ -4,7 +4,7 @@
  * and get the same verdicts.
  */
 import { locateLine } from './locate.ts';
-import { kindOf, nameOf, namespaceOf, refOf, showRef } from './objects.ts';
+import { kindOf, nameOf, namespaceOf, refOf, showRef, withTemplateMemo } from './objects.ts';
 import { RenderedSet } from './rendered-set.ts';
 import { RULES } from './rules/index.ts';
 import type { CheckEnvironment, CheckResult, Finding, K8sObject, ObjectRef, Rule, Severity, SourcedObject, Waiver } from './types.ts';
@@ -64,6 +64,10 @@ export function checkOne(rule: Rule, object: K8sObject, set: RenderedSet): Retur
 
 /** Checks every object against every rule that applies in `options.env`, then applies waivers. */
 export function checkObjects(objects: readonly SourcedObject[], options: CheckOptions): CheckResult {
+  return withTemplateMemo(() => check(objects, options));
+}
+
+function check(objects: readonly SourcedObject[], options: CheckOptions): CheckResult {
   const all = options.rules ?? RULES;
   const rules = options.environmentOf ? all : all.filter((r) => severityIn(r, options.env) !== 'off');
   const set = new RenderedSet(

@@ -88,14 +88,34 @@ export interface PodTemplate {
 
 /** The pod template of a workload object, or undefined for other kinds. */
 export function podTemplateOf(o: K8sObject): PodTemplate | undefined {
+  const cached = memo?.templates.get(o);
+  if (cached !== undefined || memo?.templates.has(o)) return cached;
   const keys = POD_SPEC_PATHS[kindOf(o)];
-  if (!keys) return undefined;
-  const template = keys.length === 0 ? o : at(o, ...keys);
-  return {
-    spec: rec(at(template, 'spec')) ?? {},
-    path: [...keys, 'spec'].join('.'),
-    labels: labelsOf(template),
-  };
+  const t = keys
+    ? (() => {
+        const template = keys.length === 0 ? o : at(o, ...keys);
+        return { spec: rec(at(template, 'spec')) ?? {}, path: [...keys, 'spec'].join('.'), labels: labelsOf(template) };
+      })()
+    : undefined;
+  memo?.templates.set(o, t);
+  return t;
+}
+
+/**
+ * Pod templates and container lists, remembered while one check runs. About forty rules read
+ * the same template of each workload; objects cannot change during a check (it is synchronous),
+ * and outside one nothing is remembered, so callers that edit objects between checks see edits.
+ */
+let memo: { templates: Map<K8sObject, PodTemplate | undefined>; containers: Map<PodTemplate, ContainerAt[]> } | undefined;
+
+export function withTemplateMemo<T>(fn: () => T): T {
+  if (memo) return fn();
+  memo = { templates: new Map(), containers: new Map() };
+  try {
+    return fn();
+  } finally {
+    memo = undefined;
+  }
 }
 
 export interface ContainerAt {
@@ -108,12 +128,15 @@ export interface ContainerAt {
 
 /** Every container, init container and ephemeral container of a pod spec. */
 export function containersOf(t: PodTemplate): ContainerAt[] {
+  const cached = memo?.containers.get(t);
+  if (cached) return cached;
   const out: ContainerAt[] = [];
   for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
     arr(t.spec[field]).forEach((c, i) => {
       if (isRecord(c)) out.push({ container: c, path: `${t.path}.${field}[${i}]`, name: str(c['name']) ?? `#${i}`, init: field !== 'containers' });
     });
   }
+  memo?.containers.set(t, out);
   return out;
 }
 

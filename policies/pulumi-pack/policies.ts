@@ -11,7 +11,7 @@
  */
 import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
 import { checkOne, isActive, severityIn, waiverFor } from '../engine.ts';
-import { isRecord, refOf } from '../objects.ts';
+import { isRecord, refOf, withTemplateMemo } from '../objects.ts';
 import { RenderedSet } from '../rendered-set.ts';
 import { RULES } from '../rules/index.ts';
 import type { CheckEnvironment, K8sObject, Rule, Waiver } from '../types.ts';
@@ -80,7 +80,9 @@ export function buildPolicies(options: PackOptions): (ResourceValidationPolicy |
           pairs.map((p) => p.o),
           options.env,
         );
-        for (const p of pairs) report(rule, p.o, set, active, reportViolation, p.urn);
+        withTemplateMemo(() => {
+          for (const p of pairs) report(rule, p.o, set, active, reportViolation, p.urn);
+        });
       },
     };
   });

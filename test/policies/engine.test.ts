@@ -106,6 +106,14 @@ describe('results', () => {
     expect(forward.map((f) => f.severity)).toEqual(['error', 'warning']);
   });
 
+  it('see edits made to an object between two checks (nothing is remembered across checks)', () => {
+    const set = goodSet();
+    const api = find(set, 'Deployment', 'api');
+    expect(checkObjects(sourced(set), { env: PROD }).findings).toEqual([]);
+    api.spec.template = { ...api.spec.template, metadata: { labels: { app: 'renamed' } } };
+    expect(checkObjects(sourced(set), { env: PROD }).findings.map((f) => f.rule)).toContain('service-selects-pods');
+  });
+
   it('judge each object by its own environment when a set mixes several', () => {
     const set = goodSet();
     const app = find(set, 'Application', 'shop');
