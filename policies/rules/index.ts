@@ -43,6 +43,7 @@ import { rule as statefulsetClaimsSized } from './statefulset-claims-sized.ts';
 import { rule as statefulsetHeadlessService } from './statefulset-headless-service.ts';
 import { rule as configmapsExist } from './configmaps-exist.ts';
 import { rule as ingressBackendExists } from './ingress-backend-exists.ts';
+import { rule as ingressClassName } from './ingress-class-name.ts';
 import { rule as ingressTlsHosts } from './ingress-tls-hosts.ts';
 import { rule as namespaceDefaultDeny } from './namespace-default-deny.ts';
 import { rule as networkpolicySelectsPods } from './networkpolicy-selects-pods.ts';
@@ -103,6 +104,7 @@ export const RULES: readonly Rule[] = [
   statefulsetHeadlessService,
   configmapsExist,
   ingressBackendExists,
+  ingressClassName,
   ingressTlsHosts,
   namespaceDefaultDeny,
   networkpolicySelectsPods,

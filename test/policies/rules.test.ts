@@ -116,6 +116,19 @@ const CASES: Record<string, Case[]> = {
     { change: 'a backend Service that does not exist', mutate: (s) => (find(s, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.name = 'web'), object: 'Ingress shop/api', path: 'spec.rules[0].http.paths[0].backend.service.name', message: 'backend Service web is not rendered in namespace shop' },
     { change: 'a backend port the Service lacks', mutate: (s) => (find(s, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.port.number = 80), object: 'Ingress shop/api', path: 'spec.rules[0].http.paths[0].backend.service.port.number', message: 'Service api has no port 80; expected one of 8000' },
   ],
+  'ingress-class-name': [
+    {
+      change: 'a class given only by the deprecated annotation',
+      mutate: (s) => {
+        const ingress = find(s, 'Ingress', 'api');
+        delete ingress.spec.ingressClassName;
+        ingress.metadata.annotations = { 'kubernetes.io/ingress.class': 'nginx' };
+      },
+      object: 'Ingress shop/api',
+      path: 'spec.ingressClassName',
+      message: 'names its class "nginx" only through the deprecated kubernetes.io/ingress.class annotation; expected spec.ingressClassName: nginx',
+    },
+  ],
   'ingress-tls-hosts': [{ change: 'a host outside TLS', mutate: (s) => find(s, 'Ingress', 'api').spec.rules.push({ host: 'admin.shop.example.com', http: { paths: [] } }), object: 'Ingress shop/api', path: 'spec.rules[1].host', message: 'host admin.shop.example.com is in no TLS block' }],
   'configmaps-exist': [{ change: 'a ConfigMap that is not rendered', mutate: (s) => (firstContainer(api(s)).envFrom[0].configMapRef.name = 'setings'), object: 'Deployment shop/api', path: `${C0}.envFrom[0].configMapRef.name`, message: 'ConfigMap setings is not rendered in namespace shop' }],
   'secrets-exist': [
