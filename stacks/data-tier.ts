@@ -161,7 +161,11 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
     }
   };
   const { store: postgres, host: pgHost, port: pgPort } = buildPostgres();
-  if (postgres) scrapeTargets.push({ job: 'postgres-exporter', workload: postgres, ...postgres.metrics });
+  // CloudNativePG's instances export `cnpg_*` metrics, not postgres_exporter's: a job of their own
+  // lets the monitoring tier pick the alerts and panels written for them.
+  if (postgres) {
+    scrapeTargets.push({ job: postgres instanceof PostgresCluster ? 'cloudnative-pg' : 'postgres-exporter', workload: postgres, ...postgres.metrics });
+  }
 
   let redis: Redis | undefined;
   let redisHost: string;

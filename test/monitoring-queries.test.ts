@@ -75,9 +75,10 @@ describe('PromQL of alerts and dashboards', () => {
     expect(sourcesOf({ expr: '', metrics: ['pg_up', 'redis_up', 'up'] as MetricName[] })).toEqual(['postgres-exporter', 'redis-exporter']);
   });
 
-  it('names the jobs of the app tier as the registry does', () => {
-    const jobs = buildPlatform(envs[0]!).app.scrapeTargets.map((t) => t.job);
-    expect(jobs.length).toBeGreaterThan(0);
+  it.each(envs.map((e) => [e.name, e] as const))('%s: the app and data tiers name their jobs as the registry does', (_name, env) => {
+    const chart = buildPlatform(env);
+    const jobs = [...chart.app.scrapeTargets, ...chart.data.scrapeTargets].map((t) => t.job);
+    expect(jobs.length).toBeGreaterThan(2);
     for (const j of jobs) expect(METRIC_SOURCES).toContain(j);
   });
 });
@@ -110,7 +111,7 @@ describe('alert definitions', () => {
 
   it('gives twins one name and two severities, so the inhibition can pair them', () => {
     const twins = ALL_ALERTS.filter((a) => a.levels.length === 2);
-    expect(twins.map((a) => a.name).sort()).toEqual(['PostgresTooManyConnections', 'RedisMemoryNearLimit']);
+    expect([...new Set(twins.map((a) => a.name))].sort()).toEqual(['PostgresTooManyConnections', 'RedisMemoryNearLimit']);
     for (const t of twins) expect(t.levels.map((l) => l.severity)).toEqual(['warning', 'critical']);
   });
 
@@ -151,6 +152,18 @@ describe('what an environment renders', () => {
     expect(queries.length).toBeGreaterThan(0);
     for (const q of queries) for (const s of sourcesOf(q)) expect(jobs, q.expr).toContain(s);
     expect(tier.dashboards.map((d) => d.uid)).toContain('multi-agent-system');
+  });
+
+  it('reads CloudNativePG\'s own metric names where Postgres runs on CloudNativePG', () => {
+    const env = envs.find((e) => e.data.postgres.mode === 'cloudnative-pg');
+    expect(env, 'an environment on CloudNativePG').toBeDefined();
+    const tier = buildPlatform(env!).monitoring;
+    const pg = tier.alertGroups.find((g) => g.name === 'postgres')!;
+    const exprs = pg.alerts.flatMap((a) => a.levels.map((l) => a.expr(l).expr)).join('\n');
+    expect(exprs).toContain('cnpg_collector_up == 0');
+    expect(exprs).not.toMatch(/\bpg_up\b/);
+    expect(pg.alerts.map((a) => a.name)).toContain('PostgresReplicationLag');
+    expect(tier.dashboards.find((d) => d.uid === 'postgres')!.panels.map((p) => p.title)).toContain('Instances up');
   });
 
   it('renders the Postgres alerts and dashboard once a postgres-exporter is scraped, and not before', async () => {

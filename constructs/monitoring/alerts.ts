@@ -7,7 +7,7 @@
  * query reads (`sourcesOf`), so an environment without Elasticsearch has no Elasticsearch alerts.
  */
 import { type AlertDefinition, type AlertGroup, type AlertLevel, series } from './alert-definition.ts';
-import { M, promql } from './metrics.ts';
+import { M, type MetricRef, promql, type Query } from './metrics.ts';
 
 /** A backup CronJob whose last success is watched. */
 export interface BackupWatch {
@@ -31,6 +31,7 @@ const NS = 'agent-platform';
 const api = { job: 'agent-api', namespace: NS, instance: '10.0.0.1:8000', pod: 'agent-api-7d9f-abcde' };
 const langmem = { ...api, job: 'langmem' };
 const pg = { job: 'postgres-exporter', namespace: NS, instance: '10.0.1.1:9187', pod: 'postgres-0' };
+const cnpg = { job: 'cloudnative-pg', namespace: NS, instance: '10.0.1.2:9187', pod: 'postgres-1', cluster: 'postgres' };
 const redis = { job: 'redis-exporter', namespace: NS, instance: '10.0.2.1:9121', pod: 'redis-0' };
 const es = { job: 'elasticsearch-exporter', namespace: NS, instance: '10.0.3.1:9114', pod: 'elasticsearch-exporter-0' };
 const ksm = { job: 'kube-state-metrics', namespace: NS, instance: '10.0.4.1:8080', pod: 'kube-state-metrics-0' };
@@ -206,23 +207,67 @@ function langmemAlerts(): AlertDefinition[] {
   ];
 }
 
-function postgresAlerts(p: AlertParams): AlertDefinition[] {
-  const connections = (used: number) => ({
+/**
+ * How one Postgres exporter spells what the Postgres alerts read. postgres_exporter (our own
+ * StatefulSet) and CloudNativePG's instance exporter publish the same facts under different names.
+ */
+interface PostgresDialect {
+  /** Labels of a test target of this exporter. */
+  readonly target: Readonly<Record<string, string>>;
+  readonly up: MetricRef;
+  /** Connections in use, summed per instance. */
+  readonly connections: Query;
+  /** max_connections per instance. */
+  readonly maxConnections: Query;
+  readonly deadlocks: MetricRef;
+  readonly lag: MetricRef;
+  /** Test series: `used` connections of 100. */
+  readonly connectionSeries: (used: number) => Record<string, string>;
+  readonly deadlockSeries: (values: string) => Record<string, string>;
+}
+
+const POSTGRES_EXPORTER: PostgresDialect = {
+  target: pg,
+  up: M.pg_up,
+  connections: promql`sum by (namespace, job, instance) (${M.pg_stat_database_numbackends})`,
+  maxConnections: promql`max by (namespace, job, instance) (${M.pg_settings_max_connections})`,
+  deadlocks: M.pg_stat_database_deadlocks,
+  lag: M.pg_replication_lag_seconds,
+  connectionSeries: (used) => ({
     [series('pg_stat_database_numbackends', { ...pg, datname: 'langmem_store' })]: `${used}x40`,
     [series('pg_settings_max_connections', pg)]: '100x40',
-  });
-  const pgKey = { job: pg.job, namespace: NS, instance: pg.instance };
+  }),
+  deadlockSeries: (values) => ({ [series('pg_stat_database_deadlocks', { ...pg, datname: 'langmem_store' })]: values }),
+};
+
+const CLOUDNATIVE_PG: PostgresDialect = {
+  target: cnpg,
+  up: M.cnpg_collector_up,
+  connections: promql`sum by (namespace, job, instance) (${M.cnpg_backends_total})`,
+  maxConnections: promql`max by (namespace, job, instance) (${M.cnpg_pg_settings_setting}{name="max_connections"})`,
+  deadlocks: M.cnpg_pg_stat_database_deadlocks,
+  lag: M.cnpg_pg_replication_lag,
+  connectionSeries: (used) => ({
+    [series('cnpg_backends_total', { ...cnpg, datname: 'langmem_store', usename: 'langmem_user', application_name: 'agent-api', state: 'idle' })]: `${used}x40`,
+    [series('cnpg_pg_settings_setting', { ...cnpg, name: 'max_connections' })]: '100x40',
+  }),
+  deadlockSeries: (values) => ({ [series('cnpg_pg_stat_database_deadlocks', { ...cnpg, datname: 'langmem_store' })]: values }),
+};
+
+function postgresAlerts(p: AlertParams, d: PostgresDialect): AlertDefinition[] {
+  const t = d.target;
+  const key = { job: t['job']!, namespace: NS, instance: t['instance']! };
   const defs: AlertDefinition[] = [
     {
       name: 'PostgresDown',
       component: 'postgres',
       levels: [{ severity: 'critical', for: '1m' }],
-      expr: () => promql`${M.pg_up} == 0`,
+      expr: () => promql`${d.up} == 0`,
       summary: () => 'Postgres is unreachable',
       description: () => '{{ $labels.instance }} in {{ $labels.namespace }} cannot reach its Postgres; the API and LangMem are failing.',
       cases: [
-        { name: 'pg_up is 0', series: { [series('pg_up', pg)]: '0x20' }, at: '3m', firing: ['critical'], labels: pg },
-        { name: 'pg_up is 1', series: { [series('pg_up', pg)]: '1x20' }, at: '3m', firing: [] },
+        { name: `${d.up.metric} is 0`, series: { [series(d.up.metric, t)]: '0x20' }, at: '3m', firing: ['critical'], labels: t },
+        { name: `${d.up.metric} is 1`, series: { [series(d.up.metric, t)]: '1x20' }, at: '3m', firing: [] },
       ],
     },
     {
@@ -232,26 +277,25 @@ function postgresAlerts(p: AlertParams): AlertDefinition[] {
         { severity: 'warning', for: '5m', threshold: 0.8 },
         { severity: 'critical', for: '2m', threshold: 0.95 },
       ],
-      expr: (l) =>
-        promql`sum by (namespace, job, instance) (${M.pg_stat_database_numbackends}) / on (namespace, job, instance) max by (namespace, job, instance) (${M.pg_settings_max_connections}) > ${threshold(l)}`,
+      expr: (l) => promql`${d.connections} / on (namespace, job, instance) ${d.maxConnections} > ${threshold(l)}`,
       summary: (l) => `Postgres above ${pct(threshold(l))} of max_connections`,
       description: (l) => `{{ $labels.instance }} has used more than ${pct(threshold(l))} of max_connections for ${l.for}; new connections will soon be refused. Check pool sizes and leaked connections.`,
       cases: [
-        { name: '90 connections of 100', series: connections(90), at: '8m', firing: ['warning'], labels: pgKey },
-        { name: '97 connections of 100', series: connections(97), at: '8m', firing: ['warning', 'critical'], labels: pgKey },
-        { name: '50 connections of 100', series: connections(50), at: '8m', firing: [] },
+        { name: '90 connections of 100', series: d.connectionSeries(90), at: '8m', firing: ['warning'], labels: key },
+        { name: '97 connections of 100', series: d.connectionSeries(97), at: '8m', firing: ['warning', 'critical'], labels: key },
+        { name: '50 connections of 100', series: d.connectionSeries(50), at: '8m', firing: [] },
       ],
     },
     {
       name: 'PostgresDeadlocks',
       component: 'postgres',
       levels: [{ severity: 'warning' }],
-      expr: () => promql`increase(${M.pg_stat_database_deadlocks}[10m]) > 0`,
+      expr: () => promql`increase(${d.deadlocks}[10m]) > 0`,
       summary: () => 'Deadlocks in {{ $labels.datname }}',
       description: () => 'Postgres has detected deadlocks in database {{ $labels.datname }} within the last 10 minutes; transactions were aborted.',
       cases: [
-        { name: 'three deadlocks', series: { [series('pg_stat_database_deadlocks', { ...pg, datname: 'langmem_store' })]: '0x20 1 2 3 3 3' }, at: '6m', firing: ['warning'], labels: { ...pg, datname: 'langmem_store' } },
-        { name: 'no new deadlocks', series: { [series('pg_stat_database_deadlocks', { ...pg, datname: 'langmem_store' })]: '4x60' }, at: '10m', firing: [] },
+        { name: 'three deadlocks', series: d.deadlockSeries('0x20 1 2 3 3 3'), at: '6m', firing: ['warning'], labels: { ...t, datname: 'langmem_store' } },
+        { name: 'no new deadlocks', series: d.deadlockSeries('4x60'), at: '10m', firing: [] },
       ],
     },
   ];
@@ -260,12 +304,12 @@ function postgresAlerts(p: AlertParams): AlertDefinition[] {
       name: 'PostgresReplicationLag',
       component: 'postgres',
       levels: [{ severity: 'warning', for: '5m', threshold: 60 }],
-      expr: (l) => promql`${M.pg_replication_lag_seconds} > ${threshold(l)}`,
+      expr: (l) => promql`${d.lag} > ${threshold(l)}`,
       summary: (l) => `Postgres standby {{ $labels.pod }} over ${threshold(l)} s behind`,
       description: (l) => `Standby {{ $labels.pod }} has been more than ${threshold(l)} s behind the primary for ${l.for}; a failover now would lose those writes.`,
       cases: [
-        { name: 'five minutes behind', series: { [series('pg_replication_lag_seconds', pg)]: '300x60' }, at: '10m', firing: ['warning'], labels: pg },
-        { name: 'one second behind', series: { [series('pg_replication_lag_seconds', pg)]: '1x60' }, at: '10m', firing: [] },
+        { name: 'five minutes behind', series: { [series(d.lag.metric, t)]: '300x60' }, at: '10m', firing: ['warning'], labels: t },
+        { name: 'one second behind', series: { [series(d.lag.metric, t)]: '1x60' }, at: '10m', firing: [] },
       ],
     });
   }
@@ -465,7 +509,8 @@ export function alertGroups(p: AlertParams): AlertGroup[] {
   return [
     { name: 'agent-api', alerts: serviceAlerts(p) },
     { name: 'langmem', alerts: langmemAlerts() },
-    { name: 'postgres', alerts: postgresAlerts(p) },
+    // Only one of the two families renders: the one whose job is scraped.
+    { name: 'postgres', alerts: [...postgresAlerts(p, POSTGRES_EXPORTER), ...postgresAlerts(p, CLOUDNATIVE_PG)] },
     { name: 'redis', alerts: redisAlerts() },
     { name: 'elasticsearch', alerts: elasticsearchAlerts() },
     { name: 'backups', alerts: backups.map(backupAlert) },

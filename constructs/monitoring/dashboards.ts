@@ -101,6 +101,16 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
       ts('Locks by mode', 'short', [{ query: promql`sum by (mode) (${M.pg_locks_count})`, legend: '{{mode}}' }]),
       ts('Deadlocks', 'short', [{ query: promql`sum by (datname) (increase(${M.pg_stat_database_deadlocks}[10m]))`, legend: '{{datname}}' }]),
       ts('Replication lag', 's', [{ query: promql`max by (pod) (${M.pg_replication_lag_seconds})`, legend: '{{pod}}' }]),
+      // The same views from CloudNativePG's exporter; an environment renders one set or the other.
+      stat('Instances up', 'short', promql`sum(${M.cnpg_collector_up})`),
+      stat('Connections used', 'percentunit', promql`max(sum by (instance) (${M.cnpg_backends_total}) / on (instance) max by (instance) (${M.cnpg_pg_settings_setting}{name="max_connections"}))`),
+      ts('Connections by database', 'short', [{ query: promql`sum by (datname) (${M.cnpg_backends_total})`, legend: '{{datname}}' }]),
+      ts('Transactions', 'ops', [
+        { query: promql`sum(rate(${M.cnpg_pg_stat_database_xact_commit}[5m]))`, legend: 'commit' },
+        { query: promql`sum(rate(${M.cnpg_pg_stat_database_xact_rollback}[5m]))`, legend: 'rollback' },
+      ]),
+      ts('Deadlocks', 'short', [{ query: promql`sum by (datname) (increase(${M.cnpg_pg_stat_database_deadlocks}[10m]))`, legend: '{{datname}}' }]),
+      ts('Replication lag', 's', [{ query: promql`max by (pod) (${M.cnpg_pg_replication_lag})`, legend: '{{pod}}' }]),
     ],
   },
   {

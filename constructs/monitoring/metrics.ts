@@ -5,8 +5,8 @@
  * the monitoring tier renders a rule or a panel only when every job it needs is scraped.
  *
  * Names of the service's metrics come from the design (STACK.md, "Metrics the app exports");
- * exporter metrics are the names those exporters really publish (postgres_exporter,
- * redis_exporter, elasticsearch_exporter, kube-state-metrics).
+ * exporter metrics are the names those exporters really publish (postgres_exporter, CloudNativePG's
+ * instance exporter, redis_exporter, elasticsearch_exporter, kube-state-metrics).
  */
 
 /**
@@ -17,6 +17,7 @@ export const METRIC_SOURCES = [
   'agent-api',
   'langmem',
   'postgres-exporter',
+  'cloudnative-pg',
   'redis-exporter',
   'elasticsearch-exporter',
   'kube-state-metrics',
@@ -64,6 +65,15 @@ export const METRICS = {
   pg_stat_database_xact_rollback: m('postgres-exporter', 'counter', 'rolled back transactions per database'),
   pg_locks_count: m('postgres-exporter', 'gauge', 'locks held per database and mode'),
   pg_replication_lag_seconds: m('postgres-exporter', 'gauge', 'replay lag of a standby'),
+
+  // CloudNativePG instances (built-in exporter and its default queries, prefixed `cnpg_`)
+  cnpg_collector_up: m('cloudnative-pg', 'gauge', '1 when the instance manager can reach its Postgres'),
+  cnpg_backends_total: m('cloudnative-pg', 'gauge', 'backends per database, user, application and state'),
+  cnpg_pg_settings_setting: m('cloudnative-pg', 'gauge', 'numeric pg_settings values by name'),
+  cnpg_pg_stat_database_deadlocks: m('cloudnative-pg', 'counter', 'deadlocks detected per database'),
+  cnpg_pg_stat_database_xact_commit: m('cloudnative-pg', 'counter', 'committed transactions per database'),
+  cnpg_pg_stat_database_xact_rollback: m('cloudnative-pg', 'counter', 'rolled back transactions per database'),
+  cnpg_pg_replication_lag: m('cloudnative-pg', 'gauge', 'replay lag of a standby in seconds (0 on the primary)'),
 
   // redis_exporter
   redis_up: m('redis-exporter', 'gauge', '1 when the exporter can reach Redis'),
