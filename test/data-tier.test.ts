@@ -66,7 +66,7 @@ describe('data tier per environment', () => {
   it('hands the monitoring tier one scrape target per exporter and one freshness bound per backup', () => {
     const chart = buildPlatform(prod);
     expect(chart.data.scrapeTargets.map((t) => [t.job, t.serviceName, t.port, t.portName])).toEqual([
-      ['postgres-exporter', 'postgres-metrics', 9187, 'metrics'],
+      ['cloudnative-pg', 'postgres-metrics', 9187, 'metrics'],
       ['redis-exporter', 'redis', 9121, 'metrics'],
       ['elasticsearch-exporter', 'elasticsearch-exporter', 9114, 'metrics'],
     ]);
