@@ -6,8 +6,7 @@
 #   SNAPSHOT  name, or `latest` (default) for the newest successful one
 #   INDICES   index pattern to restore (default `*,-.*`: every index except system ones)
 set -euo pipefail
-: "${ES_URL:?set ES_URL}"
-: "${ELASTIC_PASSWORD:?set ELASTIC_PASSWORD}"
+for v in ES_URL ELASTIC_PASSWORD; do [ -n "${!v:-}" ] || { echo "set ${v}" >&2; exit 2; }; done
 REPOSITORY="${REPOSITORY:-backups}"
 INDICES="${INDICES:-*,-.*}"
 ES_URL="${ES_URL%/}"

@@ -9,10 +9,7 @@
 #   REPOSITORY        repository name (default `backups`)
 #   RETENTION_DAYS    whole days
 set -euo pipefail
-: "${ES_URL:?set ES_URL}"
-: "${ELASTIC_PASSWORD:?set ELASTIC_PASSWORD}"
-: "${BACKUP_TARGET:?set BACKUP_TARGET}"
-: "${RETENTION_DAYS:?set RETENTION_DAYS}"
+for v in ES_URL ELASTIC_PASSWORD BACKUP_TARGET RETENTION_DAYS; do [ -n "${!v:-}" ] || { echo "set ${v}" >&2; exit 2; }; done
 REPOSITORY="${REPOSITORY:-backups}"
 ES_URL="${ES_URL%/}"
 

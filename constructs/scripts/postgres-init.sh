@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs postgres-init.sql once the server accepts connections. Connection from the libpq
-# variables (PGHOST, PGPORT, PGUSER, PGPASSWORD: a superuser); names and passwords from
+# variables (PGHOST, PGPORT, PGUSER and PGPASSWORD of a superuser); names and passwords from
 # APP_DB, APP_DB_USER, APP_DB_PASSWORD, LANGMEM_DB, LANGMEM_DB_USER, LANGMEM_DB_PASSWORD.
 #
 #   WAIT_SECONDS  how long to wait for the server (default 300)
 set -euo pipefail
-: "${APP_DB:?}" "${APP_DB_USER:?}" "${APP_DB_PASSWORD:?}" "${LANGMEM_DB:?}" "${LANGMEM_DB_USER:?}" "${LANGMEM_DB_PASSWORD:?}"
+for v in APP_DB APP_DB_USER APP_DB_PASSWORD LANGMEM_DB LANGMEM_DB_USER LANGMEM_DB_PASSWORD; do
+  [ -n "${!v:-}" ] || { echo "set ${v}" >&2; exit 2; }
+done
 
 deadline=$(( $(date +%s) + ${WAIT_SECONDS:-300} ))
 until pg_isready --quiet --dbname=postgres; do
