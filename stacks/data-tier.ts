@@ -37,7 +37,10 @@ export interface DataTier {
   readonly elasticsearch?: Elasticsearch;
   readonly postgresInit: PostgresInitJob;
   readonly backupJobs: readonly BackupCronJob[];
-  /** Exporters: postgres-exporter 9187, redis-exporter 9121, elasticsearch-exporter 9114. */
+  /**
+   * Exporters: postgres-exporter (or CloudNativePG's own metrics, job `cloudnative-pg`) 9187,
+   * redis-exporter 9121, elasticsearch-exporter 9114.
+   */
   readonly scrapeTargets: readonly ScrapeTarget[];
   readonly backups: readonly BackupFreshness[];
   /** Connection settings for the service: plain ones for its ConfigMap, URLs by secret reference. */

@@ -77,6 +77,14 @@ describe('data tier per environment', () => {
     ]);
   });
 
+  it('scrapes postgres-exporter where Postgres is a StatefulSet', () => {
+    expect(buildPlatform(dev).data.scrapeTargets.map((t) => [t.job, t.serviceName, t.port])).toEqual([
+      ['postgres-exporter', 'postgres', 9187],
+      ['redis-exporter', 'redis', 9121],
+      ['elasticsearch-exporter', 'elasticsearch-exporter', 9114],
+    ]);
+  });
+
   it('gives the service its connection URLs only by secret reference, and the plain parts in its ConfigMap', () => {
     const p = manifests(prod);
     const api = only(p, 'Deployment', 'agent-api')['spec'].template.spec.containers[0];
