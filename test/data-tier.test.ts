@@ -135,6 +135,13 @@ describe('data tier per environment', () => {
   });
 });
 
+describe('validation', () => {
+  it('validates the CloudNativePG Cluster and ScheduledBackup of prod against their CRD schemas', async () => {
+    const files = await renderEnvironment(prod);
+    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['prod/cluster-postgres.yaml', 'prod/scheduledbackup-postgres.yaml']));
+  });
+});
+
 describe('managed stores', () => {
   it('renders no in-cluster workload, points the service at the endpoints with TLS, and still backs up Postgres', () => {
     const m = manifests(managedProd());
