@@ -5,6 +5,7 @@
  * literal (the design's `GF_SECURITY_ADMIN_PASSWORD=admin`).
  */
 import { createHash } from 'node:crypto';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
@@ -13,6 +14,7 @@ import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { type DashboardDefinition, PROMETHEUS_DATASOURCE, dashboardJson } from './monitoring/dashboards.ts';
+import { promDuration } from './monitoring/units.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { ScrapeTarget } from './scrape-target.ts';
@@ -26,6 +28,19 @@ const GRAFANA_UID = 472;
 const PROVISIONING = '/etc/grafana/provisioning';
 const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
 const ADMIN_PASSWORD_KEY = 'admin-password';
+const LOGS_PASSWORD_ENV = 'LOGS_DATASOURCE_PASSWORD';
+
+/** Where Grafana reads logs from. */
+export interface GrafanaLogsDatasource {
+  readonly url: string;
+  /** Index pattern, e.g. `ai-agent-*` (filebeat's daily `ai-agent-%{+yyyy.MM.dd}`). */
+  readonly index: string;
+  /** @default '@timestamp' */
+  readonly timeField?: string;
+  readonly user: string;
+  /** Secret key holding that user's password; it reaches Grafana as an environment variable. */
+  readonly password: { readonly name: string; readonly key: string };
+}
 
 export interface GrafanaProps {
   /** @default 'grafana' */
@@ -37,7 +52,16 @@ export interface GrafanaProps {
    * (`grafana.connections.allowTo(prometheus)`), since it may be ours or the cluster's.
    */
   readonly prometheusUrl: string;
+  /** Prometheus's scrape interval, the smallest step a panel asks for. @default Duration.seconds(15) */
+  readonly scrapeInterval?: Duration;
   readonly dashboards: readonly DashboardDefinition[];
+  /**
+   * Elasticsearch as a second datasource (uid `logs`) for the service's logs. Reaching it is a
+   * relationship the caller declares, like Prometheus. The user should only be able to read the
+   * log indices: Grafana's users can query anything the datasource's credentials can.
+   * @default - no logs datasource
+   */
+  readonly logs?: GrafanaLogsDatasource;
   /** @default 'admin' */
   readonly adminUser?: string;
   readonly secretStore: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
@@ -88,9 +112,27 @@ export class Grafana extends Construct implements Connectable {
     });
 
     const dump = (o: unknown) => yaml.dump(o, { lineWidth: -1, noRefs: true, quotingType: '"' });
+    const logs = props.logs;
     const datasources = dump({
       apiVersion: 1,
       datasources: [
+        ...(logs
+          ? [
+              {
+                name: 'Logs',
+                type: 'elasticsearch',
+                uid: 'logs',
+                access: 'proxy',
+                url: logs.url,
+                editable: false,
+                basicAuth: true,
+                basicAuthUser: logs.user,
+                jsonData: { index: logs.index, timeField: logs.timeField ?? '@timestamp', logMessageField: 'message', logLevelField: 'log.level' },
+                // Grafana expands environment variables in provisioning files; the value never lands in the ConfigMap.
+                secureJsonData: { basicAuthPassword: `$${LOGS_PASSWORD_ENV}` },
+              },
+            ]
+          : []),
         {
           name: 'Prometheus',
           type: PROMETHEUS_DATASOURCE.type,
@@ -99,7 +141,7 @@ export class Grafana extends Construct implements Connectable {
           url: props.prometheusUrl,
           isDefault: true,
           editable: false,
-          jsonData: { timeInterval: '15s' },
+          jsonData: { timeInterval: promDuration(props.scrapeInterval ?? Duration.seconds(15)) },
         },
       ],
     });
@@ -143,6 +185,7 @@ export class Grafana extends Construct implements Connectable {
     const env: k8s.EnvVar[] = [
       { name: 'GF_SECURITY_ADMIN_USER', value: props.adminUser ?? 'admin' },
       secrets.envVar(ADMIN_PASSWORD_KEY, 'GF_SECURITY_ADMIN_PASSWORD'),
+      ...(logs ? [{ name: LOGS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: logs.password.name, key: logs.password.key } } }] : []),
       { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
       { name: 'GF_PATHS_PROVISIONING', value: PROVISIONING },
       { name: 'GF_LOG_MODE', value: 'console' },

@@ -13,8 +13,8 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../environments/schema/index.ts';
 import { durationSeconds } from '../environments/schema/monitoring.ts';
 import { Alertmanager, ALERTMANAGER_PORT } from '../constructs/alertmanager.ts';
-import type { ExternalPeer } from '../constructs/connections.ts';
-import { GRAFANA_JOB, Grafana } from '../constructs/grafana.ts';
+import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
+import { GRAFANA_JOB, Grafana, type GrafanaLogsDatasource } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';
 import { type BackupWatch, alertGroups } from '../constructs/monitoring/alerts.ts';
@@ -39,6 +39,11 @@ export interface MonitoringInputs {
   readonly apiMemoryLimitBytes: number;
   /** Postgres runs standbys, so replication lag is alerted on. @default false */
   readonly replicatedPostgres?: boolean;
+  /**
+   * Elasticsearch holding the service's logs, as Grafana's logs datasource. Give it a user that
+   * can only read the log indices. @default - no logs datasource
+   */
+  readonly logs?: { readonly datasource: GrafanaLogsDatasource; readonly workload: Connectable; readonly port: number };
 }
 
 export interface MonitoringTier {
@@ -69,7 +74,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
   const kubeStateMetrics = new KubeStateMetrics(scope, 'kube-state-metrics', {
     image: pinnedImageRef(IMAGES.kubeStateMetrics),
     namespace: env.namespace,
-    resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+    resources: mon.kubeStateMetrics.resources,
     kubernetesApi: mon.kubernetesApi,
     dns,
   });
@@ -109,15 +114,19 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
     resources: mon.grafana.resources,
     adminUser: mon.grafana.adminUser,
     prometheusUrl: mon.mode === 'plain' ? `http://prometheus.${env.namespace}.svc:${PROMETHEUS_PORT}` : mon.operator!.prometheusUrl,
+    scrapeInterval: seconds(mon.scrapeInterval),
     dashboards,
+    logs: inputs.logs?.datasource,
     secretStore,
     remoteKey: `${env.secrets.remoteKeyPrefix}/grafana`,
     refreshInterval: env.secrets.refreshInterval,
     dns,
   });
   const scrapeTargets = [...inputs.scrapeTargets, ...ownTargets, grafana.scrapeTarget];
+  if (inputs.logs) grafana.connections.allowTo(inputs.logs.workload, [{ port: inputs.logs.port }]);
 
   if (mon.mode === 'plain') {
+    if (!alertmanager) throw new Error(`environment ${env.name}: monitoring.alertmanager is required in plain mode`);
     const prometheus = new Prometheus(scope, 'prometheus', {
       image: pinnedImageRef(IMAGES.prometheus),
       namespace: env.namespace,
@@ -132,7 +141,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
       storage: sizeOf(mon.prometheus.storage),
       storageClassName: mon.prometheus.storageClassName,
       resources: mon.prometheus.resources,
-      alertmanager: { workload: alertmanager!, host: alertmanager!.host, port: ALERTMANAGER_PORT },
+      alertmanager: { workload: alertmanager, host: alertmanager.host, port: ALERTMANAGER_PORT },
       kubernetesApi: mon.kubernetesApi,
       dns,
     });

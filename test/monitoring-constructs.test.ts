@@ -279,6 +279,21 @@ describe('Grafana', () => {
     }
   });
 
+  it('adds Elasticsearch as the logs datasource with its password from a secret, when given one', () => {
+    const { chart } = grafana({ logs: { url: 'http://elasticsearch.test.svc:9200', index: 'ai-agent-*', user: 'grafana-logs', password: { name: 'es-readers', key: 'GRAFANA_LOGS_PASSWORD' } } });
+    const cm = only(chart, 'ConfigMap', 'grafana-datasources').data['datasources.yaml'] as string;
+    const logs = (yaml.load(cm) as Obj)['datasources'].find((d: Obj) => d.uid === 'logs');
+    expect(logs).toMatchObject({ type: 'elasticsearch', basicAuthUser: 'grafana-logs', jsonData: { index: 'ai-agent-*', timeField: '@timestamp' } });
+    expect(logs.secureJsonData).toEqual({ basicAuthPassword: '$LOGS_DATASOURCE_PASSWORD' });
+    expect(container(only(chart, 'Deployment', 'grafana')).env).toContainEqual({
+      name: 'LOGS_DATASOURCE_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'es-readers', key: 'GRAFANA_LOGS_PASSWORD' } },
+    });
+    expect(cm).not.toContain('uid: logs\n'.repeat(2));
+    const plain = only(grafana().chart, 'ConfigMap', 'grafana-datasources').data['datasources.yaml'] as string;
+    expect(plain).not.toContain('elasticsearch');
+  });
+
   it('refuses two dashboards with one uid', () => {
     expect(() => grafana({ dashboards: [DASHBOARDS[0]!, DASHBOARDS[0]!] })).toThrowError('Grafana grafana: dashboard uid "multi-agent-system" is used twice; uids must be unique');
   });

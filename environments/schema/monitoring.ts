@@ -120,6 +120,12 @@ export const monitoring = z
         adminUser: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a user name like "admin"').default('admin'),
       })
       .prefault({}),
+    kubeStateMetrics: z
+      .strictObject({
+        /** Grows with the number of pods, Jobs and CronJobs in the namespace, which stays small. */
+        resources: resources.default(defaultResources('10m', '64Mi', '128Mi')),
+      })
+      .prefault({}),
     /** The Prometheus Operator installation used in `operator` mode. */
     operator: z
       .strictObject({
