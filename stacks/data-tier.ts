@@ -224,10 +224,11 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   // --- scripts, database init, backups ----------------------------------------------------------
   const scripts = new ScriptConfigMap(scope, 'data-scripts', { name: 'data-scripts', component: 'backup', scripts: SCRIPTS });
   const managedPg = pg.mode === 'managed';
+  const superuser = pg.mode === 'managed' ? pg.masterUsername : 'postgres';
   const pgEnv: k8s.EnvVar[] = [
     { name: 'PGHOST', value: pgHost },
     { name: 'PGPORT', value: String(pgPort) },
-    { name: 'PGUSER', value: 'postgres' },
+    { name: 'PGUSER', value: superuser },
     { name: 'PGPASSWORD', valueFrom: { secretKeyRef: superuserPassword } },
     { name: 'PGSSLMODE', value: managedPg ? 'require' : 'prefer' },
   ];
@@ -246,6 +247,7 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
     scripts,
     host: pgHost,
     port: pgPort,
+    superuser,
     superuserPassword,
     appDatabase: { ...pg.appDatabase, password: key(pgSecret.secretName, 'APP_DB_PASSWORD') },
     langmemDatabase: { ...pg.langmemDatabase, password: key(pgSecret.secretName, 'LANGMEM_DB_PASSWORD') },

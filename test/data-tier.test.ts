@@ -17,7 +17,12 @@ function managedProd(): Environment {
   const raw = yaml.load(readFileSync(join(DIR, 'prod.yaml'), 'utf8')) as Obj;
   raw['data'] = {
     ...raw['data'],
-    postgres: { mode: 'managed', endpoint: { host: 'agent-platform.abc.eu-central-1.rds.amazonaws.com' }, instanceClass: 'db.r6g.large' },
+    postgres: {
+      mode: 'managed',
+      endpoint: { host: 'agent-platform.abc.eu-central-1.rds.amazonaws.com' },
+      instanceClass: 'db.r6g.large',
+      masterUsername: 'rds_admin',
+    },
     redis: { mode: 'managed', endpoint: { host: 'master.agent-platform.abc.euc1.cache.amazonaws.com' } },
     elasticsearch: { mode: 'managed', enabled: false, endpoint: { host: 'search.example.internal' } },
   };
@@ -158,7 +163,11 @@ describe('managed stores', () => {
     const api = only(m, 'NetworkPolicy', 'agent-api');
     const toManaged = api['spec'].egress.filter((r: Obj) => r.to[0].ipBlock?.cidr === '0.0.0.0/0' && r.to[0].ipBlock.except === undefined);
     expect(toManaged.map((r: Obj) => r.ports[0].port)).toEqual([5432, 6379]);
-    expect(only(m, 'Job', 'postgres-init')['spec'].template.spec.containers[0].env).toContainEqual({ name: 'PGSSLMODE', value: 'require' });
+    const initEnv = only(m, 'Job', 'postgres-init')['spec'].template.spec.containers[0].env;
+    expect(initEnv).toContainEqual({ name: 'PGSSLMODE', value: 'require' });
+    expect(initEnv).toContainEqual({ name: 'PGUSER', value: 'rds_admin' });
+    const dump = only(m, 'CronJob', 'postgres-backup')['spec'].jobTemplate.spec.template.spec.initContainers[0];
+    expect(dump.env).toContainEqual({ name: 'PGUSER', value: 'rds_admin' });
   });
 
   it('renders and validates every object against its schema', async () => {

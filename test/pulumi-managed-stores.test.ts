@@ -19,7 +19,7 @@ function allManaged(env: Environment): Environment {
     ...env,
     data: {
       ...env.data,
-      postgres: { mode: 'managed', appDatabase: env.data.postgres.appDatabase, langmemDatabase: env.data.postgres.langmemDatabase, endpoint: { host: 'db.example.internal', port: 5432 }, storage: { size: '100Gi' } },
+      postgres: { mode: 'managed', appDatabase: env.data.postgres.appDatabase, langmemDatabase: env.data.postgres.langmemDatabase, endpoint: { host: 'db.example.internal', port: 5432 }, masterUsername: 'platform_admin', storage: { size: '100Gi' } },
       redis: { mode: 'managed', endpoint: { host: 'redis.example.internal', port: 6379 }, tls: true },
       elasticsearch: { mode: 'managed', enabled: true, endpoint: { host: 'search.example.internal', port: 443 } },
     },

@@ -83,6 +83,12 @@ export const postgres = z.discriminatedUnion('mode', [
     mode: z.literal('managed'),
     ...postgresCommon,
     endpoint: endpoint(5432),
+    /**
+     * The RDS master user: the Pulumi program creates the instance with it, and the init Job and
+     * the backups connect as it (password: `POSTGRES_SUPERUSER_PASSWORD` in the `data` secret).
+     * @default 'platform_admin'
+     */
+    masterUsername: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').default('platform_admin'),
     instanceClass: instanceClass.optional(),
     /** Allocated storage of the managed instance. */
     storage: storage.optional(),

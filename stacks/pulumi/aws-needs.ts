@@ -146,7 +146,7 @@ export function managedStoresOf(env: Environment): ManagedStore[] {
       instanceClass: postgres.instanceClass ?? (env.production ? 'db.r6g.large' : 'db.t4g.medium'),
       storageGiB: gibibytes(postgres.storage?.size, 20),
       database: postgres.appDatabase.name,
-      username: 'platform_admin',
+      username: postgres.masterUsername,
     });
   }
   if (redis.mode === 'managed') {
