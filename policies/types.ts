@@ -45,6 +45,12 @@ export interface CheckEnvironment {
   readonly name?: string;
   /** `production: true` in `environments/<env>.yaml`. */
   readonly production: boolean;
+  /**
+   * `delivery` in `environments/<env>.yaml`. Under `pulumi` delivery the program itself turns
+   * ExternalSecrets into Secrets filled from encrypted stack config, so Secret data is expected.
+   * @default 'gitops'
+   */
+  readonly delivery?: 'gitops' | 'pulumi';
 }
 
 export interface Rule {

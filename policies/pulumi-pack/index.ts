@@ -13,7 +13,8 @@ import { buildPolicies } from './policies.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const name = process.env['AGENT_PLATFORM_ENV'] ?? 'prod';
-const env = { name, production: loadEnvironment(join(root, 'environments'), name).production };
+const environment = loadEnvironment(join(root, 'environments'), name);
+const env = { name, production: environment.production, delivery: environment.delivery };
 const waiversFile = join(root, 'policies', 'waivers.yaml');
 const waivers = existsSync(waiversFile) ? parseWaivers(readFileSync(waiversFile, 'utf8'), waiversFile, new Set(RULES.map((r) => r.id))) : [];
 

@@ -278,3 +278,18 @@ describe('objects produced by operators and controllers', () => {
     expect(findings.map((f) => `${show(f)}: ${f.message}`)).toEqual(['Cluster data/pg: namespace data has no default-deny NetworkPolicy; expected one with podSelector: {} and policyTypes [Ingress, Egress]']);
   });
 });
+
+describe('no-secret-data under pulumi delivery', () => {
+  const withSecret = () => [...goodSet(), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'filled', namespace: 'shop' }, stringData: { KEY: 'from stack config' } }];
+  const rules = RULES.filter((r) => r.id === 'no-secret-data');
+
+  it('accepts Secret data, which the Pulumi program fills from encrypted stack config', () => {
+    expect(checkObjects(sourced(withSecret()), { env: { ...PROD, delivery: 'pulumi' }, rules }).findings).toEqual([]);
+  });
+
+  it('still refuses it under gitops delivery, where it would land in git', () => {
+    expect(checkObjects(sourced(withSecret()), { env: { ...PROD, delivery: 'gitops' }, rules }).findings.map((f) => f.message)).toEqual([
+      'the Secret carries stringData (keys KEY); expected an ExternalSecret that fetches them from the secret store',
+    ]);
+  });
+});
