@@ -28,6 +28,8 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
 export const PROMETHEUS_RULES_DIR = `${PROMETHEUS_CONFIG_DIR}/rules`;
 export const PROMETHEUS_PORT = 9090;
+/** Job name of Prometheus's scrape of itself. */
+export { PROMETHEUS_SELF_JOB } from './monitoring/prometheus-config.ts';
 /** The image's `nobody` user. */
 const PROMETHEUS_UID = 65534;
 

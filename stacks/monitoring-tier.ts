@@ -21,7 +21,7 @@ import { type BackupWatch, alertGroups } from '../constructs/monitoring/alerts.t
 import { DASHBOARDS, type DashboardDefinition, servedDashboard } from '../constructs/monitoring/dashboards.ts';
 import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../constructs/monitoring/rule-files.ts';
 import { sizeOf } from '../constructs/monitoring/units.ts';
-import { Prometheus, PROMETHEUS_PORT } from '../constructs/prometheus.ts';
+import { Prometheus, PROMETHEUS_PORT, PROMETHEUS_SELF_JOB } from '../constructs/prometheus.ts';
 import { PrometheusRule } from '../constructs/prometheus-rule.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ServiceMonitor } from '../constructs/service-monitor.ts';
@@ -48,8 +48,10 @@ export interface MonitoringInputs {
 
 export interface MonitoringTier {
   readonly mode: 'plain' | 'operator';
-  /** Every job scraped, the monitoring tier's own included. */
+  /** Every target scraped, the monitoring tier's own included. */
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /** Every job name, with Prometheus's scrape of itself in `plain` mode; alerts and panels read only these. */
+  readonly jobs: readonly string[];
   /** Alert definitions whose jobs exist, with their promtool test cases. */
   readonly alertGroups: readonly AlertGroup[];
   /** The same alerts as rule groups. */
@@ -101,7 +103,8 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
       : undefined;
 
   const ownTargets = [kubeStateMetrics.scrapeTarget, ...(alertmanager ? [alertmanager.scrapeTarget] : [])];
-  const jobs = new Set([...inputs.scrapeTargets, ...ownTargets].map((t) => t.job).concat(GRAFANA_JOB));
+  // Our own Prometheus scrapes itself (a static job, not a ScrapeTarget); the operator's is its own business.
+  const jobs = new Set([...inputs.scrapeTargets, ...ownTargets].map((t) => t.job).concat(GRAFANA_JOB, mon.mode === 'plain' ? [PROMETHEUS_SELF_JOB] : []));
   const groups = servedGroups(
     alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, replicatedPostgres: inputs.replicatedPostgres }),
     jobs,
@@ -146,7 +149,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
       dns,
     });
     grafana.connections.allowTo(prometheus);
-    return { mode: 'plain', scrapeTargets, alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics, prometheus, alertmanager };
+    return { mode: 'plain', scrapeTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics, prometheus, alertmanager };
   }
 
   const operator = mon.operator!;
@@ -161,5 +164,5 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
     new PrometheusRule(scope, 'prometheus-rule', { name: 'agent-platform-alerts', groups: ruleGroups, selectorLabels: operator.selectorLabels });
   }
   grafana.connections.allowToExternal(clusterPrometheus, [{ port: operator.prometheusPort }]);
-  return { mode: 'operator', scrapeTargets, alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics };
+  return { mode: 'operator', scrapeTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics };
 }

@@ -69,7 +69,7 @@ describe('PromQL of alerts and dashboards', () => {
 
   it('knows which job exports every registered metric', () => {
     for (const [name, info] of Object.entries(METRICS)) {
-      expect([...METRIC_SOURCES, 'prometheus'], name).toContain(info.origin);
+      expect([...METRIC_SOURCES, 'any'], name).toContain(info.origin);
     }
     expect(sourcesOf({ expr: 'up', metrics: ['up'] })).toEqual([]);
     expect(sourcesOf({ expr: '', metrics: ['pg_up', 'redis_up', 'up'] as MetricName[] })).toEqual(['postgres-exporter', 'redis-exporter']);
@@ -139,6 +139,9 @@ describe('alert definitions', () => {
         'BackupTooOld',
         'PodCrashLooping',
         'TargetDown',
+        'AlertmanagerNotificationsFailing',
+        'PrometheusRuleEvaluationFailures',
+        'PrometheusDroppingAlerts',
       ]),
     );
   });
@@ -147,7 +150,8 @@ describe('alert definitions', () => {
 describe('what an environment renders', () => {
   it.each(envs.map((e) => [e.name, e] as const))('%s queries only metrics of jobs it scrapes', (_name, env) => {
     const tier = buildPlatform(env).monitoring;
-    const jobs = new Set(tier.scrapeTargets.map((t) => t.job));
+    const jobs = new Set(tier.jobs);
+    expect(tier.jobs).toEqual([...tier.scrapeTargets.map((t) => t.job), ...(env.monitoring.mode === 'plain' ? ['prometheus'] : [])].sort());
     const queries = [...tier.alertGroups.flatMap((g) => g.alerts.flatMap((a) => a.levels.map((l) => a.expr(l)))), ...tier.dashboards.flatMap(dashboardQueries)];
     expect(queries.length).toBeGreaterThan(0);
     for (const q of queries) for (const s of sourcesOf(q)) expect(jobs, q.expr).toContain(s);

@@ -21,11 +21,14 @@ export const METRIC_SOURCES = [
   'redis-exporter',
   'elasticsearch-exporter',
   'kube-state-metrics',
+  'alertmanager',
+  // Our own Prometheus's self-scrape (plain mode only).
+  'prometheus',
 ] as const;
 export type MetricSource = (typeof METRIC_SOURCES)[number];
 
-/** `up` is written by Prometheus itself for every job, so it needs no particular source. */
-export type MetricOrigin = MetricSource | 'prometheus';
+/** `up` is written by Prometheus for every job, so it needs no particular one (`any`). */
+export type MetricOrigin = MetricSource | 'any';
 
 export interface MetricInfo {
   readonly origin: MetricOrigin;
@@ -37,7 +40,7 @@ const m = (origin: MetricOrigin, type: MetricInfo['type'], help: string): Metric
 
 /** The registry. Histograms are registered by the series actually queried (`_bucket`, `_sum`, `_count`). */
 export const METRICS = {
-  up: m('prometheus', 'gauge', '1 when the last scrape of the target succeeded'),
+  up: m('any', 'gauge', '1 when the last scrape of the target succeeded'),
 
   // design 002: the service's request and resource metrics
   multiagent_requests_total: m('agent-api', 'counter', 'HTTP requests by status code'),
@@ -97,6 +100,11 @@ export const METRICS = {
   kube_pod_container_status_restarts_total: m('kube-state-metrics', 'counter', 'container restarts'),
   kube_cronjob_status_last_successful_time: m('kube-state-metrics', 'gauge', 'unix time of the last successful run'),
   kube_cronjob_created: m('kube-state-metrics', 'gauge', 'unix time the CronJob was created'),
+
+  // the monitoring tier itself
+  alertmanager_notifications_failed_total: m('alertmanager', 'counter', 'notifications that failed, per integration'),
+  prometheus_rule_evaluation_failures_total: m('prometheus', 'counter', 'rule evaluations that failed, per rule group'),
+  prometheus_notifications_dropped_total: m('prometheus', 'counter', 'alerts dropped on the way to Alertmanager'),
 } as const satisfies Record<string, MetricInfo>;
 
 export type MetricName = keyof typeof METRICS;
@@ -151,7 +159,7 @@ export function sourcesOf(q: Query): MetricSource[] {
   const out = new Set<MetricSource>();
   for (const name of q.metrics) {
     const origin = METRICS[name].origin;
-    if (origin !== 'prometheus') out.add(origin);
+    if (origin !== 'any') out.add(origin);
   }
   return [...out].sort();
 }

@@ -9,6 +9,9 @@ import type { Duration } from 'cdk8s';
 import type { ScrapeTarget } from '../scrape-target.ts';
 import { promDuration } from './units.ts';
 
+/** Job name of Prometheus's scrape of itself. */
+export const PROMETHEUS_SELF_JOB = 'prometheus';
+
 export interface PrometheusConfigProps {
   /** Namespace whose EndpointSlices are discovered. */
   readonly namespace: string;
@@ -45,9 +48,9 @@ export function prometheusConfig(p: PrometheusConfigProps): Record<string, unkno
   const jobs = p.targets.map((t) => t.job);
   const dup = jobs.find((j, i) => jobs.indexOf(j) !== i);
   if (dup) throw new Error(`prometheusConfig: job ${JSON.stringify(dup)} is registered twice; job names must be unique`);
-  if (jobs.includes('prometheus')) throw new Error('prometheusConfig: job "prometheus" is Prometheus\'s own; choose another job name');
+  if (jobs.includes(PROMETHEUS_SELF_JOB)) throw new Error(`prometheusConfig: job "${PROMETHEUS_SELF_JOB}" is Prometheus's own; choose another job name`);
   const scrapeConfigs: Record<string, unknown>[] = [
-    { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${p.selfPort}`] }] },
+    { job_name: PROMETHEUS_SELF_JOB, static_configs: [{ targets: [`localhost:${p.selfPort}`] }] },
     ...[...p.targets]
       .sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0))
       .map((t) => ({
