@@ -321,6 +321,9 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
     addOnDestinations.push({ server, namespace: esoNamespace });
 
     for (const e of members) {
+      // `pulumi up` applies this environment's objects; an Application too would have Argo CD and
+      // Pulumi fight over them. The cluster's add-ons above are still Argo CD's to install.
+      if (e.delivery === 'pulumi') continue;
       const appName = `${ENV_PROJECT}-${e.name}`;
       new ArgoApplication(rootChart, appName, {
         name: appName,

@@ -85,6 +85,14 @@ describe('Argo CD applications', () => {
     }
   });
 
+  it('an environment delivered by `pulumi up` gets no Application, so Argo CD and Pulumi never fight over it', () => {
+    const mixed = envs.map((e) => (e.name === 'staging' ? { ...e, delivery: 'pulumi' as const } : e));
+    const names = buildGitOps({ envs: mixed, rendered: renderedFor(envFiles) }).map((o) => `${o.manifest.kind} ${o.manifest.metadata.name}`);
+    expect(names).not.toContain('Application agent-platform-staging');
+    expect(names).toContain('Application agent-platform-dev');
+    expect(names).toContain('Application agent-platform-prod');
+  });
+
   it('dev syncs itself with prune and self-heal; prod waits for a person, on a pinned tag', () => {
     expect(find('Application', 'agent-platform-dev').spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     const prod = find('Application', 'agent-platform-prod');
