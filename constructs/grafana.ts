@@ -14,6 +14,7 @@ import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { type DashboardDefinition, PROMETHEUS_DATASOURCE, dashboardJson } from './monitoring/dashboards.ts';
+import { assertApplicableConfigMap } from './monitoring/limits.ts';
 import { promDuration } from './monitoring/units.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
@@ -164,6 +165,7 @@ export class Grafana extends Construct implements Connectable {
 
     new k8s.KubeConfigMap(this, 'datasources', { metadata: { name: `${name}-datasources`, labels }, data: { 'datasources.yaml': datasources } });
     new k8s.KubeConfigMap(this, 'dashboard-providers', { metadata: { name: `${name}-dashboard-providers`, labels }, data: { 'dashboards.yaml': providers } });
+    assertApplicableConfigMap(`Grafana ${name}`, `${name}-dashboards`, this.dashboardFiles);
     new k8s.KubeConfigMap(this, 'dashboards', { metadata: { name: `${name}-dashboards`, labels }, data: { ...this.dashboardFiles } });
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });

@@ -15,6 +15,7 @@ import type { Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
+import { assertApplicableConfigMap } from './monitoring/limits.ts';
 import { prometheusConfig } from './monitoring/prometheus-config.ts';
 import type { RenderedRuleGroup } from './monitoring/rule-files.ts';
 import { ruleFileName } from './monitoring/rule-files.ts';
@@ -145,6 +146,7 @@ export class Prometheus extends Construct implements Connectable {
     });
 
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data: { 'prometheus.yml': this.configYaml } });
+    assertApplicableConfigMap(`Prometheus ${name}`, `${name}-rules`, this.ruleFiles);
     new k8s.KubeConfigMap(this, 'rules', { metadata: { name: `${name}-rules`, labels }, data: { ...this.ruleFiles } });
 
     new k8s.KubeService(this, 'service', {

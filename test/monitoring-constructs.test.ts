@@ -294,6 +294,11 @@ describe('Grafana', () => {
     expect(plain).not.toContain('elasticsearch');
   });
 
+  it('refuses dashboards too large for Argo CD to apply', () => {
+    const huge = { ...DASHBOARDS[0]!, uid: 'huge', panels: Array.from({ length: 400 }, () => DASHBOARDS[0]!.panels).flat() };
+    expect(() => grafana({ dashboards: [huge] })).toThrowError(/^Grafana grafana: ConfigMap grafana-dashboards would hold \d+ bytes; client-side apply \(Argo CD's default\) refuses more than 262144/);
+  });
+
   it('refuses two dashboards with one uid', () => {
     expect(() => grafana({ dashboards: [DASHBOARDS[0]!, DASHBOARDS[0]!] })).toThrowError('Grafana grafana: dashboard uid "multi-agent-system" is used twice; uids must be unique');
   });
