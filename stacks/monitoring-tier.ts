@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import type { Environment } from '../environments/schema/index.ts';
 import { durationSeconds } from '../environments/schema/monitoring.ts';
 import { Alertmanager, ALERTMANAGER_PORT } from '../constructs/alertmanager.ts';
+import { AlertmanagerConfig } from '../constructs/alertmanager-config.ts';
 import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
 import { GRAFANA_JOB, Grafana, type GrafanaLogsDatasource } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
@@ -162,6 +163,21 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
   for (const t of peers) t.workload.connections.allowFromExternal(clusterPrometheus, [{ port: t.port }]);
   if (ruleGroups.length > 0) {
     new PrometheusRule(scope, 'prometheus-rule', { name: 'agent-platform-alerts', groups: ruleGroups, selectorLabels: operator.selectorLabels });
+  }
+  // Without a routing section the operator's Alertmanager routes these alerts by its own policy.
+  if (mon.alertmanager) {
+    const am = mon.alertmanager;
+    new AlertmanagerConfig(scope, 'alertmanager-config', {
+      receivers: am.receivers,
+      routing: am.route,
+      groupWait: seconds(am.groupWait),
+      groupInterval: seconds(am.groupInterval),
+      repeatInterval: { critical: seconds(am.repeatInterval.critical), warning: seconds(am.repeatInterval.warning) },
+      secretStore,
+      remoteKey: `${env.secrets.remoteKeyPrefix}/alertmanager`,
+      refreshInterval: env.secrets.refreshInterval,
+      selectorLabels: operator.selectorLabels,
+    });
   }
   grafana.connections.allowToExternal(clusterPrometheus, [{ port: operator.prometheusPort }]);
   return { mode: 'operator', scrapeTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics };

@@ -3,6 +3,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { monitoring } from '../environments/schema/monitoring.ts';
 import { Alertmanager, type AlertmanagerProps } from '../constructs/alertmanager.ts';
+import { AlertmanagerConfig } from '../constructs/alertmanager-config.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
 import type { ExternalPeer } from '../constructs/connections.ts';
 import { Grafana, type GrafanaProps } from '../constructs/grafana.ts';
@@ -330,6 +331,27 @@ describe('Prometheus Operator objects', () => {
     await validateManifest(sm, 'ServiceMonitor langmem');
   });
 
+  it('hands the routes to the operator\'s Alertmanager with credentials by secret reference, and it validates', async () => {
+    const chart = testChart();
+    new AlertmanagerConfig(chart, 'amc', {
+      receivers,
+      routing: { default: 'team', critical: 'oncall', warning: 'team', components: { backup: 'bridge' } },
+      secretStore: { kind: 'ClusterSecretStore', name: 'store' },
+      remoteKey: 'agent-platform/test/alertmanager',
+      selectorLabels: { release: 'kps' },
+    });
+    const amc = only(chart, 'AlertmanagerConfig', 'agent-platform-alerts');
+    expect(amc.spec.route.routes[0]).toEqual({ matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], receiver: 'oncall', repeatInterval: '1h', continue: true });
+    expect(amc.spec.receivers.find((r: Obj) => r.name === 'team').slackConfigs[0].apiURL).toEqual({ name: 'agent-platform-alerts-receivers', key: 'team-slack-api-url' });
+    expect(amc.spec.receivers.find((r: Obj) => r.name === 'bridge').webhookConfigs[0].httpConfig.authorization.credentials).toEqual({
+      name: 'agent-platform-alerts-receivers',
+      key: 'bridge-webhook-token',
+    });
+    expect(amc.spec.inhibitRules[0].equal).toEqual(['alertname', 'namespace', 'job', 'instance']);
+    expect(only(chart, 'ExternalSecret', 'agent-platform-alerts-receivers').spec.data).toHaveLength(3);
+    await validateManifest(amc, 'AlertmanagerConfig agent-platform-alerts');
+  });
+
   it('refuses an empty PrometheusRule', () => {
     expect(() => new PrometheusRule(testChart(), 'r', { name: 'alerts', groups: [] })).toThrowError('PrometheusRule alerts: needs at least one rule group');
   });
@@ -373,11 +395,9 @@ describe('monitoring settings', () => {
     ]);
   });
 
-  it('asks for the operator section in operator mode, and for Alertmanager only in plain mode', () => {
-    expect(issues({ ...base, mode: 'operator' })).toEqual([
-      'operator: an operator section (namespace, prometheusUrl) when mode is "operator"',
-      'alertmanager: no alertmanager section when mode is "operator" (the operator\'s Alertmanager routes the alerts)',
-    ]);
+  it('asks for the operator section in operator mode, and for Alertmanager routes in plain mode', () => {
+    expect(issues({ ...base, mode: 'operator' })).toEqual(['operator: an operator section (namespace, prometheusUrl) when mode is "operator"']);
+    expect(issues({ runbookBaseUrl: base.runbookBaseUrl, mode: 'operator', operator: { namespace: 'monitoring', prometheusUrl: 'http://p:9090' } })).toEqual([]);
     expect(issues({ runbookBaseUrl: base.runbookBaseUrl })).toEqual(['alertmanager: an alertmanager section (receivers, route) when mode is "plain"']);
   });
 

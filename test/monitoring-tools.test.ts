@@ -173,21 +173,21 @@ describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool']
 
   describe('operator mode', () => {
     const prodInput = yaml.load(readFileSync(join(ROOT, 'environments', 'prod.yaml'), 'utf8')) as Record<string, any>;
-    const { alertmanager: _unused, ...rest } = prodInput['monitoring'];
     const env = environmentSchema.parse({
       ...prodInput,
-      monitoring: { ...rest, mode: 'operator', operator: { namespace: 'monitoring', prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090' } },
+      monitoring: { ...prodInput['monitoring'], mode: 'operator', operator: { namespace: 'monitoring', prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090' } },
     });
     const r = render(env);
 
-    it('renders ServiceMonitors and a PrometheusRule instead of Prometheus and Alertmanager', async () => {
+    it('renders ServiceMonitors, a PrometheusRule and an AlertmanagerConfig instead of Prometheus and Alertmanager', async () => {
       const kinds = r.manifests.map((m) => `${m.kind}/${m.metadata.name}`);
       expect(kinds).not.toContain('StatefulSet/prometheus');
       expect(kinds).not.toContain('StatefulSet/alertmanager');
       expect(kinds).toContain('PrometheusRule/agent-platform-alerts');
+      expect(kinds).toContain('AlertmanagerConfig/agent-platform-alerts');
       const monitors = r.manifests.filter((m) => m.kind === 'ServiceMonitor').map((m) => m.metadata.name).sort();
       expect(monitors).toEqual(r.chart.monitoring.scrapeTargets.map((t) => t.job).sort());
-      for (const m of r.manifests.filter((x) => x.kind === 'ServiceMonitor' || x.kind === 'PrometheusRule')) {
+      for (const m of r.manifests.filter((x) => ['ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig'].includes(x.kind))) {
         await validateManifest(m, `${m.kind} ${m.metadata.name}`);
         expect((m.metadata['labels'] as Record<string, string>)['release']).toBe('kube-prometheus-stack');
       }

@@ -66,33 +66,105 @@ function receiverConfig(r: AlertReceiver, dir: string): Record<string, unknown> 
   }
 }
 
-export function alertmanagerConfig(p: AlertmanagerConfigProps): Record<string, unknown> {
+/** One child route: label equalities, where matching alerts go, and how often they repeat. */
+interface PlannedRoute {
+  readonly match: readonly (readonly [string, string])[];
+  readonly receiver: string;
+  readonly repeatInterval?: Duration;
+  readonly continue?: boolean;
+}
+
+/** The routing policy both renderings share (our Alertmanager's file, the operator's CRD). */
+interface RoutePlan {
+  readonly receiver: string;
+  readonly groupBy: readonly string[];
+  readonly routes: readonly PlannedRoute[];
+  readonly inhibit: { readonly source: readonly [string, string]; readonly target: readonly [string, string]; readonly equal: readonly string[] };
+}
+
+function routePlan(p: Pick<AlertmanagerConfigProps, 'receivers' | 'routing' | 'repeatInterval'>, caller: string): RoutePlan {
   const names = p.receivers.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new Error(`alertmanagerConfig: receiver ${JSON.stringify(dup)} is defined twice`);
+  if (dup) throw new Error(`${caller}: receiver ${JSON.stringify(dup)} is defined twice`);
   const components = p.routing.components ?? {};
   const refs = { default: p.routing.default, critical: p.routing.critical, warning: p.routing.warning, ...components };
   for (const [route, receiver] of Object.entries(refs)) {
     if (!names.includes(receiver)) {
-      throw new Error(`alertmanagerConfig: route ${route} names receiver ${JSON.stringify(receiver)}, which is not among the receivers (${names.join(', ')})`);
+      throw new Error(`${caller}: route ${route} names receiver ${JSON.stringify(receiver)}, which is not among the receivers (${names.join(', ')})`);
     }
   }
-  const sortedComponents = Object.keys(components).sort();
+  return {
+    receiver: p.routing.default,
+    groupBy: ['alertname', 'namespace', 'component'],
+    routes: [
+      // `continue`: a critical alert also reaches the team that owns its component.
+      { match: [['severity', 'critical']], receiver: p.routing.critical, repeatInterval: p.repeatInterval.critical, continue: true },
+      ...Object.keys(components)
+        .sort()
+        .map((c): PlannedRoute => ({ match: [['component', c]], receiver: components[c]! })),
+      { match: [['severity', 'warning']], receiver: p.routing.warning },
+    ],
+    inhibit: { source: ['severity', 'critical'], target: ['severity', 'warning'], equal: INHIBIT_EQUAL },
+  };
+}
+
+const byName = <T extends { readonly name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export function alertmanagerConfig(p: AlertmanagerConfigProps): Record<string, unknown> {
+  const plan = routePlan(p, 'alertmanagerConfig');
+  const matchers = (m: readonly (readonly [string, string])[]) => m.map(([k, v]) => `${k}="${v}"`);
   return {
     route: {
-      receiver: p.routing.default,
-      group_by: ['alertname', 'namespace', 'component'],
+      receiver: plan.receiver,
+      group_by: [...plan.groupBy],
       group_wait: promDuration(p.groupWait),
       group_interval: promDuration(p.groupInterval),
       repeat_interval: promDuration(p.repeatInterval.warning),
-      routes: [
-        // `continue`: a critical alert also reaches the team that owns its component.
-        { matchers: ['severity="critical"'], receiver: p.routing.critical, repeat_interval: promDuration(p.repeatInterval.critical), continue: true },
-        ...sortedComponents.map((c) => ({ matchers: [`component="${c}"`], receiver: components[c]! })),
-        { matchers: ['severity="warning"'], receiver: p.routing.warning },
-      ],
+      routes: plan.routes.map((r) => ({
+        matchers: matchers(r.match),
+        receiver: r.receiver,
+        ...(r.repeatInterval ? { repeat_interval: promDuration(r.repeatInterval) } : {}),
+        ...(r.continue ? { continue: true } : {}),
+      })),
     },
-    inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: [...INHIBIT_EQUAL] }],
-    receivers: [...p.receivers].sort((a, b) => (a.name < b.name ? -1 : 1)).map((r) => receiverConfig(r, p.secretsDir)),
+    inhibit_rules: [{ source_matchers: matchers([plan.inhibit.source]), target_matchers: matchers([plan.inhibit.target]), equal: [...plan.inhibit.equal] }],
+    receivers: [...p.receivers].sort(byName).map((r) => receiverConfig(r, p.secretsDir)),
+  };
+}
+
+/**
+ * The same policy as a Prometheus Operator `AlertmanagerConfig` spec (v1alpha1), for clusters whose
+ * Alertmanager the operator runs. Credentials are references to keys of `secretName`; the operator
+ * reads them and confines every route to this object's namespace.
+ */
+export function alertmanagerConfigSpec(p: Omit<AlertmanagerConfigProps, 'secretsDir'>, secretName: string): Record<string, unknown> {
+  const plan = routePlan(p, 'alertmanagerConfigSpec');
+  const matchers = (m: readonly (readonly [string, string])[]) => m.map(([name, value]) => ({ name, value, matchType: '=' }));
+  const key = (r: AlertReceiver) => ({ name: secretName, key: receiverSecretKey(r) });
+  return {
+    route: {
+      receiver: plan.receiver,
+      groupBy: [...plan.groupBy],
+      groupWait: promDuration(p.groupWait),
+      groupInterval: promDuration(p.groupInterval),
+      repeatInterval: promDuration(p.repeatInterval.warning),
+      routes: plan.routes.map((r) => ({
+        matchers: matchers(r.match),
+        receiver: r.receiver,
+        ...(r.repeatInterval ? { repeatInterval: promDuration(r.repeatInterval) } : {}),
+        ...(r.continue ? { continue: true } : {}),
+      })),
+    },
+    inhibitRules: [{ sourceMatch: matchers([plan.inhibit.source]), targetMatch: matchers([plan.inhibit.target]), equal: [...plan.inhibit.equal] }],
+    receivers: [...p.receivers].sort(byName).map((r) => {
+      switch (r.type) {
+        case 'slack':
+          return { name: r.name, slackConfigs: [{ apiURL: key(r), channel: r.channel, sendResolved: true }] };
+        case 'pagerduty':
+          return { name: r.name, pagerdutyConfigs: [{ routingKey: key(r), sendResolved: true }] };
+        case 'webhook':
+          return { name: r.name, webhookConfigs: [{ url: r.url, sendResolved: true, httpConfig: { authorization: { type: 'Bearer', credentials: key(r) } } }] };
+      }
+    }),
   };
 }

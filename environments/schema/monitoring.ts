@@ -83,7 +83,12 @@ export const monitoring = z
         resources: resources.default(defaultResources('250m', '1Gi', '2Gi')),
       })
       .prefault({}),
-    /** Our own Alertmanager, in `plain` mode (in `operator` mode the cluster's routes the alerts). */
+    /**
+     * Receivers and routes. `plain` mode runs our own Alertmanager with them (required); `operator`
+     * mode hands them to the operator's Alertmanager as an AlertmanagerConfig (optional: without
+     * it the cluster's own policy routes the alerts), where `replicas`, `storage` and `resources`
+     * do not apply.
+     */
     alertmanager: z.strictObject({
       /** More than one forms a gossip cluster that deduplicates notifications. */
       replicas: z.number().int().min(1).max(5).default(1),
@@ -156,9 +161,6 @@ export const monitoring = z
     }
     if (m.mode === 'plain' && m.alertmanager === undefined) {
       ctx.addIssue({ code: 'custom', path: ['alertmanager'], input: undefined, message: 'an alertmanager section (receivers, route) when mode is "plain"' });
-    }
-    if (m.mode === 'operator' && m.alertmanager !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['alertmanager'], input: m.alertmanager, message: "no alertmanager section when mode is \"operator\" (the operator's Alertmanager routes the alerts)" });
     }
     if (m.alertmanager === undefined) return;
     const names = m.alertmanager.receivers.map((r) => r.name);
