@@ -188,7 +188,10 @@ export class Grafana extends Construct implements Connectable {
       { name: 'GF_SECURITY_ADMIN_USER', value: props.adminUser ?? 'admin' },
       secrets.envVar(ADMIN_PASSWORD_KEY, 'GF_SECURITY_ADMIN_PASSWORD'),
       ...(logs ? [{ name: LOGS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: logs.password.name, key: logs.password.key } } }] : []),
+      // Every path Grafana writes to lies on the data emptyDir; the root filesystem stays read-only.
       { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+      { name: 'GF_PATHS_LOGS', value: '/var/lib/grafana/log' },
+      { name: 'GF_PATHS_PLUGINS', value: '/var/lib/grafana/plugins' },
       { name: 'GF_PATHS_PROVISIONING', value: PROVISIONING },
       { name: 'GF_LOG_MODE', value: 'console' },
       { name: 'GF_USERS_ALLOW_SIGN_UP', value: 'false' },
