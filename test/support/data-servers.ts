@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { redisConfig } from '../../constructs/redis.ts';
+import { findBinary } from './binaries.ts';
 
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
@@ -62,9 +63,10 @@ export async function startPostgres(bin: { initdb: string; pg_ctl: string; psql:
     chownSync(pwfile, owner.uid, owner.gid);
   }
   const asOwner = (cmd: string, args: string[]): void => {
-    const [file, argv] = owner ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+    // runuser lives in /usr/sbin, which a non-login PATH may lack.
+    const [file, argv] = owner ? [findBinary('runuser') ?? 'runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
     const r = spawnSync(file, argv, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}${r.stdout}`);
+    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.error?.message ?? ''}${r.stderr}${r.stdout}`);
   };
   asOwner(bin.initdb, ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8']);
   const port = await freePort();
