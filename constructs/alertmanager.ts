@@ -11,6 +11,7 @@ import type { Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
+import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { type AlertReceiver, type AlertRouting, alertmanagerConfig, receiverSecretKey } from './monitoring/alertmanager-config.ts';
 import { binaryQuantity } from './monitoring/units.ts';
@@ -123,18 +124,17 @@ export class Alertmanager extends Construct implements Connectable {
       automountServiceAccountToken: false,
     });
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: `${name}-config`, labels }, data: { 'alertmanager.yml': this.configYaml } });
-    new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: {
-        // Headless: Prometheus sends every alert to every replica; peers find each other by pod name.
-        clusterIp: 'None',
-        publishNotReadyAddresses: true,
-        selector: { ...selector },
-        ports: [
-          { name: 'http', port: ALERTMANAGER_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
-          { name: 'cluster', port: CLUSTER_PORT, targetPort: k8s.IntOrString.fromString('cluster'), protocol: 'TCP' },
-        ],
-      },
+    // Headless: Prometheus sends every alert to every replica; peers find each other by pod name.
+    workloadService(this, 'service', {
+      name,
+      labels,
+      selector,
+      headless: true,
+      publishNotReadyAddresses: true,
+      ports: [
+        { name: 'http', port: ALERTMANAGER_PORT },
+        { name: 'cluster', port: CLUSTER_PORT },
+      ],
     });
 
     const peers = Array.from({ length: replicas }, (_, i) => `--cluster.peer=${name}-${i}.${this.host}:${CLUSTER_PORT}`);
@@ -199,16 +199,7 @@ export class Alertmanager extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storageClassName,
-              resources: { requests: { storage: k8s.Quantity.fromString(binaryQuantity(props.storage)) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim(labels, binaryQuantity(props.storage), props.storageClassName)],
       },
     });
 

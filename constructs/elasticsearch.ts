@@ -13,6 +13,7 @@ import { memoryBytes, type Resources } from '../environments/schema/common.ts';
 import { AppDeployment } from './app-deployment.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
+import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import type { SecretKeyRef } from './postgres-stateful-set.ts';
@@ -185,37 +186,20 @@ export class Elasticsearch extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storage.storageClass,
-              resources: { requests: { storage: k8s.Quantity.fromString(props.storage.size) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim(labels, props.storage.size, props.storage.storageClass)],
       },
     });
 
-    new k8s.KubeService(this, 'headless-service', {
-      metadata: { name: headless, labels },
-      spec: {
-        clusterIp: 'None',
-        // Discovery must see nodes before they are ready: readiness needs a cluster to exist.
-        publishNotReadyAddresses: true,
-        selector: { ...selector },
-        ports: [{ name: 'transport', port: ELASTICSEARCH_TRANSPORT_PORT, targetPort: k8s.IntOrString.fromString('transport'), protocol: 'TCP' }],
-      },
+    workloadService(this, 'headless-service', {
+      name: headless,
+      labels,
+      selector,
+      headless: true,
+      // Discovery must see nodes before they are ready: readiness needs a cluster to exist.
+      publishNotReadyAddresses: true,
+      ports: [{ name: 'transport', port: ELASTICSEARCH_TRANSPORT_PORT }],
     });
-    new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...selector },
-        ports: [{ name: 'http', port: ELASTICSEARCH_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
+    workloadService(this, 'service', { name, labels, selector, ports: [{ name: 'http', port: ELASTICSEARCH_PORT }] });
     new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'search', selector, maxUnavailable: 1, minReplicas: props.nodes });
 
     if (cluster) this.transportCertificates(name, headless, labels);

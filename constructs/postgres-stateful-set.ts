@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { memoryBytes, type Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
+import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
@@ -159,38 +160,26 @@ export class PostgresStatefulSet extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storage.storageClass,
-              resources: { requests: { storage: k8s.Quantity.fromString(props.storage.size) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim(labels, props.storage.size, props.storage.storageClass)],
       },
     });
 
-    new k8s.KubeService(this, 'headless-service', {
-      metadata: { name: headless, labels },
-      spec: {
-        clusterIp: 'None',
-        publishNotReadyAddresses: true,
-        selector: { ...selector },
-        ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
-      },
+    workloadService(this, 'headless-service', {
+      name: headless,
+      labels,
+      selector,
+      headless: true,
+      publishNotReadyAddresses: true,
+      ports: [{ name: 'postgres', port: POSTGRES_PORT }],
     });
-    new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...selector },
-        ports: [
-          { name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' },
-          { name: 'metrics', port: POSTGRES_EXPORTER_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
-        ],
-      },
+    workloadService(this, 'service', {
+      name,
+      labels,
+      selector,
+      ports: [
+        { name: 'postgres', port: POSTGRES_PORT },
+        { name: 'metrics', port: POSTGRES_EXPORTER_PORT },
+      ],
     });
     new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'database', selector, maxUnavailable: 1, minReplicas: 1 });
   }

@@ -14,6 +14,7 @@ import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
 import { k8s } from './k8s.ts';
+import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { assertApplicableConfigMap } from './monitoring/limits.ts';
 import { prometheusConfig } from './monitoring/prometheus-config.ts';
@@ -149,15 +150,8 @@ export class Prometheus extends Construct implements Connectable {
     assertApplicableConfigMap(`Prometheus ${name}`, `${name}-rules`, this.ruleFiles);
     new k8s.KubeConfigMap(this, 'rules', { metadata: { name: `${name}-rules`, labels }, data: { ...this.ruleFiles } });
 
-    new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: {
-        // Headless: the StatefulSet's governing Service, and each pod is addressable for scraping itself.
-        clusterIp: 'None',
-        selector: { ...selector },
-        ports: [{ name: 'http', port: PROMETHEUS_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
+    // Headless: the StatefulSet's governing Service, and each pod is addressable for scraping itself.
+    workloadService(this, 'service', { name, labels, selector, headless: true, ports: [{ name: 'http', port: PROMETHEUS_PORT }] });
 
     const httpProbe = (path: string, period: number, failureThreshold: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString('http') },
@@ -219,16 +213,7 @@ export class Prometheus extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storageClassName,
-              resources: { requests: { storage: k8s.Quantity.fromString(binaryQuantity(props.storage)) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim(labels, binaryQuantity(props.storage), props.storageClassName)],
       },
     });
 

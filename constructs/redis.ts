@@ -13,6 +13,7 @@ import type { Resources } from '../environments/schema/common.ts';
 import { memoryBytes } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
+import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import type { SecretKeyRef } from './postgres-stateful-set.ts';
@@ -162,38 +163,26 @@ export class Redis extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storage.storageClass,
-              resources: { requests: { storage: k8s.Quantity.fromString(props.storage.size) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [dataVolumeClaim(labels, props.storage.size, props.storage.storageClass)],
       },
     });
 
-    new k8s.KubeService(this, 'headless-service', {
-      metadata: { name: `${name}-headless`, labels },
-      spec: {
-        clusterIp: 'None',
-        publishNotReadyAddresses: true,
-        selector: { ...selector },
-        ports: [{ name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
-      },
+    workloadService(this, 'headless-service', {
+      name: `${name}-headless`,
+      labels,
+      selector,
+      headless: true,
+      publishNotReadyAddresses: true,
+      ports: [{ name: 'redis', port: REDIS_PORT }],
     });
-    new k8s.KubeService(this, 'service', {
-      metadata: { name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...selector },
-        ports: [
-          { name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' },
-          { name: 'metrics', port: REDIS_EXPORTER_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' },
-        ],
-      },
+    workloadService(this, 'service', {
+      name,
+      labels,
+      selector,
+      ports: [
+        { name: 'redis', port: REDIS_PORT },
+        { name: 'metrics', port: REDIS_EXPORTER_PORT },
+      ],
     });
     new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'cache', selector, maxUnavailable: 1, minReplicas: 1 });
   }
