@@ -105,10 +105,7 @@ export class Alertmanager extends Construct implements Connectable {
       { lineWidth: -1, noRefs: true, quotingType: '"' },
     );
 
-    this.connections.allowToExternal(props.dns, [
-      { port: 53, protocol: 'UDP' },
-      { port: 53, protocol: 'TCP' },
-    ]);
+    this.connections.allowToDns(props.dns);
     const outbound = new Set<number>([443]);
     for (const r of props.receivers) if (r.type === 'webhook') outbound.add(webhookPort(r.url));
     this.connections.allowToExternal(props.internet, [...outbound].sort((a, b) => a - b).map((port) => ({ port })));

@@ -19,6 +19,12 @@ export interface NetworkPort {
   readonly protocol?: 'TCP' | 'UDP';
 }
 
+/** DNS answers over UDP, and over TCP when a reply does not fit a datagram. */
+const DNS_PORTS: readonly NetworkPort[] = [
+  { port: 53, protocol: 'UDP' },
+  { port: 53, protocol: 'TCP' },
+];
+
 /** Something outside this environment's own workloads: a namespace's pods, or address ranges. */
 export interface ExternalPeer {
   /** Names the peer in comments and errors. */
@@ -97,6 +103,11 @@ export class Connections {
   allowFromExternal(peer: ExternalPeer, ports: readonly NetworkPort[] = this.defaultPorts): void {
     if (ports.length === 0) throw new Error(`${this.name}.allowFromExternal(${peer.name}): no ports given and ${this.name} declares none`);
     this.addIngress([peerOf(peer)], ports);
+  }
+
+  /** Lets this workload resolve names through the cluster DNS (UDP and TCP 53). */
+  allowToDns(dns: ExternalPeer): void {
+    this.allowToExternal(dns, DNS_PORTS);
   }
 
   /** Lets this workload reach something outside the environment (cluster DNS, the internet). */

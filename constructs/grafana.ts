@@ -9,7 +9,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
-import { Connections, type Connectable, type ExternalPeer, type NetworkPort } from './connections.ts';
+import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
@@ -97,11 +97,7 @@ export class Grafana extends Construct implements Connectable {
     const selector = selectorLabels(name);
     this.connections = new Connections(this, { name, component: 'monitoring', podSelector: selector, defaultPorts: [{ port: GRAFANA_PORT }] });
 
-    const dns: NetworkPort[] = [
-      { port: 53, protocol: 'UDP' },
-      { port: 53, protocol: 'TCP' },
-    ];
-    this.connections.allowToExternal(props.dns, dns);
+    this.connections.allowToDns(props.dns);
 
     const secrets = new ExternalSecret(this, 'admin', {
       name: `${name}-admin`,

@@ -45,10 +45,7 @@ export class KubeStateMetrics extends Construct implements Connectable {
     const labels = componentLabels(name, 'monitoring');
     const selector = selectorLabels(name);
     this.connections = new Connections(this, { name, component: 'monitoring', podSelector: selector, defaultPorts: [{ port: KUBE_STATE_METRICS_PORT }] });
-    this.connections.allowToExternal(props.dns, [
-      { port: 53, protocol: 'UDP' },
-      { port: 53, protocol: 'TCP' },
-    ]);
+    this.connections.allowToDns(props.dns);
     for (const cidr of props.kubernetesApi.cidrs) {
       this.connections.allowToExternal({ name: 'Kubernetes API', ipBlock: { cidr } }, props.kubernetesApi.ports.map((port) => ({ port })));
     }

@@ -120,10 +120,7 @@ export class Prometheus extends Construct implements Connectable {
     peers
       .filter((p, i) => peers.findIndex((q) => q.workload === p.workload && q.port === p.port) === i)
       .forEach((p) => this.connections.allowTo(p.workload, [{ port: p.port }]));
-    this.connections.allowToExternal(props.dns, [
-      { port: 53, protocol: 'UDP' },
-      { port: 53, protocol: 'TCP' },
-    ]);
+    this.connections.allowToDns(props.dns);
     for (const cidr of props.kubernetesApi.cidrs) {
       this.connections.allowToExternal({ name: 'Kubernetes API', ipBlock: { cidr } }, props.kubernetesApi.ports.map((port) => ({ port })));
     }

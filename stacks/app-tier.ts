@@ -31,10 +31,6 @@ export interface AppTierExtras {
   readonly env?: readonly k8s.EnvVar[];
 }
 
-const DNS_PORTS: readonly NetworkPort[] = [
-  { port: 53, protocol: 'UDP' },
-  { port: 53, protocol: 'TCP' },
-];
 const HTTPS: readonly NetworkPort[] = [{ port: 443 }];
 
 export function buildAppTier(scope: Construct, env: Environment, extras: AppTierExtras = {}): AppTier {
@@ -120,7 +116,7 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
 
   api.connections.allowFromExternal(ingressController);
   for (const tier of [api, worker]) {
-    tier.connections.allowToExternal(dns, DNS_PORTS);
+    tier.connections.allowToDns(dns);
     tier.connections.allowToExternal(internet, HTTPS);
   }
 

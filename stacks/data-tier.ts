@@ -9,7 +9,7 @@ import type { Environment } from '../environments/schema/index.ts';
 import { redisMaxMemoryBytes } from '../environments/schema/data.ts';
 import { BackupCronJob, type JobStep } from '../constructs/backup-cron-job.ts';
 import { BackupServiceAccount } from '../constructs/backup-service-account.ts';
-import type { Connectable, ExternalPeer, NetworkPort } from '../constructs/connections.ts';
+import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
 import { Elasticsearch, ELASTICSEARCH_EXPORTER_PORT, ELASTICSEARCH_PORT } from '../constructs/elasticsearch.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import type { k8s } from '../constructs/k8s.ts';
@@ -49,10 +49,6 @@ export interface DataTier {
   allowClients(clients: readonly Connectable[]): void;
 }
 
-const DNS_PORTS: readonly NetworkPort[] = [
-  { port: 53, protocol: 'UDP' },
-  { port: 53, protocol: 'TCP' },
-];
 
 /** Every script the data tier mounts. */
 const SCRIPTS = [
@@ -206,10 +202,10 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       snapshotRoleArn: backup.roleArn,
     });
     esUrl = `http://${elasticsearch.host}:${ELASTICSEARCH_PORT}`;
-    elasticsearch.connections.allowToExternal(dns, DNS_PORTS);
+    elasticsearch.connections.allowToDns(dns);
     // Snapshots are written by the nodes themselves.
     elasticsearch.connections.allowToExternal(aws, [{ port: 443 }]);
-    elasticsearch.exporter.connections.allowToExternal(dns, DNS_PORTS);
+    elasticsearch.exporter.connections.allowToDns(dns);
     scrapeTargets.push({
       job: 'elasticsearch-exporter',
       workload: elasticsearch.exporter,
@@ -349,9 +345,9 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   const reachPostgres = (c: Connectable) => (postgres ? c.connections.allowTo(postgres) : c.connections.allowToExternal(managed('managed Postgres'), [{ port: pgPort }]));
   reachPostgres(postgresInit);
   reachPostgres(pgBackup);
-  postgresInit.connections.allowToExternal(dns, DNS_PORTS);
+  postgresInit.connections.allowToDns(dns);
   for (const job of backupJobs) {
-    job.connections.allowToExternal(dns, DNS_PORTS);
+    job.connections.allowToDns(dns);
     job.connections.allowToExternal(aws, [{ port: 443 }]);
   }
 
