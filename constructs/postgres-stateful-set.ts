@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { memoryBytes, type Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
-import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
+import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
@@ -134,23 +134,16 @@ export class PostgresStatefulSet extends Construct implements Connectable {
                   { name: 'shm', mountPath: '/dev/shm' },
                 ],
               },
-              {
-                name: 'exporter',
+              exporterSidecar({
                 image: props.exporterImage,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'metrics', containerPort: POSTGRES_EXPORTER_PORT, protocol: 'TCP' }],
+                port: POSTGRES_EXPORTER_PORT,
+                uid: EXPORTER_UID,
                 env: [
                   { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${POSTGRES_PORT}/postgres?sslmode=disable` },
                   { name: 'DATA_SOURCE_USER', value: 'postgres' },
                   { name: 'DATA_SOURCE_PASS', valueFrom: password },
                 ],
-                resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
-                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: EXPORTER_UID, runAsGroup: EXPORTER_UID },
-                // A sidecar's readiness gates the pod's: it checks the exporter's static landing page,
-                // never the store, so a slow scrape cannot take the store out of its Service.
-                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 30, failureThreshold: 3 },
-              },
+              }),
             ],
             volumes: [
               { name: 'run', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },

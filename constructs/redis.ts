@@ -13,7 +13,7 @@ import type { Resources } from '../environments/schema/common.ts';
 import { memoryBytes } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
-import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
+import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import type { SecretKeyRef } from './postgres-stateful-set.ts';
@@ -139,22 +139,15 @@ export class Redis extends Construct implements Connectable {
                   { name: 'tmp', mountPath: '/tmp' },
                 ],
               },
-              {
-                name: 'exporter',
+              exporterSidecar({
                 image: props.exporterImage,
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'metrics', containerPort: REDIS_EXPORTER_PORT, protocol: 'TCP' }],
+                port: REDIS_EXPORTER_PORT,
+                uid: EXPORTER_UID,
                 env: [
                   { name: 'REDIS_ADDR', value: `redis://127.0.0.1:${REDIS_PORT}` },
                   { name: 'REDIS_PASSWORD', valueFrom: password },
                 ],
-                resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
-                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: EXPORTER_UID, runAsGroup: EXPORTER_UID },
-                // A sidecar's readiness gates the pod's: it checks the exporter's static landing page,
-                // never the store, so a slow scrape cannot take the store out of its Service.
-                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 30, failureThreshold: 3 },
-              },
+              }),
             ],
             volumes: [
               { name: 'config', configMap: { name: `${name}-config` } },

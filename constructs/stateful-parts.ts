@@ -5,6 +5,8 @@
  */
 import type { Construct } from 'constructs';
 import { k8s } from './k8s.ts';
+import { containerResources } from './resources.ts';
+import { restrictedContainerSecurityContext } from './security.ts';
 
 /** A named container port a Service exposes under the same name and number. */
 export interface NamedPort {
@@ -58,4 +60,34 @@ export function workloadService(scope: Construct, id: string, props: WorkloadSer
       ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
     },
   });
+}
+
+export interface ExporterSidecarProps {
+  /** Pinned exporter image. */
+  readonly image: string;
+  /** Port the exporter serves `/metrics` on, named `metrics`. */
+  readonly port: number;
+  /** The uid the exporter image runs as. */
+  readonly uid: number;
+  /** How it reaches the store over loopback, credentials by secret reference only. */
+  readonly env: readonly k8s.EnvVar[];
+}
+
+/**
+ * A Prometheus exporter beside a store in the same pod. Small fixed resources; its readiness checks
+ * the exporter's static landing page, never the store, because a sidecar's readiness gates the
+ * pod's and a slow scrape must not take the store out of its Service.
+ */
+export function exporterSidecar(props: ExporterSidecarProps): k8s.Container {
+  return {
+    name: 'exporter',
+    image: props.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [{ name: 'metrics', containerPort: props.port, protocol: 'TCP' }],
+    env: [...props.env],
+    resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
+    securityContext: { ...restrictedContainerSecurityContext(), runAsUser: props.uid, runAsGroup: props.uid },
+    readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+    livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 30, failureThreshold: 3 },
+  };
 }
