@@ -98,9 +98,18 @@ function configurationText(spec: Json, configMaps: ReadonlyMap<string, Manifest>
 
 /** Whether `text` uses `host` as a host name (`host`, `host:5432`, `host.ns.svc`, `//host/`), not as a substring of a word. */
 function mentionsHost(text: string, host: string): boolean {
-  const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[/@\\s,="'\\[])${escaped}(\\.[a-z0-9-]+)*(:[0-9]+)?($|[/\\s,"'\\]?:])`).test(text);
+  // Checked for every (workload, Service) pair: a plain substring test first, and one compiled
+  // pattern per host.
+  if (!text.includes(host)) return false;
+  let pattern = HOST_PATTERNS.get(host);
+  if (!pattern) {
+    const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`(^|[/@\\s,="'\\[])${escaped}(\\.[a-z0-9-]+)*(:[0-9]+)?($|[/\\s,"'\\]?:])`);
+    HOST_PATTERNS.set(host, pattern);
+  }
+  return pattern.test(text);
 }
+const HOST_PATTERNS = new Map<string, RegExp>();
 
 /**
  * Every reference between the objects of one rendering. Objects referenced but not rendered here
