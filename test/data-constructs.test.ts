@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BackupCronJob, cronPeriodSeconds, type BackupCronJobProps } from '../constructs/backup-cron-job.ts';
 import { BackupServiceAccount } from '../constructs/backup-service-account.ts';
 import { Elasticsearch, type ElasticsearchProps } from '../constructs/elasticsearch.ts';
+import { ElasticsearchInitJob, type ElasticsearchInitJobProps } from '../constructs/elasticsearch-init-job.ts';
 import { PostgresCluster, type PostgresClusterProps } from '../constructs/postgres-cluster.ts';
 import { PostgresInitJob } from '../constructs/postgres-init-job.ts';
 import { postgresMemorySettings, PostgresStatefulSet, type PostgresStatefulSetProps } from '../constructs/postgres-stateful-set.ts';
@@ -414,6 +415,68 @@ describe('PostgresInitJob', () => {
     const scripts = new ScriptConfigMap(chart, 'scripts', { name: 'x', component: 'backup', scripts: ['postgres-init.sh'] });
     expect(() => new PostgresInitJob(chart, 'init', { ...base, scripts, langmemDatabase: { ...base.langmemDatabase, owner: 'agent_app' } })).toThrow(
       'appDatabase.owner and langmemDatabase.owner are both "agent_app"; each database gets its own role',
+    );
+  });
+});
+
+describe('ElasticsearchInitJob', () => {
+  const base: Omit<ElasticsearchInitJobProps, 'scripts'> = {
+    image: 'docker.elastic.co/elasticsearch/elasticsearch:8.17.4',
+    url: 'http://elasticsearch:9200',
+    elasticPassword: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' },
+    reader: { indexPattern: 'ai-agent-*', password: { name: 'elasticsearch-credentials', key: 'GRAFANA_LOGS_PASSWORD' } },
+  };
+  const render = (p: Partial<ElasticsearchInitJobProps> = {}) => {
+    const chart = testChart();
+    const scripts = new ScriptConfigMap(chart, 'scripts', { name: 'data-scripts', component: 'backup', scripts: ['elasticsearch-init.sh'] });
+    const job = new ElasticsearchInitJob(chart, 'init', { ...base, scripts, ...p });
+    return { job, objs: objects(chart) };
+  };
+
+  it('creates the grafana_logs user with the logs_reader role after every Argo CD sync, with both passwords by reference', () => {
+    const { job, objs } = render();
+    expect([job.readerUser, job.readerRole]).toEqual(['grafana_logs', 'logs_reader']);
+    const j = only(objs, 'Job', 'elasticsearch-init');
+    expect(j.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    const c = j.spec.template.spec.containers[0];
+    expect(c.command).toEqual(['bash', '/scripts/elasticsearch-init.sh']);
+    expect(Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value ?? e.valueFrom]))).toEqual({
+      ES_URL: 'http://elasticsearch:9200',
+      ELASTIC_PASSWORD: { secretKeyRef: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' } },
+      READER_USER: 'grafana_logs',
+      READER_PASSWORD: { secretKeyRef: { name: 'elasticsearch-credentials', key: 'GRAFANA_LOGS_PASSWORD' } },
+      READER_ROLE: 'logs_reader',
+      LOG_INDICES: 'ai-agent-*',
+      HOME: '/tmp',
+    });
+    expect(j.spec.template.metadata.annotations['checksum/scripts']).toMatch(/^[0-9a-f]{64}$/);
+    expect(only(objs, 'ServiceAccount', 'elasticsearch-init').automountServiceAccountToken).toBe(false);
+    expectRestricted(objs);
+  });
+
+  it('takes another user, role and index pattern', () => {
+    const { objs } = render({ reader: { ...base.reader, user: 'logs-ro', role: 'ro', indexPattern: 'filebeat-*' } });
+    const env = only(objs, 'Job').spec.template.spec.containers[0].env;
+    expect(env.filter((e: Obj) => ['READER_USER', 'READER_ROLE', 'LOG_INDICES'].includes(e.name)).map((e: Obj) => e.value)).toEqual(['logs-ro', 'ro', 'filebeat-*']);
+  });
+
+  it('refuses an index pattern the script would have to escape', () => {
+    expect(() => render({ reader: { ...base.reader, indexPattern: 'ai-agent-*,"x"' } })).toThrow(
+      'ElasticsearchInitJob elasticsearch-init: reader.indexPattern "ai-agent-*,\\"x\\"" must be an index pattern like "ai-agent-*"',
+    );
+  });
+
+  it('refuses a user name with upper-case letters', () => {
+    expect(() => render({ reader: { ...base.reader, user: 'Grafana' } })).toThrow('reader.user "Grafana" must be lower-case letters, digits, "_" or "-"');
+  });
+
+  it('refuses the elastic superuser as the reader', () => {
+    expect(() => render({ reader: { ...base.reader, user: 'elastic' } })).toThrow('reader.user "elastic" is the superuser; the reader must be a user of its own');
+  });
+
+  it('refuses to give the reader the elastic password', () => {
+    expect(() => render({ reader: { ...base.reader, password: base.elasticPassword } })).toThrow(
+      'reader.password and elasticPassword are both elasticsearch-credentials/ELASTIC_PASSWORD; the reader needs a password of its own',
     );
   });
 });
