@@ -136,6 +136,17 @@ export const elasticsearch = z.discriminatedUnion('mode', [
     resources: resources.default({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1000m', memory: '2Gi' } }),
     /** Data volume of each node. @default { size: '30Gi' } */
     storage: storage.default({ size: '30Gi' }),
+    /**
+     * Indices holding the service's logs (filebeat's daily `ai-agent-%{+yyyy.MM.dd}`, design 003):
+     * Grafana's logs datasource searches them, and its read-only user (`grafana_logs`, role
+     * `logs_reader`, created by the `elasticsearch-init` Job) may read these and nothing else.
+     * @default 'ai-agent-*'
+     */
+    logIndexPattern: z
+      .string()
+      .max(255)
+      .regex(/^[a-z0-9*][a-z0-9._*-]*$/, 'a lower-case index pattern like "ai-agent-*"')
+      .default('ai-agent-*'),
   }),
   z.strictObject({
     /** Amazon OpenSearch Service (provisioned by the Pulumi program); nothing is rendered. */
