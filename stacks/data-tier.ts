@@ -1,8 +1,9 @@
 /**
  * The data tier of one environment: Postgres (StatefulSet, CloudNativePG or managed), Redis and
- * Elasticsearch (StatefulSet or managed), their credentials, the database init Job, a backup
- * CronJob per store with its restore beside it, network relationships, and what the other tiers
- * need from it: the service's connection settings, scrape targets and backup freshness bounds.
+ * Elasticsearch (StatefulSet or managed), their credentials, the database init Job (and, with an
+ * in-cluster Elasticsearch, the Job creating Grafana's read-only logs user), a backup CronJob per
+ * store with its restore beside it, network relationships, and what the other tiers need from it:
+ * the service's connection settings, scrape targets, backup freshness bounds and the logs source.
  */
 import type { Construct } from 'constructs';
 import type { Environment } from '../environments/schema/index.ts';
@@ -11,6 +12,7 @@ import { BackupCronJob, type JobStep } from '../constructs/backup-cron-job.ts';
 import { BackupServiceAccount } from '../constructs/backup-service-account.ts';
 import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
 import { Elasticsearch, ELASTICSEARCH_EXPORTER_PORT, ELASTICSEARCH_PORT } from '../constructs/elasticsearch.ts';
+import { ElasticsearchInitJob } from '../constructs/elasticsearch-init-job.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import type { k8s } from '../constructs/k8s.ts';
 import { PostgresCluster } from '../constructs/postgres-cluster.ts';
@@ -21,6 +23,7 @@ import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ScriptConfigMap } from '../constructs/script-config-map.ts';
 import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
 import type { AppTierExtras } from './app-tier.ts';
+import type { LogsSource } from './monitoring-tier.ts';
 
 /** A backup the monitoring tier alerts on when its last success is older than `maxAgeSeconds`. */
 export interface BackupFreshness {
@@ -36,6 +39,8 @@ export interface DataTier {
   readonly redis?: Redis;
   readonly elasticsearch?: Elasticsearch;
   readonly postgresInit: PostgresInitJob;
+  /** Creates Grafana's read-only logs user; only with an in-cluster Elasticsearch. */
+  readonly elasticsearchInit?: ElasticsearchInitJob;
   readonly backupJobs: readonly BackupCronJob[];
   /**
    * Exporters: postgres-exporter (or CloudNativePG's own metrics, job `cloudnative-pg`) 9187,
@@ -45,10 +50,20 @@ export interface DataTier {
   readonly backups: readonly BackupFreshness[];
   /** Connection settings for the service: plain ones for its ConfigMap, URLs by secret reference. */
   readonly appExtras: AppTierExtras;
+  /**
+   * The service's logs for Grafana, read as the `elasticsearch-init` Job's read-only user; only
+   * with an in-cluster Elasticsearch (managed OpenSearch authenticates by IAM, not by password).
+   */
+  readonly logs?: LogsSource;
   /** Lets `clients` (the API and the worker) reach every store, in the cluster or managed. */
   allowClients(clients: readonly Connectable[]): void;
 }
 
+/**
+ * Key of the `data` remote secret (and of `elasticsearch-credentials`) holding the password of
+ * Grafana's read-only logs user.
+ */
+export const ELASTIC_LOGS_READER_KEY = 'GRAFANA_LOGS_PASSWORD';
 
 /** Every script the data tier mounts. */
 const SCRIPTS = [
@@ -63,6 +78,7 @@ const SCRIPTS = [
   'redis-restore.sh',
   'elasticsearch-snapshot.sh',
   'elasticsearch-restore.sh',
+  'elasticsearch-init.sh',
 ];
 
 export function buildDataTier(scope: Construct, env: Environment): DataTier {
@@ -95,7 +111,7 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       : undefined;
   const esSecret =
     esEnabled && es.mode === 'statefulset'
-      ? new ExternalSecret(scope, 'elasticsearch-credentials', { ...secretBase, name: 'elasticsearch-credentials', component: 'search', keys: ['ELASTIC_PASSWORD'] })
+      ? new ExternalSecret(scope, 'elasticsearch-credentials', { ...secretBase, name: 'elasticsearch-credentials', component: 'search', keys: ['ELASTIC_PASSWORD', ELASTIC_LOGS_READER_KEY] })
       : undefined;
   const awsSecret = backup.roleArn
     ? undefined
@@ -237,6 +253,26 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
     { name: 'LANGMEM_DB_USER', value: pg.langmemDatabase.owner },
     pgSecret.envVar('LANGMEM_DB_PASSWORD'),
   ];
+
+  let elasticsearchInit: ElasticsearchInitJob | undefined;
+  let logs: LogsSource | undefined;
+  if (elasticsearch && es.mode === 'statefulset') {
+    const readerPassword = key(esSecret!.secretName, ELASTIC_LOGS_READER_KEY);
+    elasticsearchInit = new ElasticsearchInitJob(scope, 'elasticsearch-init', {
+      image: pinnedImageRef(IMAGES.elasticsearch),
+      scripts,
+      url: esUrl!,
+      elasticPassword: key(esSecret!.secretName, 'ELASTIC_PASSWORD'),
+      reader: { indexPattern: es.logIndexPattern, password: readerPassword },
+    });
+    elasticsearchInit.connections.allowTo(elasticsearch);
+    elasticsearchInit.connections.allowToDns(dns);
+    logs = {
+      datasource: { url: esUrl!, index: es.logIndexPattern, user: elasticsearchInit.readerUser, password: readerPassword },
+      workload: elasticsearch,
+      port: ELASTICSEARCH_PORT,
+    };
+  }
 
   const postgresInit = new PostgresInitJob(scope, 'postgres-init', {
     image: postgresImage,
@@ -400,10 +436,12 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
     redis,
     elasticsearch,
     postgresInit,
+    elasticsearchInit,
     backupJobs,
     scrapeTargets,
     backups: backupJobs.map((j) => ({ cronJobName: j.cronJobName, store: j.store, maxAgeSeconds: j.maxAge.toSeconds() })),
     appExtras,
+    logs,
     allowClients,
   };
 }

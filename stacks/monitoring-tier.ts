@@ -30,6 +30,15 @@ import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
 
 export type { BackupWatch } from '../constructs/monitoring/alerts.ts';
 
+/** Elasticsearch holding the service's logs, as Grafana's logs datasource. */
+export interface LogsSource {
+  /** Its user should only be able to read the log indices. */
+  readonly datasource: GrafanaLogsDatasource;
+  /** Grafana is let through its NetworkPolicy and this workload's to `port`. */
+  readonly workload: Connectable;
+  readonly port: number;
+}
+
 /** What the other tiers tell the monitoring tier. */
 export interface MonitoringInputs {
   /** Metrics endpoints of every rendered component (app tier, data tier, ...). */
@@ -44,7 +53,7 @@ export interface MonitoringInputs {
    * Elasticsearch holding the service's logs, as Grafana's logs datasource. Give it a user that
    * can only read the log indices. @default - no logs datasource
    */
-  readonly logs?: { readonly datasource: GrafanaLogsDatasource; readonly workload: Connectable; readonly port: number };
+  readonly logs?: LogsSource;
 }
 
 export interface MonitoringTier {

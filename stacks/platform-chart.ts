@@ -34,6 +34,7 @@ export class PlatformChart extends Chart {
       backups: [...this.data.backups],
       apiMemoryLimitBytes: memoryBytes(env.api.resources.limits.memory),
       replicatedPostgres: env.data.postgres.mode === 'cloudnative-pg' && env.data.postgres.instances > 1,
+      logs: this.data.logs,
     });
   }
 }

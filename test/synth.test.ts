@@ -62,9 +62,12 @@ describe.each(envs.map((e) => [e.name, e] as const))('environment %s', (_name, e
   it('renders no Secret and no secret value', async () => {
     const files = await renderEnvironment(env);
     expect(files.filter((f) => f.manifest.kind === 'Secret')).toEqual([]);
-    // A `password:` followed by an External Secrets template reference (`{{ .KEY }}`) names where a
-    // value comes from; anything else after it would be a value.
-    for (const f of files) expect(f.content, f.path).not.toMatch(/sk-[A-Za-z0-9]{10,}|password:\s*(?!["']?\{\{ \.[A-Z0-9_]+ (\| urlquery )?\}\}["']?$)\S+/im);
+    // A `password:` followed by an External Secrets template reference (`{{ .KEY }}`) or by a whole
+    // environment variable Grafana expands in provisioning files (`$NAME`) names where a value
+    // comes from; anything else after it would be a value.
+    for (const f of files) {
+      expect(f.content, f.path).not.toMatch(/sk-[A-Za-z0-9]{10,}|password:\s*(?!["']?\{\{ \.[A-Z0-9_]+ (\| urlquery )?\}\}["']?$|\$[A-Z][A-Z0-9_]*$)\S+/im);
+    }
   });
 });
 
