@@ -60,8 +60,8 @@ export interface DataTier {
 }
 
 /**
- * Key of the `data` remote secret (and of `elasticsearch-credentials`) holding the password of
- * Grafana's read-only logs user.
+ * Key of the `data` remote secret (and of the `elasticsearch-logs-reader` Secret) holding the
+ * password of Grafana's read-only logs user.
  */
 export const ELASTIC_LOGS_READER_KEY = 'GRAFANA_LOGS_PASSWORD';
 
@@ -111,7 +111,7 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       : undefined;
   const esSecret =
     esEnabled && es.mode === 'statefulset'
-      ? new ExternalSecret(scope, 'elasticsearch-credentials', { ...secretBase, name: 'elasticsearch-credentials', component: 'search', keys: ['ELASTIC_PASSWORD', ELASTIC_LOGS_READER_KEY] })
+      ? new ExternalSecret(scope, 'elasticsearch-credentials', { ...secretBase, name: 'elasticsearch-credentials', component: 'search', keys: ['ELASTIC_PASSWORD'] })
       : undefined;
   const awsSecret = backup.roleArn
     ? undefined
@@ -257,7 +257,15 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   let elasticsearchInit: ElasticsearchInitJob | undefined;
   let logs: LogsSource | undefined;
   if (elasticsearch && es.mode === 'statefulset') {
-    const readerPassword = key(esSecret!.secretName, ELASTIC_LOGS_READER_KEY);
+    // A Secret of its own: Grafana's pod references a Secret holding nothing else, and a missing
+    // remote property fails only this ExternalSecret, never the one Elasticsearch starts from.
+    const readerSecret = new ExternalSecret(scope, 'elasticsearch-logs-reader', {
+      ...secretBase,
+      name: 'elasticsearch-logs-reader',
+      component: 'search',
+      keys: [ELASTIC_LOGS_READER_KEY],
+    });
+    const readerPassword = key(readerSecret.secretName, ELASTIC_LOGS_READER_KEY);
     elasticsearchInit = new ElasticsearchInitJob(scope, 'elasticsearch-init', {
       image: pinnedImageRef(IMAGES.elasticsearch),
       scripts,

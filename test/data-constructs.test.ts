@@ -424,7 +424,7 @@ describe('ElasticsearchInitJob', () => {
     image: 'docker.elastic.co/elasticsearch/elasticsearch:8.17.4',
     url: 'http://elasticsearch:9200',
     elasticPassword: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' },
-    reader: { indexPattern: 'ai-agent-*', password: { name: 'elasticsearch-credentials', key: 'GRAFANA_LOGS_PASSWORD' } },
+    reader: { indexPattern: 'ai-agent-*', password: { name: 'elasticsearch-logs-reader', key: 'GRAFANA_LOGS_PASSWORD' } },
   };
   const render = (p: Partial<ElasticsearchInitJobProps> = {}) => {
     const chart = testChart();
@@ -444,7 +444,7 @@ describe('ElasticsearchInitJob', () => {
       ES_URL: 'http://elasticsearch:9200',
       ELASTIC_PASSWORD: { secretKeyRef: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' } },
       READER_USER: 'grafana_logs',
-      READER_PASSWORD: { secretKeyRef: { name: 'elasticsearch-credentials', key: 'GRAFANA_LOGS_PASSWORD' } },
+      READER_PASSWORD: { secretKeyRef: { name: 'elasticsearch-logs-reader', key: 'GRAFANA_LOGS_PASSWORD' } },
       READER_ROLE: 'logs_reader',
       LOG_INDICES: 'ai-agent-*',
       HOME: '/tmp',
