@@ -127,6 +127,7 @@ describeWithBinaries('Elasticsearch init: the read-only logs user', ['curl'], 'a
     server = es.server;
     const r = await run(envFor(es.url));
     expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('PUT /_security/role/logs_reader failed (HTTP 400)');
     expect(r.stderr).toContain('bad role');
     expect(es.requests.some((q) => q.url.startsWith('/_security/user/'))).toBe(false);
   });

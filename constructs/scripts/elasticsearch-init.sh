@@ -37,12 +37,16 @@ auth_config() {
   local p="${ELASTIC_PASSWORD//\\/\\\\}"
   printf 'user = "elastic:%s"\n' "${p//\"/\\\"}"
 }
-# Elasticsearch's error body says what it refused; it goes to the Job's log.
+# The status is read from --write-out rather than --fail-with-body, which needs curl 7.76; the
+# error body says what Elasticsearch refused, and goes to the Job's log.
 es() {
-  local method="$1" path="$2" body="$3" out
-  if ! out="$(printf '%s' "$body" | curl --silent --show-error --fail-with-body --config <(auth_config) \
-    -X "$method" -H 'Content-Type: application/json' --data-binary @- "${ES_URL}${path}" 2>&1)"; then
-    echo "${method} ${path} failed: ${out}" >&2
+  local method="$1" path="$2" body="$3" out code
+  out="$(printf '%s' "$body" | curl --silent --show-error --config <(auth_config) -X "$method" \
+    -H 'Content-Type: application/json' --data-binary @- --write-out '\n%{http_code}' "${ES_URL}${path}")" \
+    || { echo "${method} ${path} failed: no response" >&2; return 1; }
+  code="${out##*$'\n'}"
+  if [[ ! "$code" =~ ^2[0-9][0-9]$ ]]; then
+    echo "${method} ${path} failed (HTTP ${code}): ${out%$'\n'*}" >&2
     return 1
   fi
 }
