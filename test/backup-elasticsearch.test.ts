@@ -6,7 +6,8 @@ import { afterEach, expect, it } from 'vitest';
 import { describeWithBinaries } from './support/binaries.ts';
 
 const SCRIPTS = join(import.meta.dirname, '..', 'constructs', 'scripts');
-const PASSWORD = 'elastic-test-pw';
+// Quotes and backslashes prove the password survives curl's config syntax.
+const PASSWORD = 'elastic "test" \\pw';
 const DAY_S = 86_400;
 
 interface Recorded {
