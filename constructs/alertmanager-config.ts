@@ -8,23 +8,11 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExternalSecret } from './external-secret.ts';
 import { componentLabels } from './labels.ts';
-import { type AlertReceiver, type AlertRouting, alertmanagerConfigSpec, receiverSecretKey } from './monitoring/alertmanager-config.ts';
+import { type AlertDeliveryProps, alertmanagerConfigSpec, receiverSecretKey } from './monitoring/alertmanager-config.ts';
 
-export interface AlertmanagerConfigProps {
+export interface AlertmanagerConfigProps extends AlertDeliveryProps {
   /** @default 'agent-platform-alerts' */
   readonly name?: string;
-  readonly receivers: readonly AlertReceiver[];
-  readonly routing: AlertRouting;
-  /** @default Duration.seconds(30) */
-  readonly groupWait?: Duration;
-  /** @default Duration.minutes(5) */
-  readonly groupInterval?: Duration;
-  /** @default { critical: Duration.hours(1), warning: Duration.hours(12) } */
-  readonly repeatInterval?: { readonly critical: Duration; readonly warning: Duration };
-  readonly secretStore: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
-  readonly remoteKey: string;
-  /** @default '1h' */
-  readonly refreshInterval?: string;
   /** Labels the operator's Alertmanager selects configurations by. @default - none */
   readonly selectorLabels?: Readonly<Record<string, string>>;
 }

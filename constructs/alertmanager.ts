@@ -13,7 +13,7 @@ import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
-import { type AlertReceiver, type AlertRouting, alertmanagerConfig, receiverSecretKey } from './monitoring/alertmanager-config.ts';
+import { type AlertDeliveryProps, alertmanagerConfig, receiverSecretKey } from './monitoring/alertmanager-config.ts';
 import { binaryQuantity } from './monitoring/units.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
@@ -25,7 +25,7 @@ const CLUSTER_PORT = 9094;
 const ALERTMANAGER_UID = 65534;
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 
-export interface AlertmanagerProps {
+export interface AlertmanagerProps extends AlertDeliveryProps {
   /** @default 'alertmanager' */
   readonly name?: string;
   readonly image: string;
@@ -33,19 +33,6 @@ export interface AlertmanagerProps {
   readonly namespace: string;
   /** @default 1 */
   readonly replicas?: number;
-  readonly receivers: readonly AlertReceiver[];
-  readonly routing: AlertRouting;
-  /** @default Duration.seconds(30) */
-  readonly groupWait?: Duration;
-  /** @default Duration.minutes(5) */
-  readonly groupInterval?: Duration;
-  /** @default { critical: Duration.hours(1), warning: Duration.hours(12) } */
-  readonly repeatInterval?: { readonly critical: Duration; readonly warning: Duration };
-  /** Store and remote key the receivers' credentials are read from. */
-  readonly secretStore: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
-  readonly remoteKey: string;
-  /** @default '1h' */
-  readonly refreshInterval?: string;
   readonly storage: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;

@@ -26,6 +26,26 @@ export interface AlertRouting {
   readonly components?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Who gets which alerts, how they are batched, and where the receivers' credentials come from:
+ * shared by the Alertmanager StatefulSet and the operator's AlertmanagerConfig.
+ */
+export interface AlertDeliveryProps {
+  readonly receivers: readonly AlertReceiver[];
+  readonly routing: AlertRouting;
+  /** @default Duration.seconds(30) */
+  readonly groupWait?: Duration;
+  /** @default Duration.minutes(5) */
+  readonly groupInterval?: Duration;
+  /** @default { critical: Duration.hours(1), warning: Duration.hours(12) } */
+  readonly repeatInterval?: { readonly critical: Duration; readonly warning: Duration };
+  /** Store and remote key the receivers' credentials are read from. */
+  readonly secretStore: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
+  readonly remoteKey: string;
+  /** @default '1h' */
+  readonly refreshInterval?: string;
+}
+
 export interface AlertmanagerConfigProps {
   readonly receivers: readonly AlertReceiver[];
   readonly routing: AlertRouting;
