@@ -5,14 +5,13 @@
  * sync (an Argo CD PostSync hook, recreated each time; under Pulumi, replaced when its spec
  * changes) and a rotated password reaches Elasticsearch on the next sync.
  */
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Connections, type Connectable } from './connections.ts';
-import { k8s } from './k8s.ts';
-import { componentLabels, selectorLabels } from './labels.ts';
+import type { Connectable, Connections } from './connections.ts';
+import type { k8s } from './k8s.ts';
 import type { SecretKeyRef } from './postgres-stateful-set.ts';
-import { containerResources } from './resources.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
-import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import { ScriptJob } from './script-job.ts';
 
 /** Role and user names go into URL paths unescaped (the script checks the same). */
 const NAME = /^[a-z_][a-z0-9_-]*$/;
@@ -68,57 +67,26 @@ export class ElasticsearchInitJob extends Construct implements Connectable {
     this.jobName = name;
     this.readerUser = user;
     this.readerRole = role;
-    const selector = selectorLabels(name);
-    const labels = componentLabels(name, 'search-init');
-    this.connections = new Connections(this, { name, component: 'search-init', podSelector: selector });
     const ref = (s: SecretKeyRef): k8s.EnvVarSource => ({ secretKeyRef: { name: s.name, key: s.key } });
-
-    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
-    new k8s.KubeJob(this, 'job', {
-      metadata: {
-        name,
-        labels,
-        annotations: {
-          'argocd.argoproj.io/hook': 'PostSync',
-          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-        },
-      },
-      spec: {
-        backoffLimit: 3,
-        // The script waits up to 300 s for a fresh cluster; the two requests take a second.
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels, annotations: { 'checksum/scripts': props.scripts.checksum } },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(DEFAULT_UID),
-            containers: [
-              {
-                name: 'init',
-                image: props.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: props.scripts.command('elasticsearch-init.sh'),
-                env: [
-                  { name: 'ES_URL', value: props.url },
-                  { name: 'ELASTIC_PASSWORD', valueFrom: ref(admin) },
-                  { name: 'READER_USER', value: user },
-                  { name: 'READER_PASSWORD', valueFrom: ref(reader.password) },
-                  { name: 'READER_ROLE', value: role },
-                  { name: 'LOG_INDICES', value: reader.indexPattern },
-                  { name: 'HOME', value: '/tmp' },
-                ],
-                resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } }),
-                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID },
-                volumeMounts: [props.scripts.mount(), { name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [props.scripts.volume(), { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } }],
-          },
-        },
-      },
+    const job = new ScriptJob(this, 'job', {
+      name,
+      component: 'search-init',
+      image: props.image,
+      scripts: props.scripts,
+      script: 'elasticsearch-init.sh',
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+      tmpSize: '16Mi',
+      // The script waits up to 300 s for a fresh cluster; the two requests take a second.
+      activeDeadline: Duration.minutes(15),
+      env: [
+        { name: 'ES_URL', value: props.url },
+        { name: 'ELASTIC_PASSWORD', valueFrom: ref(admin) },
+        { name: 'READER_USER', value: user },
+        { name: 'READER_PASSWORD', valueFrom: ref(reader.password) },
+        { name: 'READER_ROLE', value: role },
+        { name: 'LOG_INDICES', value: reader.indexPattern },
+      ],
     });
+    this.connections = job.connections;
   }
 }

@@ -5,14 +5,13 @@
  * PostSync hook, recreated each time; under Pulumi, replaced when its spec changes) and a rotated
  * password reaches the database on the next sync.
  */
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Connections, type Connectable } from './connections.ts';
-import { k8s } from './k8s.ts';
-import { componentLabels, selectorLabels } from './labels.ts';
+import type { Connectable, Connections } from './connections.ts';
+import type { k8s } from './k8s.ts';
 import type { SecretKeyRef } from './postgres-stateful-set.ts';
-import { containerResources } from './resources.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
-import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import { ScriptJob } from './script-job.ts';
 
 export interface PostgresInitJobProps {
   /** @default 'postgres-init' */
@@ -43,63 +42,32 @@ export class PostgresInitJob extends Construct implements Connectable {
     if (app.name === lm.name) throw new Error(`PostgresInitJob ${name}: appDatabase.name and langmemDatabase.name are both ${JSON.stringify(app.name)}`);
     if (app.owner === lm.owner) throw new Error(`PostgresInitJob ${name}: appDatabase.owner and langmemDatabase.owner are both ${JSON.stringify(app.owner)}; each database gets its own role`);
     this.jobName = name;
-    const selector = selectorLabels(name);
-    const labels = componentLabels(name, 'database-init');
-    this.connections = new Connections(this, { name, component: 'database-init', podSelector: selector });
     const ref = (s: SecretKeyRef): k8s.EnvVarSource => ({ secretKeyRef: { name: s.name, key: s.key } });
-
-    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
-    new k8s.KubeJob(this, 'job', {
-      metadata: {
-        name,
-        labels,
-        annotations: {
-          'argocd.argoproj.io/hook': 'PostSync',
-          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-        },
-      },
-      spec: {
-        backoffLimit: 3,
-        // pg_isready waits up to 300 s for a fresh server; the SQL itself takes seconds.
-        activeDeadlineSeconds: 900,
-        template: {
-          metadata: { labels, annotations: { 'checksum/scripts': props.scripts.checksum } },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(DEFAULT_UID),
-            containers: [
-              {
-                name: 'init',
-                image: props.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: props.scripts.command('postgres-init.sh'),
-                env: [
-                  { name: 'PGHOST', value: props.host },
-                  { name: 'PGPORT', value: String(props.port) },
-                  { name: 'PGUSER', value: props.superuser ?? 'postgres' },
-                  { name: 'PGPASSWORD', valueFrom: ref(props.superuserPassword) },
-                  // Managed services get encryption; verifying their CA would need its bundle in the image.
-                  { name: 'PGSSLMODE', value: props.requireTls ? 'require' : 'prefer' },
-                  { name: 'APP_DB', value: app.name },
-                  { name: 'APP_DB_USER', value: app.owner },
-                  { name: 'APP_DB_PASSWORD', valueFrom: ref(app.password) },
-                  { name: 'LANGMEM_DB', value: lm.name },
-                  { name: 'LANGMEM_DB_USER', value: lm.owner },
-                  { name: 'LANGMEM_DB_PASSWORD', valueFrom: ref(lm.password) },
-                  { name: 'HOME', value: '/tmp' },
-                ],
-                resources: containerResources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }),
-                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID },
-                volumeMounts: [props.scripts.mount(), { name: 'tmp', mountPath: '/tmp' }],
-              },
-            ],
-            volumes: [props.scripts.volume(), { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
-          },
-        },
-      },
+    const job = new ScriptJob(this, 'job', {
+      name,
+      component: 'database-init',
+      image: props.image,
+      scripts: props.scripts,
+      script: 'postgres-init.sh',
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      tmpSize: '64Mi',
+      // pg_isready waits up to 300 s for a fresh server; the SQL itself takes seconds.
+      activeDeadline: Duration.minutes(15),
+      env: [
+        { name: 'PGHOST', value: props.host },
+        { name: 'PGPORT', value: String(props.port) },
+        { name: 'PGUSER', value: props.superuser ?? 'postgres' },
+        { name: 'PGPASSWORD', valueFrom: ref(props.superuserPassword) },
+        // Managed services get encryption; verifying their CA would need its bundle in the image.
+        { name: 'PGSSLMODE', value: props.requireTls ? 'require' : 'prefer' },
+        { name: 'APP_DB', value: app.name },
+        { name: 'APP_DB_USER', value: app.owner },
+        { name: 'APP_DB_PASSWORD', valueFrom: ref(app.password) },
+        { name: 'LANGMEM_DB', value: lm.name },
+        { name: 'LANGMEM_DB_USER', value: lm.owner },
+        { name: 'LANGMEM_DB_PASSWORD', valueFrom: ref(lm.password) },
+      ],
     });
+    this.connections = job.connections;
   }
 }

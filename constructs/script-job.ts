@@ -1,0 +1,86 @@
+/**
+ * A Job that runs one idempotent script from a {@link ScriptConfigMap} after every sync (an Argo CD
+ * PostSync hook, recreated each time; under Pulumi, replaced when its spec changes), so a rotated
+ * password or a changed setting reaches its store on the next sync. Secure by default like every
+ * pod here: its own ServiceAccount without a token, restricted security context, read-only root
+ * filesystem with a small `/tmp`, and a NetworkPolicy that admits nothing until relationships do.
+ */
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Resources } from '../environments/schema/common.ts';
+import { Connections, type Connectable } from './connections.ts';
+import { k8s } from './k8s.ts';
+import { componentLabels, selectorLabels } from './labels.ts';
+import { containerResources } from './resources.ts';
+import type { ScriptConfigMap } from './script-config-map.ts';
+import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+
+export interface ScriptJobProps {
+  readonly name: string;
+  readonly component: string;
+  /** An image with the script's tools (bash, psql, curl, ...). */
+  readonly image: string;
+  readonly scripts: ScriptConfigMap;
+  /** File name of the script inside `scripts`. */
+  readonly script: string;
+  /** Settings, and secrets by `secretKeyRef` only. */
+  readonly env: readonly k8s.EnvVar[];
+  readonly resources: Resources;
+  /** Size of the writable `/tmp`. @default '16Mi' */
+  readonly tmpSize?: string;
+  /** Longest the Job may run, waiting for its store included. @default Duration.minutes(15) */
+  readonly activeDeadline?: Duration;
+}
+
+export class ScriptJob extends Construct implements Connectable {
+  readonly jobName: string;
+  readonly connections: Connections;
+
+  constructor(scope: Construct, id: string, props: ScriptJobProps) {
+    super(scope, id);
+    const { name } = props;
+    this.jobName = name;
+    const labels = componentLabels(name, props.component);
+    this.connections = new Connections(this, { name, component: props.component, podSelector: selectorLabels(name) });
+
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
+    new k8s.KubeJob(this, 'job', {
+      metadata: {
+        name,
+        labels,
+        annotations: {
+          'argocd.argoproj.io/hook': 'PostSync',
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+        },
+      },
+      spec: {
+        backoffLimit: 3,
+        activeDeadlineSeconds: (props.activeDeadline ?? Duration.minutes(15)).toSeconds(),
+        template: {
+          metadata: { labels, annotations: { 'checksum/scripts': props.scripts.checksum } },
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(DEFAULT_UID),
+            containers: [
+              {
+                name: 'init',
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: props.scripts.command(props.script),
+                // The clients write their history and caches under HOME; /tmp is the only writable path.
+                env: [...props.env, { name: 'HOME', value: '/tmp' }],
+                resources: containerResources(props.resources),
+                securityContext: { ...restrictedContainerSecurityContext(), runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID },
+                volumeMounts: [props.scripts.mount(), { name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
+            volumes: [props.scripts.volume(), { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(props.tmpSize ?? '16Mi') } }],
+          },
+        },
+      },
+    });
+  }
+}
