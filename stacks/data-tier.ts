@@ -76,6 +76,7 @@ const SCRIPTS = [
   'postgres-restore.sh',
   'redis-dump.sh',
   'redis-restore.sh',
+  'elasticsearch-api.sh',
   'elasticsearch-snapshot.sh',
   'elasticsearch-restore.sh',
   'elasticsearch-init.sh',

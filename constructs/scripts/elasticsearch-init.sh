@@ -31,25 +31,8 @@ json_string() {
   printf '"%s"' "$s"
 }
 
-# The credentials reach curl through a config on a file descriptor and the body on stdin, never
-# its command line (visible in ps). Inside the config's quotes, \ and " are escaped.
-auth_config() {
-  local p="${ELASTIC_PASSWORD//\\/\\\\}"
-  printf 'user = "elastic:%s"\n' "${p//\"/\\\"}"
-}
-# The status is read from --write-out rather than --fail-with-body, which needs curl 7.76; the
-# error body says what Elasticsearch refused, and goes to the Job's log.
-es() {
-  local method="$1" path="$2" body="$3" out code
-  out="$(printf '%s' "$body" | curl --silent --show-error --config <(auth_config) -X "$method" \
-    -H 'Content-Type: application/json' --data-binary @- --write-out '\n%{http_code}' "${ES_URL}${path}")" \
-    || { echo "${method} ${path} failed: no response" >&2; return 1; }
-  code="${out##*$'\n'}"
-  if [[ ! "$code" =~ ^2[0-9][0-9]$ ]]; then
-    echo "${method} ${path} failed (HTTP ${code}): ${out%$'\n'*}" >&2
-    return 1
-  fi
-}
+# shellcheck source=elasticsearch-api.sh
+source "$(dirname "$0")/elasticsearch-api.sh"
 
 # Assigned, not inlined, so that a refused password stops the script (set -e).
 reader_password_json="$(json_string "$READER_PASSWORD")"
@@ -57,7 +40,7 @@ reader_password_json="$(json_string "$READER_PASSWORD")"
 # A fresh cluster answers only once it has elected a master and its security index exists.
 deadline=$(( $(date +%s) + ${WAIT_SECONDS:-300} ))
 while :; do
-  code="$(curl --silent --output /dev/null --write-out '%{http_code}' --config <(auth_config) \
+  code="$(curl --silent --output /dev/null --write-out '%{http_code}' --config <(es_auth_config) \
     "${ES_URL}/_cluster/health?wait_for_status=yellow&timeout=10s" || true)"
   case "$code" in
     200) break ;;
@@ -70,8 +53,8 @@ done
 # `monitor` answers Grafana's version and health checks (GET /); `view_index_metadata` its field
 # lookups (_mapping, _field_caps); `read` its searches. Nothing here can write or delete.
 es PUT "/_security/role/${READER_ROLE}" \
-  "{\"cluster\":[\"monitor\"],\"indices\":[{\"names\":[\"${LOG_INDICES}\"],\"privileges\":[\"read\",\"view_index_metadata\"]}]}"
+  "{\"cluster\":[\"monitor\"],\"indices\":[{\"names\":[\"${LOG_INDICES}\"],\"privileges\":[\"read\",\"view_index_metadata\"]}]}" >/dev/null
 echo "role ${READER_ROLE} reads ${LOG_INDICES}"
 es PUT "/_security/user/${READER_USER}" \
-  "{\"password\":${reader_password_json},\"roles\":[\"${READER_ROLE}\"],\"full_name\":\"Grafana logs datasource (read-only)\"}"
+  "{\"password\":${reader_password_json},\"roles\":[\"${READER_ROLE}\"],\"full_name\":\"Grafana logs datasource (read-only)\"}" >/dev/null
 echo "user ${READER_USER} has role ${READER_ROLE}"

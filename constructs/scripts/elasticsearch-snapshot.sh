@@ -13,23 +13,8 @@ for v in ES_URL ELASTIC_PASSWORD BACKUP_TARGET RETENTION_DAYS; do [ -n "${!v:-}"
 REPOSITORY="${REPOSITORY:-backups}"
 ES_URL="${ES_URL%/}"
 
-# The password reaches curl through a config on a pipe, never its command line (visible in ps);
-# inside the config's quotes, \ and " are escaped. The status is read from --write-out, since
-# --fail-with-body needs curl 7.76, and an error body says what Elasticsearch refused.
-es() {
-  local method="$1" path="$2" body="${3:-}" out code
-  local p="${ELASTIC_PASSWORD//\\/\\\\}"
-  p="${p//\"/\\\"}"
-  local args=(--silent --show-error --config - -X "$method" --write-out '\n%{http_code}' "${ES_URL}${path}")
-  if [ -n "$body" ]; then args+=(-H 'Content-Type: application/json' --data-binary "$body"); fi
-  out="$(printf 'user = "elastic:%s"\n' "$p" | curl "${args[@]}")" || { echo "${method} ${path} failed: no response" >&2; return 1; }
-  code="${out##*$'\n'}"
-  if [[ ! "$code" =~ ^2[0-9][0-9]$ ]]; then
-    echo "${method} ${path} failed (HTTP ${code}): ${out%$'\n'*}" >&2
-    return 1
-  fi
-  printf '%s' "${out%$'\n'*}"
-}
+# shellcheck source=elasticsearch-api.sh
+source "$(dirname "$0")/elasticsearch-api.sh"
 
 target="${BACKUP_TARGET%/}"
 case "$target" in
