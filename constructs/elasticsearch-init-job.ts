@@ -8,8 +8,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Connectable, Connections } from './connections.ts';
-import type { k8s } from './k8s.ts';
-import type { SecretKeyRef } from './postgres-stateful-set.ts';
+import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
 import { ScriptJob } from './script-job.ts';
 
@@ -67,7 +66,6 @@ export class ElasticsearchInitJob extends Construct implements Connectable {
     this.jobName = name;
     this.readerUser = user;
     this.readerRole = role;
-    const ref = (s: SecretKeyRef): k8s.EnvVarSource => ({ secretKeyRef: { name: s.name, key: s.key } });
     const job = new ScriptJob(this, 'job', {
       name,
       component: 'search-init',
@@ -80,9 +78,9 @@ export class ElasticsearchInitJob extends Construct implements Connectable {
       activeDeadline: Duration.minutes(15),
       env: [
         { name: 'ES_URL', value: props.url },
-        { name: 'ELASTIC_PASSWORD', valueFrom: ref(admin) },
+        { name: 'ELASTIC_PASSWORD', valueFrom: fromSecret(admin) },
         { name: 'READER_USER', value: user },
-        { name: 'READER_PASSWORD', valueFrom: ref(reader.password) },
+        { name: 'READER_PASSWORD', valueFrom: fromSecret(reader.password) },
         { name: 'READER_ROLE', value: role },
         { name: 'LOG_INDICES', value: reader.indexPattern },
       ],

@@ -16,7 +16,7 @@ import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
-import type { SecretKeyRef } from './postgres-stateful-set.ts';
+import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
@@ -79,7 +79,7 @@ export class Elasticsearch extends Construct implements Connectable {
       automountServiceAccountToken: false,
     });
 
-    const password: k8s.EnvVarSource = { secretKeyRef: { name: props.password.name, key: props.password.key } };
+    const password = fromSecret(props.password);
     const nodeNames = Array.from({ length: props.nodes }, (_, i) => `${name}-${i}`).join(',');
     const settings: k8s.EnvVar[] = [
       { name: 'cluster.name', value: name },

@@ -12,6 +12,7 @@ import type { Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
+import { fromSecret } from './secret-key-ref.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { type DashboardDefinition, PROMETHEUS_DATASOURCE, dashboardJson } from './monitoring/dashboards.ts';
 import { assertApplicableConfigMap } from './monitoring/limits.ts';
@@ -183,7 +184,7 @@ export class Grafana extends Construct implements Connectable {
     const env: k8s.EnvVar[] = [
       { name: 'GF_SECURITY_ADMIN_USER', value: props.adminUser ?? 'admin' },
       secrets.envVar(ADMIN_PASSWORD_KEY, 'GF_SECURITY_ADMIN_PASSWORD'),
-      ...(logs ? [{ name: LOGS_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: logs.password.name, key: logs.password.key } } }] : []),
+      ...(logs ? [{ name: LOGS_PASSWORD_ENV, valueFrom: fromSecret(logs.password) }] : []),
       // Every path Grafana writes to lies on the data emptyDir; the root filesystem stays read-only.
       { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
       { name: 'GF_PATHS_LOGS', value: '/var/lib/grafana/log' },

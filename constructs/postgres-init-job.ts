@@ -8,8 +8,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Connectable, Connections } from './connections.ts';
-import type { k8s } from './k8s.ts';
-import type { SecretKeyRef } from './postgres-stateful-set.ts';
+import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
 import { ScriptJob } from './script-job.ts';
 
@@ -42,7 +41,6 @@ export class PostgresInitJob extends Construct implements Connectable {
     if (app.name === lm.name) throw new Error(`PostgresInitJob ${name}: appDatabase.name and langmemDatabase.name are both ${JSON.stringify(app.name)}`);
     if (app.owner === lm.owner) throw new Error(`PostgresInitJob ${name}: appDatabase.owner and langmemDatabase.owner are both ${JSON.stringify(app.owner)}; each database gets its own role`);
     this.jobName = name;
-    const ref = (s: SecretKeyRef): k8s.EnvVarSource => ({ secretKeyRef: { name: s.name, key: s.key } });
     const job = new ScriptJob(this, 'job', {
       name,
       component: 'database-init',
@@ -57,15 +55,15 @@ export class PostgresInitJob extends Construct implements Connectable {
         { name: 'PGHOST', value: props.host },
         { name: 'PGPORT', value: String(props.port) },
         { name: 'PGUSER', value: props.superuser ?? 'postgres' },
-        { name: 'PGPASSWORD', valueFrom: ref(props.superuserPassword) },
+        { name: 'PGPASSWORD', valueFrom: fromSecret(props.superuserPassword) },
         // Managed services get encryption; verifying their CA would need its bundle in the image.
         { name: 'PGSSLMODE', value: props.requireTls ? 'require' : 'prefer' },
         { name: 'APP_DB', value: app.name },
         { name: 'APP_DB_USER', value: app.owner },
-        { name: 'APP_DB_PASSWORD', valueFrom: ref(app.password) },
+        { name: 'APP_DB_PASSWORD', valueFrom: fromSecret(app.password) },
         { name: 'LANGMEM_DB', value: lm.name },
         { name: 'LANGMEM_DB_USER', value: lm.owner },
-        { name: 'LANGMEM_DB_PASSWORD', valueFrom: ref(lm.password) },
+        { name: 'LANGMEM_DB_PASSWORD', valueFrom: fromSecret(lm.password) },
       ],
     });
     this.connections = job.connections;

@@ -11,17 +11,12 @@ import { Construct } from 'constructs';
 import { memoryBytes, type Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
+import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
-
-/** A key of a Kubernetes Secret. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
 
 export interface PostgresStatefulSetProps {
   /** Name of the StatefulSet, its client Service and pods' `app.kubernetes.io/name`. @default 'postgres' */
@@ -79,7 +74,7 @@ export class PostgresStatefulSet extends Construct implements Connectable {
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
 
-    const password: k8s.EnvVarSource = { secretKeyRef: { name: props.superuserPassword.name, key: props.superuserPassword.key } };
+    const password = fromSecret(props.superuserPassword);
     const isReady: k8s.ExecAction = { command: ['pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres', '--dbname=postgres'] };
 
     new k8s.KubeStatefulSet(this, 'stateful-set', {

@@ -16,7 +16,7 @@ import { k8s } from './k8s.ts';
 import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
-import type { SecretKeyRef } from './postgres-stateful-set.ts';
+import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
@@ -87,7 +87,7 @@ export class Redis extends Construct implements Connectable {
     const labels = componentLabels(name, 'cache');
     this.connections = new Connections(this, { name, component: 'cache', podSelector: selector, defaultPorts: [{ port: REDIS_PORT }] });
     const config = redisConfig(props.maxMemoryBytes, props.maxMemoryPolicy ?? 'allkeys-lru');
-    const password: k8s.EnvVarSource = { secretKeyRef: { name: props.password.name, key: props.password.key } };
+    const password = fromSecret(props.password);
     const ping: k8s.ExecAction = { command: ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`] };
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name, labels }, automountServiceAccountToken: false });
