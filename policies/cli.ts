@@ -82,7 +82,9 @@ function plan(values: { env?: string; production?: boolean }, positionals: strin
   const envs = new Map(checks.map((c) => [c.env.name!, c.env]));
   const shared = existsSync(join(ROOT, 'generated')) ? readdirSync(join(ROOT, 'generated'), { withFileTypes: true }).filter((e) => e.isDirectory() && !envs.has(e.name)).map((e) => e.name).sort() : [];
   for (const dir of shared) {
-    checks.push({ env: { production: false }, paths: [generated(dir)], environmentOf: (o) => envs.get(str(at(o, 'metadata', 'labels', ENVIRONMENT_LABEL)) ?? '') });
+    // Named after the directory, so a waiver of one of its objects says `env: argocd` and is not
+    // reported as unused by every environment's check.
+    checks.push({ env: { name: dir, production: false }, paths: [generated(dir)], environmentOf: (o) => envs.get(str(at(o, 'metadata', 'labels', ENVIRONMENT_LABEL)) ?? '') });
   }
   return checks;
 }

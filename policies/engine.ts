@@ -55,6 +55,14 @@ export function waiverFor(active: readonly Waiver[], rule: string, ref: ObjectRe
 /** Pseudo-rules the engine reports about waivers themselves. */
 export const WAIVER_EXPIRED = 'waiver-expired';
 export const WAIVER_UNUSED = 'waiver-unused';
+export const WAIVER_EXPIRING = 'waiver-expiring';
+/** How many days before its expiry a waiver in use is reported. */
+export const WAIVER_WARNING_DAYS = 30;
+
+/** Days from `from` to `to`, both `YYYY-MM-DD`. */
+function daysUntil(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
 
 /** Runs one rule on one object of a set; the unit the Pulumi pack also calls. */
 export function checkOne(rule: Rule, object: K8sObject, set: RenderedSet): ReturnType<Rule['check']> {
@@ -72,7 +80,7 @@ function check(objects: readonly SourcedObject[], options: CheckOptions): CheckR
   const rules = options.environmentOf ? all : all.filter((r) => severityIn(r, options.env) !== 'off');
   const set = new RenderedSet(
     objects.map((o) => o.object),
-    options.env,
+    options.today ? { ...options.env, today: options.today } : options.env,
   );
   const byKind = new Map<string, Rule[]>();
   const rulesFor = (kind: string): Rule[] => {
@@ -117,7 +125,13 @@ function check(objects: readonly SourcedObject[], options: CheckOptions): CheckR
     if (w.env !== undefined && w.env !== options.env.name) return;
     if (w.expires <= today) {
       findings.push({ rule: WAIVER_EXPIRED, severity: 'error', object: w.object, file, ...lineOf(`waivers[${i}].expires`), path: `waivers[${i}].expires`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) expired on ${w.expires}; expected the finding fixed or the waiver renewed with a new date` });
-    } else if (!used.has(w)) {
+      return;
+    }
+    const left = daysUntil(today, w.expires);
+    if (left <= WAIVER_WARNING_DAYS) {
+      findings.push({ rule: WAIVER_EXPIRING, severity: 'warning', object: w.object, file, ...lineOf(`waivers[${i}].expires`), path: `waivers[${i}].expires`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) expires in ${left} day(s), on ${w.expires}; expected the finding fixed or the waiver renewed before then` });
+    }
+    if (!used.has(w)) {
       findings.push({ rule: WAIVER_UNUSED, severity: 'warning', object: w.object, file, ...lineOf(`waivers[${i}]`), path: `waivers[${i}]`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) matches no finding; expected it removed` });
     }
   });

@@ -44,6 +44,20 @@ describe('waivers', () => {
     );
   });
 
+  it('warn from 30 days before their expiry, while still waiving', () => {
+    const at = (today: string) => checkObjects(sourced(withLatestImage()), { env: PROD, waivers: [waiver], today, waiversFile: 'policies/waivers.yaml' });
+    expect(at('2026-11-30').findings.map((f) => f.rule)).toEqual(['image-digest-in-prod']);
+    const warned = at('2026-12-01');
+    expect(warned.errors).toBe(0);
+    expect(warned.warnings).toBe(1);
+    expect(warned.findings.map((f) => `${f.severity} ${f.rule} ${f.path}`)).toEqual(['error image-digest-in-prod spec.template.spec.containers[0].image', 'warning waiver-expiring waivers[0].expires']);
+    expect(warned.findings[0]!.waivedBy).toBe(waiver);
+    expect(warned.findings[1]!.message).toBe(
+      'the waiver of image-digest-in-prod on Deployment shop/api (owner team-platform) expires in 30 day(s), on 2026-12-31; expected the finding fixed or the waiver renewed before then',
+    );
+    expect(at('2026-12-30').findings[1]!.message).toContain('expires in 1 day(s)');
+  });
+
   it('are reported when they match nothing', () => {
     const result = checkObjects(sourced(goodSet()), { env: PROD, waivers: [waiver], today: TODAY });
     expect(result.errors).toBe(0);
