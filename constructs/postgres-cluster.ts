@@ -4,9 +4,14 @@
  * (point-in-time recovery), a `ScheduledBackup`, and the operator's metrics on 9187 behind a
  * Service of their own.
  *
- * Backups use the operator's in-tree `barmanObjectStore` rather than the Barman Cloud plugin: the
- * plugin needs a second operator and its `ObjectStore` CRD, which has no published schema we can
- * validate the output against; moving over is a change to this file alone.
+ * Backups go through the Barman Cloud plugin (CNPG-I), the replacement of the in-tree
+ * `barmanObjectStore` that CloudNativePG deprecates: an `ObjectStore` (`barmancloud.cnpg.io/v1`)
+ * holds the bucket, credentials and retention; the Cluster names it in `spec.plugins` as its WAL
+ * archiver, and the ScheduledBackup uses `method: plugin`. The plugin (an add-on in
+ * `stacks/gitops.ts`) injects a sidecar into each instance, which runs with the instances'
+ * ServiceAccount (IRSA) and archives to the same path the in-tree backups used: the server name
+ * is still the cluster name, so a cluster moved over keeps its archive.
+ * https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -15,6 +20,9 @@ import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
 import { postgresMemorySettings, POSTGRES_EXPORTER_PORT, POSTGRES_PORT } from './postgres-stateful-set.ts';
+
+/** Name under which the Barman Cloud plugin registers with CloudNativePG. */
+export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
 
 export interface PostgresClusterProps {
   /** Cluster name; the operator names Services `<name>-rw`, `-ro`, `-r`. @default 'postgres' */
@@ -33,7 +41,7 @@ export interface PostgresClusterProps {
   readonly appOwnerSecret: string;
   /** Secret (`username`, `password`) of the `postgres` superuser, for the init Job and restores. */
   readonly superuserSecret: string;
-  /** Where base backups and WAL go. */
+  /** Where base backups and WAL go (the `ObjectStore` named like the cluster). */
   readonly backup: {
     /** `s3://bucket/prefix/...`. */
     readonly destinationPath: string;
@@ -58,6 +66,8 @@ export class PostgresCluster extends Construct implements Connectable {
   readonly host: string;
   readonly port = POSTGRES_PORT;
   readonly metrics: { readonly serviceName: string; readonly port: number; readonly portName: string };
+  /** The `ObjectStore` holding WAL and base backups; a recovery Cluster names it too. */
+  readonly objectStoreName: string;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
@@ -76,6 +86,7 @@ export class PostgresCluster extends Construct implements Connectable {
     }
     this.name = name;
     this.host = `${name}-rw`;
+    this.objectStoreName = name;
     const labels = componentLabels(name, 'database');
     // Every pod of the cluster, including the operator's initdb and join Jobs, which need the same
     // egress (Kubernetes API, object storage) as the instances; metrics come from instances only.
@@ -91,6 +102,23 @@ export class PostgresCluster extends Construct implements Connectable {
           accessKeyId: { name: b.credentialsSecret!, key: 'AWS_ACCESS_KEY_ID' },
           secretAccessKey: { name: b.credentialsSecret!, key: 'AWS_SECRET_ACCESS_KEY' },
         };
+
+    new ApiObject(this, 'object-store', {
+      apiVersion: 'barmancloud.cnpg.io/v1',
+      kind: 'ObjectStore',
+      metadata: { name: this.objectStoreName, labels },
+      spec: {
+        configuration: {
+          destinationPath: b.destinationPath,
+          s3Credentials,
+          wal: { compression: 'gzip', maxParallel: 2 },
+          data: { compression: 'gzip', jobs: 2 },
+        },
+        retentionPolicy: `${b.retentionDays}d`,
+        // The sidecar, not the instance manager, talks to S3 now.
+        instanceSidecarConfiguration: { env: [{ name: 'AWS_REGION', value: b.region }] },
+      },
+    });
 
     new ApiObject(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
@@ -132,16 +160,7 @@ export class PostgresCluster extends Construct implements Connectable {
         // Scraped through the `<name>-metrics` Service, from the platform's scrape targets.
         monitoring: { enablePodMonitor: false },
         serviceAccountTemplate: b.roleArn ? { metadata: { annotations: { 'eks.amazonaws.com/role-arn': b.roleArn } } } : undefined,
-        env: [{ name: 'AWS_REGION', value: b.region }],
-        backup: {
-          retentionPolicy: `${b.retentionDays}d`,
-          barmanObjectStore: {
-            destinationPath: b.destinationPath,
-            s3Credentials,
-            wal: { compression: 'gzip', maxParallel: 2 },
-            data: { compression: 'gzip', jobs: 2 },
-          },
-        },
+        plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: this.objectStoreName } }],
       },
     });
 
@@ -152,7 +171,8 @@ export class PostgresCluster extends Construct implements Connectable {
       spec: {
         schedule: b.schedule,
         cluster: { name },
-        method: 'barmanObjectStore',
+        method: 'plugin',
+        pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
         // A base backup right after creation: point-in-time recovery works from the first day.
         immediate: true,
         backupOwnerReference: 'self',

@@ -51,6 +51,11 @@ export interface CheckEnvironment {
    * @default 'gitops'
    */
   readonly delivery?: 'gitops' | 'pulumi';
+  /**
+   * `YYYY-MM-DD` (UTC) that time-bound facts are judged by (end-of-support dates); the engine
+   * sets it from its `today` option. Without it, rules judge nothing that depends on the date.
+   */
+  readonly today?: string;
 }
 
 export interface Rule {

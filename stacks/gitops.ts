@@ -60,6 +60,8 @@ export interface AddOn {
   readonly provides: readonly string[];
   readonly neededBy: (usage: ClusterUsage) => boolean;
   readonly values: (usage: ClusterUsage) => Record<string, unknown>;
+  /** Keys of add-ons this one needs installed first (installed with it, synced before it). @default [] */
+  readonly requires?: readonly string[];
 }
 
 /** Every add-on the stack knows. Values say why they differ from the chart's defaults. */
@@ -114,6 +116,19 @@ export const ADD_ONS: readonly AddOn[] = [
     provides: ['postgresql.cnpg.io'],
     neededBy: (u) => u.groups.has('postgresql.cnpg.io'),
     values: () => ({ crds: { create: true } }),
+  },
+  {
+    // WAL archiving and base backups of CloudNativePG clusters (the in-tree barmanObjectStore is
+    // deprecated). It must run in the operator's namespace, and its chart issues the operator and
+    // plugin TLS certificates through cert-manager.
+    // https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/
+    key: 'plugin-barman-cloud',
+    chart: CHARTS.barmanCloudPlugin,
+    namespace: 'cnpg-system',
+    provides: ['barmancloud.cnpg.io'],
+    neededBy: (u) => u.groups.has('barmancloud.cnpg.io'),
+    values: () => ({}),
+    requires: ['cloudnative-pg', 'cert-manager'],
   },
   {
     key: 'prometheus-operator-crds',
@@ -275,7 +290,9 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       }
     }
     const allUsage = clusterUsage(members, [...manifests, ...clusterManifests]);
-    const needed = ADD_ONS.filter((a) => a.neededBy(allUsage));
+    const wanted = new Set(ADD_ONS.filter((a) => a.neededBy(allUsage)).map((a) => a.key));
+    for (const key of [...wanted]) for (const r of ADD_ONS.find((a) => a.key === key)!.requires ?? []) wanted.add(r);
+    const needed = ADD_ONS.filter((a) => wanted.has(a.key));
     for (const group of [...allUsage.groups].sort()) {
       if (!BOOTSTRAP_GROUPS.has(group) && !needed.some((a) => a.provides.includes(group))) {
         throw new Error(`cluster ${clusterName}: custom resources of API group ${group} are rendered but no add-on in stacks/gitops.ts installs their CRDs`);
@@ -299,6 +316,9 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       });
       addOnSources.add(addOn.chart.repoURL);
       addOnDestinations.push({ server, namespace: addOn.namespace });
+    }
+    for (const addOn of needed) {
+      for (const r of addOn.requires ?? []) extra.push({ from: addOnNames.get(addOn.key)!, to: addOnNames.get(r)!, reason: `needs ${r}` });
     }
     const configName = `cluster-config-${clusterName}`;
     new ArgoApplication(rootChart, configName, {

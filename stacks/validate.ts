@@ -16,6 +16,14 @@ const CRD_PACKAGES: Record<string, string> = {
   'postgresql.cnpg.io': '@kubernetes-models/cloudnative-pg',
 };
 
+/**
+ * Models written in this repository, by `<apiVersion>/<kind>`, for custom resources no package
+ * models (paths relative to this file).
+ */
+const LOCAL_MODELS: Record<string, string> = {
+  'barmancloud.cnpg.io/v1/ObjectStore': './models/barmancloud-object-store.ts',
+};
+
 const BUILT_IN_GROUP = /^$|\.k8s\.io$|^(apps|batch|autoscaling|policy)$/;
 
 /** A rendered object that failed validation, with the field at fault. */
@@ -33,6 +41,8 @@ export class ManifestValidationError extends Error {
 const cache = new Map<string, Promise<Validator>>();
 
 function modulePath(apiVersion: string, kind: string): string | undefined {
+  const local = LOCAL_MODELS[`${apiVersion}/${kind}`];
+  if (local) return local;
   const slash = apiVersion.lastIndexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);

@@ -129,35 +129,50 @@ describe('PostgresCluster', () => {
     return objects(chart);
   };
 
-  it('runs three instances on separate nodes with WAL archiving and base backups to S3 through IRSA', () => {
+  it('runs three instances on separate nodes, archiving WAL through the Barman Cloud plugin to S3 with IRSA', () => {
     const cluster = only(render(), 'Cluster');
     expect(cluster.apiVersion).toBe('postgresql.cnpg.io/v1');
+    expect(cluster.spec.backup).toBeUndefined();
     expect(cluster.spec).toMatchObject({
       instances: 3,
       affinity: { enablePodAntiAffinity: true, podAntiAffinityType: 'required', topologyKey: 'kubernetes.io/hostname' },
-      backup: {
-        retentionPolicy: '30d',
-        barmanObjectStore: { destinationPath: 's3://backups/prod/postgres-wal', s3Credentials: { inheritFromIAMRole: true } },
-      },
+      plugins: [{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: 'postgres' } }],
       serviceAccountTemplate: { metadata: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::222222222222:role/backup' } } },
       bootstrap: { initdb: { database: 'agent_platform', owner: 'agent_app', postInitApplicationSQL: ['CREATE EXTENSION IF NOT EXISTS vector'] } },
     });
     expect(cluster.spec.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } });
   });
 
-  it('schedules base backups with an immediate first one', () => {
+  it('keeps bucket, retention and region in the ObjectStore the plugin reads', () => {
+    const store = only(render(), 'ObjectStore', 'postgres');
+    expect(store.apiVersion).toBe('barmancloud.cnpg.io/v1');
+    expect(store.spec).toEqual({
+      configuration: {
+        destinationPath: 's3://backups/prod/postgres-wal',
+        s3Credentials: { inheritFromIAMRole: true },
+        wal: { compression: 'gzip', maxParallel: 2 },
+        data: { compression: 'gzip', jobs: 2 },
+      },
+      retentionPolicy: '30d',
+      instanceSidecarConfiguration: { env: [{ name: 'AWS_REGION', value: 'eu-central-1' }] },
+    });
+  });
+
+  it('schedules base backups through the plugin with an immediate first one', () => {
     expect(only(render(), 'ScheduledBackup').spec).toEqual({
       schedule: '0 0 2 * * *',
       cluster: { name: 'postgres' },
-      method: 'barmanObjectStore',
+      method: 'plugin',
+      pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' },
       immediate: true,
       backupOwnerReference: 'self',
     });
   });
 
   it('reads S3 keys from a secret when there is no IAM role', () => {
-    const cluster = only(render({ backup: { ...props.backup, roleArn: undefined, credentialsSecret: 'backup-aws' } }), 'Cluster');
-    expect(cluster.spec.backup.barmanObjectStore.s3Credentials).toEqual({
+    const rendered = render({ backup: { ...props.backup, roleArn: undefined, credentialsSecret: 'backup-aws' } });
+    const cluster = only(rendered, 'Cluster');
+    expect(only(rendered, 'ObjectStore').spec.configuration.s3Credentials).toEqual({
       accessKeyId: { name: 'backup-aws', key: 'AWS_ACCESS_KEY_ID' },
       secretAccessKey: { name: 'backup-aws', key: 'AWS_SECRET_ACCESS_KEY' },
     });

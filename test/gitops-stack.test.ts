@@ -173,7 +173,8 @@ describe('cluster add-ons', () => {
 
   it('an add-on is declared only when something needs it: CloudNativePG appears with the first Cluster', () => {
     const rendered = renderedFor(envFiles);
-    const withoutCnpg = (list: Manifest[]) => list.filter((m) => !m.apiVersion.startsWith('postgresql.cnpg.io/'));
+    // The ObjectStore goes too: it brings its plugin, and the plugin the operator.
+    const withoutCnpg = (list: Manifest[]) => list.filter((m) => !/^(postgresql|barmancloud)\.cnpg\.io\//.test(m.apiVersion));
     for (const [k, v] of rendered) rendered.set(k, withoutCnpg(v));
     const names = (out: ReturnType<typeof buildGitOps>) => out.map((o) => o.manifest.metadata.name);
     expect(names(buildGitOps({ envs, rendered }))).not.toContain('cloudnative-pg-prod');
@@ -181,6 +182,19 @@ describe('cluster add-ons', () => {
     const out = buildGitOps({ envs, rendered });
     expect(names(out)).toContain('cloudnative-pg-prod');
     expect(names(out)).not.toContain('cloudnative-pg-nonprod');
+  });
+
+  it('an ObjectStore brings the Barman Cloud plugin, which brings CloudNativePG and cert-manager and syncs after both', () => {
+    const rendered = renderedFor(envFiles);
+    const out = buildGitOps({ envs, rendered });
+    const app = (name: string) => out.find((o) => o.manifest.kind === 'Application' && o.manifest.metadata.name === name)?.manifest;
+    const wave = (name: string) => Number((app(name)?.metadata['annotations'] as Record<string, string>)['argocd.argoproj.io/sync-wave']);
+    expect(app('plugin-barman-cloud-prod')?.['spec']).toMatchObject({ destination: { namespace: 'cnpg-system' }, source: { chart: 'plugin-barman-cloud' } });
+    expect(app('plugin-barman-cloud-nonprod')).toBeUndefined();
+    expect(wave('plugin-barman-cloud-prod')).toBeGreaterThan(wave('cloudnative-pg-prod'));
+    expect(wave('plugin-barman-cloud-prod')).toBeGreaterThan(wave('cert-manager-prod'));
+    expect(wave('agent-platform-prod')).toBeGreaterThan(wave('plugin-barman-cloud-prod'));
+    expect(ADD_ONS.find((a) => a.key === 'plugin-barman-cloud')?.requires).toEqual(['cloudnative-pg', 'cert-manager']);
   });
 
   it('the Prometheus Operator CRDs are installed exactly where ServiceMonitors are rendered (monitoring mode operator)', () => {

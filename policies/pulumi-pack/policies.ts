@@ -58,6 +58,8 @@ function report(rule: Rule, o: K8sObject, set: RenderedSet, active: readonly Wai
 export function buildPolicies(options: PackOptions): (ResourceValidationPolicy | StackValidationPolicy)[] {
   // Expired waivers simply stop applying here; the CLI is where they are reported as failures.
   const active = (options.waivers ?? []).filter((w) => isActive(w, options.env.name, options.today ?? ''));
+  // Rules judge dates (end of support) by the same day as the engine.
+  const env: CheckEnvironment = options.today ? { ...options.env, today: options.today } : options.env;
   return (options.rules ?? RULES).map((rule): ResourceValidationPolicy | StackValidationPolicy => {
     const base = { name: rule.id, description: rule.description, enforcementLevel: enforcementLevel(rule, options.env), remediationSteps: rule.rationale, tags: [rule.category, 'kubernetes'] };
     if (rule.scope === 'object') {
@@ -65,7 +67,7 @@ export function buildPolicies(options: PackOptions): (ResourceValidationPolicy |
         ...base,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
           const o = objectOf(args);
-          if (o) report(rule, o, new RenderedSet([o], options.env), active, reportViolation);
+          if (o) report(rule, o, new RenderedSet([o], env), active, reportViolation);
         },
       };
     }
@@ -78,7 +80,7 @@ export function buildPolicies(options: PackOptions): (ResourceValidationPolicy |
         });
         const set = new RenderedSet(
           pairs.map((p) => p.o),
-          options.env,
+          env,
         );
         withTemplateMemo(() => {
           for (const p of pairs) report(rule, p.o, set, active, reportViolation, p.urn);

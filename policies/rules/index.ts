@@ -23,6 +23,8 @@ import { rule as noTokenAutomount } from './no-token-automount.ts';
 import { rule as readOnlyRootFilesystem } from './read-only-root-filesystem.ts';
 import { rule as runAsNonRoot } from './run-as-non-root.ts';
 import { rule as seccompRuntimeDefault } from './seccomp-runtime-default.ts';
+import { rule as componentSupportEnding } from './component-support-ending.ts';
+import { rule as componentSupported } from './component-supported.ts';
 import { rule as cronjobConcurrency } from './cronjob-concurrency.ts';
 import { rule as hpaBounds } from './hpa-bounds.ts';
 import { rule as hpaOwnsReplicas } from './hpa-owns-replicas.ts';
@@ -84,6 +86,8 @@ export const RULES: readonly Rule[] = [
   readOnlyRootFilesystem,
   runAsNonRoot,
   seccompRuntimeDefault,
+  componentSupportEnding,
+  componentSupported,
   cronjobConcurrency,
   hpaBounds,
   hpaOwnsReplicas,

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkObjects, sourced } from '../../policies/engine.ts';
 import { RULES } from '../../policies/rules/index.ts';
+import { daysBetween } from '../../policies/support-windows.ts';
+import { ARGO_CD, CHARTS, IMAGES, pinnedImageRef } from '../../constructs/versions.ts';
 import type { CheckEnvironment } from '../../policies/types.ts';
 import { find, firstContainer, goodSet, podSpec, type Obj } from './support/good-set.ts';
 
@@ -20,7 +22,15 @@ interface Case {
   readonly path: string;
   readonly message: string;
   readonly env?: CheckEnvironment;
+  /** The day the check judges dates by. @default - none: rules judge nothing that depends on it */
+  readonly today?: string;
 }
+
+/** `date` moved by `days` (`YYYY-MM-DD`). */
+function shift(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+const chartSource = (c: { repoURL: string; chart: string; version: string }) => ({ repoURL: c.repoURL, chart: c.chart, targetRevision: c.version });
 
 const api = (s: Obj[]): Obj => find(s, 'Deployment', 'api');
 const worker = (s: Obj[]): Obj => find(s, 'Deployment', 'worker');
@@ -160,6 +170,16 @@ const CASES: Record<string, Case[]> = {
     { change: 'a production Application on main', mutate: (s) => (find(s, 'Application', 'shop').spec.source.targetRevision = 'main'), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'targetRevision "main" follows a branch' },
     { change: 'a chart version range', mutate: (s) => (find(s, 'Application', 'shop').spec.source = { repoURL: 'https://charts.example.com', chart: 'x', targetRevision: '^1.2.0' }), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'chart version "^1.2.0" is not one exact version' },
   ],
+  'component-supported': [
+    { change: 'a pinned repository at a tag versions.ts does not pin', mutate: (s) => (firstContainer(api(s)).image = `${IMAGES.redis.repository}:6.0.0`), object: 'Deployment shop/api', path: `${C0}.image`, message: 'redis:6.0.0 has no support data; expected it pinned in constructs/versions.ts' },
+    { change: 'a chart versions.ts does not pin', mutate: (s) => (find(s, 'Application', 'shop').spec.source = { repoURL: 'https://charts.example.com', chart: 'x', targetRevision: '1.2.3' }), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'chart x 1.2.3 (https://charts.example.com) has no support data' },
+    { change: 'a chart on its end-of-support day', mutate: (s) => (find(s, 'Application', 'shop').spec.source = chartSource(CHARTS.certManager)), today: CHARTS.certManager.support.endOfSupport, object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: `chart cert-manager ${CHARTS.certManager.version} (https://charts.jetstack.io) is past its end of support (${CHARTS.certManager.support.endOfSupport}` },
+    { change: 'a CloudNativePG operand image past its end of support', mutate: (s) => (find(s, 'Cluster', 'pg').spec.imageName = pinnedImageRef(IMAGES.cloudNativePgPostgres)), today: shift(IMAGES.cloudNativePgPostgres.support.endOfSupport, 1), object: 'Cluster shop/pg', path: 'spec.imageName', message: 'is past its end of support' },
+    { change: 'Argo CD past its end of support', mutate: () => undefined, today: ARGO_CD.support.endOfSupport, object: 'AppProject argocd/shop', path: 'apiVersion', message: `Argo CD ${ARGO_CD.version} is past its end of support` },
+  ],
+  'component-support-ending': [
+    { change: 'an image 60 days before its end of support', mutate: (s) => (firstContainer(api(s)).image = pinnedImageRef(IMAGES.prometheus)), today: shift(IMAGES.prometheus.support.endOfSupport, -60), object: 'Deployment shop/api', path: `${C0}.image`, message: `quay.io/prometheus/prometheus:${IMAGES.prometheus.tag} reaches its end of support in 60 day(s), on ${IMAGES.prometheus.support.endOfSupport}` },
+  ],
   'no-deprecated-apis': [{ change: 'a v2beta2 autoscaler', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').apiVersion = 'autoscaling/v2beta2'), object: 'HorizontalPodAutoscaler shop/api', path: 'apiVersion', message: 'HorizontalPodAutoscaler uses autoscaling/v2beta2, removed in Kubernetes 1.26; expected autoscaling/v2' }],
 };
 
@@ -179,7 +199,7 @@ describe.each(RULES.map((r) => [r.id, r] as const))('rule %s', (id, rule) => {
     const set = goodSet();
     c.mutate(set);
     const env = c.env ?? PROD;
-    const findings = checkObjects(sourced(set), { env }).findings.filter((f) => f.rule === id);
+    const findings = checkObjects(sourced(set), { env, ...(c.today ? { today: c.today } : {}) }).findings.filter((f) => f.rule === id);
     expect(findings.map((f) => ({ object: show(f), path: f.path }))).toContainEqual({ object: c.object, path: c.path });
     expect(findings.find((f) => f.path === c.path && show(f) === c.object)!.message).toContain(c.message);
   });
@@ -192,6 +212,35 @@ describe.each(RULES.map((r) => [r.id, r] as const))('rule %s', (id, rule) => {
     expect(rule.description).toMatch(/\.$/);
     expect(rule.rationale.length).toBeGreaterThan(40);
     expect(rule.kinds.length).toBeGreaterThan(0);
+  });
+});
+
+describe('end-of-support windows', () => {
+  const withPrometheus = (today: string) => {
+    const set = goodSet();
+    firstContainer(api(set)).image = pinnedImageRef(IMAGES.prometheus);
+    return checkObjects(sourced(set), { env: PROD, today }).findings.filter((f) => f.object.kind === 'Deployment' && f.rule.startsWith('component-')).map((f) => `${f.severity} ${f.rule}`);
+  };
+  const end = IMAGES.prometheus.support.endOfSupport;
+
+  it('are silent until 60 days before, warn from then, and fail from the day itself', () => {
+    expect(withPrometheus(shift(end, -61))).toEqual([]);
+    expect(withPrometheus(shift(end, -60))).toEqual(['warning component-support-ending']);
+    expect(withPrometheus(shift(end, -1))).toEqual(['warning component-support-ending']);
+    expect(withPrometheus(end)).toEqual(['error component-supported']);
+  });
+
+  it('do not count images of repositories versions.ts does not pin (the service image)', () => {
+    const set = goodSet();
+    expect(checkObjects(sourced(set), { env: PROD, today: '2099-01-01' }).findings.filter((f) => f.object.kind === 'Deployment')).toEqual([]);
+  });
+
+  it('are recorded for every pinned image, chart and Argo CD, with a date and an upstream source', () => {
+    for (const [name, c] of [...Object.entries(IMAGES), ...Object.entries(CHARTS), ['argoCd', ARGO_CD] as const]) {
+      expect(c.support.endOfSupport, name).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(Number.isNaN(daysBetween('2026-01-01', c.support.endOfSupport)), name).toBe(false);
+      expect(c.support.source, name).toMatch(/https:\/\//);
+    }
   });
 });
 
