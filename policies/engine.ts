@@ -3,6 +3,7 @@
  * in), so the CLI, the synth tests, the benchmark and the Pulumi pack all call the same function
  * and get the same verdicts.
  */
+import { daysBetween } from './dates.ts';
 import { locateLine } from './locate.ts';
 import { kindOf, nameOf, namespaceOf, refOf, showRef, withTemplateMemo } from './objects.ts';
 import { RenderedSet } from './rendered-set.ts';
@@ -58,11 +59,6 @@ export const WAIVER_UNUSED = 'waiver-unused';
 export const WAIVER_EXPIRING = 'waiver-expiring';
 /** How many days before its expiry a waiver in use is reported. */
 export const WAIVER_WARNING_DAYS = 30;
-
-/** Days from `from` to `to`, both `YYYY-MM-DD`. */
-function daysUntil(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /** Runs one rule on one object of a set; the unit the Pulumi pack also calls. */
 export function checkOne(rule: Rule, object: K8sObject, set: RenderedSet): ReturnType<Rule['check']> {
@@ -127,7 +123,7 @@ function check(objects: readonly SourcedObject[], options: CheckOptions): CheckR
       findings.push({ rule: WAIVER_EXPIRED, severity: 'error', object: w.object, file, ...lineOf(`waivers[${i}].expires`), path: `waivers[${i}].expires`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) expired on ${w.expires}; expected the finding fixed or the waiver renewed with a new date` });
       return;
     }
-    const left = daysUntil(today, w.expires);
+    const left = daysBetween(today, w.expires);
     if (left <= WAIVER_WARNING_DAYS) {
       findings.push({ rule: WAIVER_EXPIRING, severity: 'warning', object: w.object, file, ...lineOf(`waivers[${i}].expires`), path: `waivers[${i}].expires`, message: `the waiver of ${w.rule} on ${showRef(w.object)} (owner ${w.owner}) expires in ${left} day(s), on ${w.expires}; expected the finding fixed or the waiver renewed before then` });
     }

@@ -66,8 +66,3 @@ export function pinned(): SupportIndex {
   index ??= new SupportIndex(Object.values(IMAGES), Object.values(CHARTS), ARGO_CD);
   return index;
 }
-
-/** Whole days from `from` to `to` (both `YYYY-MM-DD`), negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}

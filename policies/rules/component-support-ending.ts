@@ -1,5 +1,6 @@
 import { pinnedUses, PINNED_KINDS } from '../pinned-components.ts';
-import { daysBetween, SUPPORT_WARNING_DAYS } from '../support-windows.ts';
+import { daysBetween } from '../dates.ts';
+import { SUPPORT_WARNING_DAYS } from '../support-windows.ts';
 import type { Rule, Violation } from '../types.ts';
 
 export const rule: Rule = {

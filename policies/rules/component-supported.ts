@@ -1,5 +1,5 @@
 import { pinnedUses, PINNED_KINDS } from '../pinned-components.ts';
-import { daysBetween } from '../support-windows.ts';
+import { daysBetween } from '../dates.ts';
 import type { Rule, Violation } from '../types.ts';
 
 export const rule: Rule = {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkObjects, sourced } from '../../policies/engine.ts';
 import { RULES } from '../../policies/rules/index.ts';
-import { daysBetween } from '../../policies/support-windows.ts';
+import { daysBetween } from '../../policies/dates.ts';
 import { ARGO_CD, CHARTS, IMAGES, pinnedImageRef } from '../../constructs/versions.ts';
 import type { CheckEnvironment } from '../../policies/types.ts';
 import { find, firstContainer, goodSet, podSpec, type Obj } from './support/good-set.ts';
