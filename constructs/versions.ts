@@ -69,8 +69,12 @@ export const IMAGES = {
     support: { endOfSupport: '2027-08-09', source: 'no published window, fixes go to the latest release only (https://github.com/oliver006/redis_exporter/releases); our bound: 12 months after v1.89.0, in prometheus-community/helm-charts by 2026-08-09' },
   },
   elasticsearch: {
-    repository: 'docker.elastic.co/elasticsearch/elasticsearch',
+    // Docker's official-image build of Elastic's image (same Dockerfile, uid 1000), because its
+    // digest is published: index digest from docker-library/repo-info
+    // repos/elasticsearch/remote/8.19.20.md. docker.elastic.co publishes none we could cite.
+    repository: 'elasticsearch',
     tag: '8.19.20',
+    digest: 'sha256:7c6a3d514563848873ae3e0e2e36502382842ebae38134a59e91214e8fcdabf3',
     // 8.17 left support on 2025-08-12; 8.19 is the last 8.x minor, with the longest window.
     support: { endOfSupport: '2027-07-15', source: 'https://www.elastic.co/support/eol (Elasticsearch 8.19: end of life 2027-07-15)' },
   },
