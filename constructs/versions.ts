@@ -42,6 +42,13 @@ export const IMAGES = {
   kubeStateMetrics: { repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.15.0' },
 } as const satisfies Record<string, PinnedImage>;
 
+/** When upstream stops supporting a pinned version, and where that is written. */
+export interface SupportWindow {
+  /** `YYYY-MM-DD`. */
+  readonly endOfSupport: string;
+  readonly source: string;
+}
+
 /** An upstream Helm chart at an exact version, installed as an Argo CD Application. */
 export interface PinnedChart {
   /** Helm repository URL (`index.yaml` lives there). */
@@ -49,6 +56,7 @@ export interface PinnedChart {
   readonly chart: string;
   /** Exact chart version; ranges would let a cluster add-on change without a commit. */
   readonly version: string;
+  readonly support?: SupportWindow;
 }
 
 /** Cluster add-ons the rendered objects rely on (see `stacks/gitops.ts`). */
@@ -59,6 +67,31 @@ export const CHARTS = {
   externalSecrets: { repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '0.19.2' },
   cloudNativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.23.0' },
   prometheusOperatorCrds: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-operator-crds', version: '17.0.2' },
+  // metrics-server 0.8.1 (chart 3.13.1, 2026-06): Kubernetes 1.31+. Upstream maintains only its
+  // newest minor and publishes no end date; the date is a review deadline one release cycle on.
+  metricsServer: {
+    repoURL: 'https://kubernetes-sigs.github.io/metrics-server/',
+    chart: 'metrics-server',
+    version: '3.13.1',
+    support: { endOfSupport: '2027-06-30', source: 'https://github.com/kubernetes-sigs/metrics-server#compatibility-matrix' },
+  },
+  // Driver 1.64.0 (chart 2.64.0, 2026-08-18), the newest release verifiable here. Upstream supports
+  // the latest and one prior minor with monthly releases; v1.67.1 was published 2026-10-20
+  // (pkg.go.dev), so this one is already past support: bump it to the current chart.
+  awsEbsCsiDriver: {
+    repoURL: 'https://kubernetes-sigs.github.io/aws-ebs-csi-driver',
+    chart: 'aws-ebs-csi-driver',
+    version: '2.64.0',
+    support: { endOfSupport: '2026-10-20', source: 'https://github.com/kubernetes-sigs/aws-ebs-csi-driver#support' },
+  },
+  // Reloader v1.4.21 (chart 2.2.16, 2026-08-10). Upstream fixes only the newest release and
+  // publishes no end date; the date is a review deadline six months on.
+  reloader: {
+    repoURL: 'https://stakater.github.io/stakater-charts',
+    chart: 'reloader',
+    version: '2.2.16',
+    support: { endOfSupport: '2027-02-10', source: 'https://github.com/stakater/Reloader/releases' },
+  },
 } as const satisfies Record<string, PinnedChart>;
 
 /** `repository:tag[@digest]` of a pinned image. */
