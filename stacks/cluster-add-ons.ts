@@ -25,16 +25,20 @@ export const CLUSTER_ADD_ONS: readonly AddOn[] = [
     // extension-apiserver-authentication-reader, a Role that exists only in kube-system.
     clusterKinds: [{ group: 'apiregistration.k8s.io', kind: 'APIService' }],
     extraNamespaces: ['kube-system'],
+    after: ['cert-manager'],
     neededBy: (u) => u.needs.has(METRICS_API),
     // The chart's defaults already suit EKS (https://github.com/kubernetes-sigs/metrics-server#requirements):
     // port 10250, which EKS's cluster security group opens from the control plane to the nodes;
     // `--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname` (kubelets are reached by
     // node IP, the address EKS nodes publish first); kubelet serving certificates are verified,
-    // as EKS signs them with the cluster CA (no --kubelet-insecure-tls). The APIService keeps the
-    // chart's self-signed serving certificate, as upstream's own release manifest does.
+    // as EKS signs them with the cluster CA (no --kubelet-insecure-tls).
     values: (u) => ({
       replicas: u.production ? 2 : 1,
       podDisruptionBudget: u.production ? { enabled: true, minAvailable: 1 } : { enabled: false },
+      // The API server verifies metrics-server too: cert-manager issues its serving certificate and
+      // injects the CA into the APIService (chart >= 3.13.0). Without cert-manager on the cluster the
+      // chart's self-signed certificate and insecureSkipTLSVerify remain, as in upstream's manifest.
+      ...(u.groups.has('cert-manager.io') ? { tls: { type: 'cert-manager' }, apiService: { insecureSkipTLSVerify: false } } : {}),
     }),
   },
   {

@@ -75,6 +75,8 @@ export interface AddOn {
   readonly clusterKinds?: readonly GroupKind[];
   /** Namespaces its chart writes into besides its own (e.g. a RoleBinding in kube-system). @default [] */
   readonly extraNamespaces?: readonly string[];
+  /** Keys of add-ons whose resources its chart creates (it syncs after them, when they are installed). @default [] */
+  readonly after?: readonly string[];
   readonly neededBy: (usage: ClusterUsage) => boolean;
   readonly values: (usage: ClusterUsage) => Record<string, unknown>;
 }
@@ -331,6 +333,11 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       addOnDestinations.push({ server, namespace: addOn.namespace });
       for (const namespace of addOn.extraNamespaces ?? []) addOnDestinations.push({ server, namespace });
       clusterKinds.push(...(addOn.clusterKinds ?? []));
+    }
+    for (const addOn of needed) {
+      for (const dep of addOn.after ?? []) {
+        if (addOnNames.has(dep)) extra.push({ from: addOnNames.get(addOn.key)!, to: addOnNames.get(dep)!, reason: `its chart creates ${dep} resources` });
+      }
     }
     const configName = `cluster-config-${clusterName}`;
     new ArgoApplication(rootChart, configName, {

@@ -75,6 +75,13 @@ describe('metrics-server', () => {
     expect(values.args).toBeUndefined();
     expect(values.replicas).toBe(2);
   });
+
+  it('is verified by the API server: cert-manager issues its certificate, after cert-manager is installed', () => {
+    const app = get('Application', 'metrics-server-prod');
+    expect(app.spec.source.helm.valuesObject).toMatchObject({ tls: { type: 'cert-manager' }, apiService: { insecureSkipTLSVerify: false } });
+    const wave = (name: string) => Number(get('Application', name).metadata.annotations['argocd.argoproj.io/sync-wave']);
+    expect(wave('metrics-server-prod')).toBeGreaterThan(wave('cert-manager-prod'));
+  });
 });
 
 describe('storage', () => {
