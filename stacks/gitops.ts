@@ -1,12 +1,14 @@
 /**
  * Argo CD delivery of every environment, rendered into `generated/argocd/`:
  *
- * - `root/`: what the root Application (app of apps) syncs into Argo CD's namespace: two
- *   AppProjects, one Application per environment (`generated/<env>`), the cluster add-ons as
+ * - `root/`: what the root Application (app of apps) syncs into Argo CD's namespace: three
+ *   AppProjects (environments, add-ons, and the root's own, the only one that reaches Argo CD's
+ *   namespace and only for Applications and AppProjects), one Application per environment (`generated/<env>`), the cluster add-ons as
  *   Applications of their pinned upstream charts, and one `cluster-config-<cluster>` Application
  *   per destination cluster. The root Application manages itself after a one-time bootstrap.
  * - `clusters/<cluster>/`: objects of the add-ons that belong to our environments: the ACME
- *   ClusterIssuers their Ingresses name and the ClusterSecretStore of each environment.
+ *   ClusterIssuers their Ingresses name, the ClusterSecretStore of each environment, and the
+ *   StorageClasses their claims name.
  *
  * App of apps rather than an ApplicationSet: each environment differs in sync policy and revision
  * (automated on `main` in dev, manual on a tag in prod), and rendered Applications show those
