@@ -170,6 +170,15 @@ export function reloadedSecretsOf(o: K8sObject): Set<string> {
   return new Set(v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
 }
 
+/**
+ * Whether Reloader restarts the workload on a change of every Secret it references
+ * (`reloader.stakater.com/auto` or `secret.reloader.stakater.com/auto` set to "true"), which
+ * other people's manifests use instead of naming the Secrets.
+ */
+export function reloadsEverySecret(o: K8sObject): boolean {
+  return ['reloader.stakater.com/auto', 'secret.reloader.stakater.com/auto'].some((k) => str(at(o, 'metadata', 'annotations', k)) === 'true');
+}
+
 /** The objects among `objects` that configure cluster `name` (they carry its label). */
 export function objectsOfCluster(objects: readonly K8sObject[], name: string): K8sObject[] {
   return objects.filter((o) => str(at(o, 'metadata', 'labels', CLUSTER_LABEL)) === name);

@@ -31,7 +31,9 @@ export const CLUSTER_ADD_ONS: readonly AddOn[] = [
     // port 10250, which EKS's cluster security group opens from the control plane to the nodes;
     // `--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname` (kubelets are reached by
     // node IP, the address EKS nodes publish first); kubelet serving certificates are verified,
-    // as EKS signs them with the cluster CA (no --kubelet-insecure-tls).
+    // as EKS signs them with the cluster CA (no --kubelet-insecure-tls). It reads kubelets on the
+    // nodes, not pods, and lives in its own namespace: the environments' default-deny
+    // NetworkPolicies neither block it nor need a rule for it.
     values: (u) => ({
       replicas: u.production ? 2 : 1,
       podDisruptionBudget: u.production ? { enabled: true, minAvailable: 1 } : { enabled: false },

@@ -1,4 +1,4 @@
-import { reloadedSecretsOf, RELOADED_KINDS, rotatedSecrets, rotatedSecretsConsumed, SECRET_RELOAD, SECRET_RELOAD_ANNOTATION } from '../cluster.ts';
+import { reloadedSecretsOf, reloadsEverySecret, RELOADED_KINDS, rotatedSecrets, rotatedSecretsConsumed, SECRET_RELOAD, SECRET_RELOAD_ANNOTATION } from '../cluster.ts';
 import type { K8sObject } from '../types.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { Rule, Violation } from '../types.ts';
@@ -24,7 +24,7 @@ export const rule: Rule = {
     if (consumed.length === 0) return [];
     const out: Violation[] = [];
     const named = reloadedSecretsOf(o);
-    const missing = consumed.filter((s) => !named.has(s));
+    const missing = reloadsEverySecret(o) ? [] : consumed.filter((s) => !named.has(s));
     if (missing.length > 0) {
       out.push({ path: `metadata.annotations.${SECRET_RELOAD_ANNOTATION}`, message: `consumes Secret(s) ${missing.join(', ')}, which External Secrets refreshes, without restarting on their change; expected ${SECRET_RELOAD_ANNOTATION}: "${consumed.join(',')}"` });
     }

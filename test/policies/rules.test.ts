@@ -327,6 +327,14 @@ describe('the cluster an environment runs on', () => {
     ]);
   });
 
+  it('accepts Reloader\'s auto annotation in place of the Secrets\' names', () => {
+    const set = goodSet();
+    api(set).metadata.annotations = { 'reloader.stakater.com/auto': 'true' };
+    expect(checkObjects(sourced(set), { env: PROD, rules: clusterRules }).findings).toEqual([]);
+    api(set).metadata.annotations = { 'reloader.stakater.com/auto': 'false' };
+    expect(checkObjects(sourced(set), { env: PROD, rules: clusterRules }).findings.map((f) => f.rule)).toEqual(['rotated-secret-reloads']);
+  });
+
   it('counts as empty when given, and as unknown when nothing describes it', () => {
     const { objects } = split();
     const rules = clusterRules.filter((r) => r.id !== 'storage-class-declared');
