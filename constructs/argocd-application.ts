@@ -59,6 +59,8 @@ export interface ArgoApplicationProps {
   readonly serverSideApply?: boolean;
   /** Extra labels, e.g. the environment. @default {} */
   readonly labels?: Record<string, string>;
+  /** Annotations, e.g. what an add-on provides. @default - none */
+  readonly annotations?: Record<string, string>;
 }
 
 /** Go duration (`10s`, `5m`) of a cdk8s Duration, as Argo CD's retry backoff reads it. */
@@ -108,6 +110,7 @@ export class ArgoApplication extends Construct {
         name: props.name,
         namespace: props.namespace,
         labels: { ...componentLabels(props.name, 'gitops'), ...props.labels },
+        ...(props.annotations && Object.keys(props.annotations).length > 0 ? { annotations: props.annotations } : {}),
       },
       spec: {
         project: props.project,

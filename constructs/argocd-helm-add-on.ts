@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { ArgoApplication, type SyncPolicy } from './argocd-application.ts';
+import { CLUSTER_LABEL, PROVIDES_ANNOTATION, type Capability } from '../policies/cluster.ts';
 import type { PinnedChart } from './versions.ts';
 
 export interface ArgoHelmAddOnProps {
@@ -22,6 +23,15 @@ export interface ArgoHelmAddOnProps {
   readonly values?: Record<string, unknown>;
   /** API groups of the custom resources this add-on serves, e.g. `['cert-manager.io']`. */
   readonly provides: readonly string[];
+  /**
+   * What else the add-on gives the cluster (an aggregated API, a volume provisioner, a controller
+   * honouring an annotation); with `provides`, written into the Application's
+   * `agent-platform.io/provides` annotation, where the policy rules read it.
+   * @default []
+   */
+  readonly capabilities?: readonly Capability[];
+  /** Name of the cluster, labelled `agent-platform.io/cluster` so checks of its environments find it. @default - unlabelled */
+  readonly cluster?: string;
   readonly sync: SyncPolicy;
   /** @default - the chart name, so resource names match the upstream documentation */
   readonly releaseName?: string;
@@ -39,6 +49,7 @@ export class ArgoHelmAddOn extends Construct {
     }
     this.name = props.name;
     this.provides = [...props.provides];
+    const provided = [...props.provides.map((g) => `api:${g}`), ...(props.capabilities ?? [])];
     this.application = new ArgoApplication(this, 'application', {
       name: props.name,
       namespace: props.argoNamespace,
@@ -49,7 +60,8 @@ export class ArgoHelmAddOn extends Construct {
       createNamespace: true,
       // CRDs of cert-manager and the Prometheus Operator exceed the client-side apply annotation limit.
       serverSideApply: true,
-      labels: { 'agent-platform.io/add-on': props.chart.chart },
+      labels: { 'agent-platform.io/add-on': props.chart.chart, ...(props.cluster ? { [CLUSTER_LABEL]: props.cluster } : {}) },
+      ...(provided.length > 0 ? { annotations: { [PROVIDES_ANNOTATION]: provided.join(',') } } : {}),
     });
   }
 }

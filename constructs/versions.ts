@@ -155,7 +155,10 @@ export const CHARTS = {
     repoURL: 'https://cloudnative-pg.github.io/charts',
     chart: 'cloudnative-pg',
     version: '0.29.0',
-    support: { endOfSupport: '2026-12-31', source: 'https://cloudnative-pg.io/documentation/current/supported_releases/ (1.30: end of life "~ Dec 2026", 3 months after 1.31.0)' },
+    // The policy is "until three months after the next minor"; the table's "~ Dec 2026" assumed
+    // 1.31.0 in September, which had not shipped by 2026-11-28 (our last check), so 1.30 is
+    // supported at least until 2027-02-28. The 60-day warning from 2026-12-30 is the cue to re-check.
+    support: { endOfSupport: '2027-02-28', source: 'https://cloudnative-pg.io/documentation/current/supported_releases/ (1.30: supported until 3 months after 1.31.0, which was unreleased on 2026-11-28)' },
   },
   // The Barman Cloud plugin (CNPG-I) for WAL archiving and base backups: serves the ObjectStore
   // kind (barmancloud.cnpg.io/v1), needs cert-manager and runs beside the operator.
@@ -170,6 +173,31 @@ export const CHARTS = {
     chart: 'prometheus-operator-crds',
     version: '31.0.1',
     support: { endOfSupport: '2027-08-10', source: 'no published window, fixes go to the latest release only (https://github.com/prometheus-operator/prometheus-operator/releases); our bound: 12 months after 31.0.1 (operator v0.93.1, 2026-08-10)' },
+  },
+  // metrics-server 0.8.1 (chart 3.13.1, 2026-06): Kubernetes 1.31+. Upstream maintains only its
+  // newest minor and publishes no end date; the date is a review deadline one release cycle on.
+  metricsServer: {
+    repoURL: 'https://kubernetes-sigs.github.io/metrics-server/',
+    chart: 'metrics-server',
+    version: '3.13.1',
+    support: { endOfSupport: '2027-06-30', source: 'https://github.com/kubernetes-sigs/metrics-server#compatibility-matrix' },
+  },
+  // Driver 1.64.0 (chart 2.64.0, 2026-08-18), the newest release verifiable here. Upstream supports
+  // the latest and one prior minor with monthly releases; v1.67.1 was published 2026-10-20
+  // (pkg.go.dev), so this one is already past support: bump it to the current chart.
+  awsEbsCsiDriver: {
+    repoURL: 'https://kubernetes-sigs.github.io/aws-ebs-csi-driver',
+    chart: 'aws-ebs-csi-driver',
+    version: '2.64.0',
+    support: { endOfSupport: '2026-10-20', source: 'https://github.com/kubernetes-sigs/aws-ebs-csi-driver#support' },
+  },
+  // Reloader v1.4.21 (chart 2.2.16, 2026-08-10). Upstream fixes only the newest release and
+  // publishes no end date; the date is a review deadline six months on.
+  reloader: {
+    repoURL: 'https://stakater.github.io/stakater-charts',
+    chart: 'reloader',
+    version: '2.2.16',
+    support: { endOfSupport: '2027-02-10', source: 'https://github.com/stakater/Reloader/releases' },
   },
 } as const satisfies Record<string, PinnedChart>;
 

@@ -21,6 +21,7 @@ import { formatMarkdown } from './format/markdown.ts';
 import { formatSarif } from './format/sarif.ts';
 import { formatText } from './format/text.ts';
 import { RULES } from './rules/index.ts';
+import { objectsOfCluster } from './cluster.ts';
 import { at, str } from './objects.ts';
 import type { CheckEnvironment, CheckResult, K8sObject, SourcedObject, Waiver } from './types.ts';
 import { parseWaivers, WaiverFileError } from './waivers.ts';
@@ -58,6 +59,8 @@ interface Check {
   readonly env: CheckEnvironment;
   readonly paths: readonly string[];
   readonly environmentOf?: (o: K8sObject) => CheckEnvironment | undefined;
+  /** The cluster the environment is deployed to: its configuration, read from `paths`, is context. */
+  readonly cluster?: { readonly name: string; readonly paths: readonly string[] };
 }
 
 /** The label our objects carry naming their environment (constructs/labels.ts). */
@@ -75,12 +78,18 @@ function plan(values: { env?: string; production?: boolean }, positionals: strin
   }
   const names = values.env ? [values.env] : environmentNames(envDir);
   const generated = (name: string): string => relative(process.cwd(), join(ROOT, 'generated', name)) || '.';
-  const checks: Check[] = names.map((name) => ({ env: envOf(name), paths: [generated(name)] }));
+  const allNames = new Set(environmentNames(envDir));
+  const shared = existsSync(join(ROOT, 'generated')) ? readdirSync(join(ROOT, 'generated'), { withFileTypes: true }).filter((e) => e.isDirectory() && !allNames.has(e.name)).map((e) => e.name).sort() : [];
+  // The cluster an environment runs on is configured in the shared directories (generated/argocd).
+  const clusterOf = (name: string): Check['cluster'] => (allNames.has(name) ? { name: loadEnvironment(envDir, name).gitops.cluster.name, paths: shared.map(generated) } : undefined);
+  const checks: Check[] = names.map((name) => {
+    const cluster = clusterOf(name);
+    return { env: envOf(name), paths: [generated(name)], ...(cluster ? { cluster } : {}) };
+  });
+  const envs = new Map(checks.map((c) => [c.env.name!, c.env]));
   if (values.env) return checks;
   // Directories shared by all environments (generated/argocd): each object is judged by the
   // environment its label names, the rest with non-production severities.
-  const envs = new Map(checks.map((c) => [c.env.name!, c.env]));
-  const shared = existsSync(join(ROOT, 'generated')) ? readdirSync(join(ROOT, 'generated'), { withFileTypes: true }).filter((e) => e.isDirectory() && !envs.has(e.name)).map((e) => e.name).sort() : [];
   for (const dir of shared) {
     // Named after the directory, so a waiver of one of its objects says `env: argocd` and is not
     // reported as unused by every environment's check.
@@ -117,7 +126,8 @@ function main(argv: string[]): number {
     const { objects, problems } = readObjects(check.paths);
     for (const p of problems) console.error(`${p.file}:${p.line}: error: ${p.message}`);
     if (problems.length > 0) failed = true;
-    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile, ...(waiversText !== undefined ? { waiversText } : {}), ...(check.environmentOf ? { environmentOf: check.environmentOf } : {}) });
+    const context = check.cluster ? objectsOfCluster(readObjects(check.cluster.paths).objects.map((o) => o.object), check.cluster.name) : undefined;
+    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile, ...(waiversText !== undefined ? { waiversText } : {}), ...(check.environmentOf ? { environmentOf: check.environmentOf } : {}), ...(context ? { context } : {}) });
     if (result.errors > 0) failed = true;
     runs.push({ check, result, objects: objects.length });
   }

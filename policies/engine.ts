@@ -27,6 +27,11 @@ export interface CheckOptions {
    * apply to that object's findings. Objects it returns undefined for use `env`.
    */
   readonly environmentOf?: (object: K8sObject) => CheckEnvironment | undefined;
+  /**
+   * Objects of the cluster the checked objects are deployed to (its add-on Applications and
+   * StorageClasses, see policies/cluster.ts): rules read them, nothing reports on them.
+   */
+  readonly context?: readonly K8sObject[];
 }
 
 /** The severity of `rule` in `env`, or `off` where it does not apply. */
@@ -77,6 +82,7 @@ function check(objects: readonly SourcedObject[], options: CheckOptions): CheckR
   const set = new RenderedSet(
     objects.map((o) => o.object),
     options.today ? { ...options.env, today: options.today } : options.env,
+    options.context,
   );
   const byKind = new Map<string, Rule[]>();
   const rulesFor = (kind: string): Rule[] => {

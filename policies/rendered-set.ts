@@ -3,6 +3,7 @@
  * checking 10,000 objects must not compare every Service with every pod of every namespace.
  */
 import { arr, at, isEmptySelector, kindOf, nameOf, namespaceOf, podTemplateOf, selects, str, type PodTemplate } from './objects.ts';
+import { ClusterCapabilities } from './cluster.ts';
 import { producedBy } from './producers.ts';
 import type { CheckEnvironment, K8sObject } from './types.ts';
 
@@ -55,9 +56,19 @@ export class RenderedSet {
     readonly services: Map<string, readonly ServicePort[]>;
   };
 
-  constructor(objects: readonly K8sObject[], env: CheckEnvironment) {
+  /**
+   * What the cluster the objects are deployed to offers (its add-ons and StorageClasses), read from
+   * `context` and from the objects themselves; undefined when nothing describes a cluster (a
+   * directory of someone else's manifests), so rules about the cluster have nothing to judge.
+   */
+  readonly cluster: ClusterCapabilities | undefined;
+
+  /** `context`: objects of the cluster (add-ons, StorageClasses) visible to rules but not checked. */
+  constructor(objects: readonly K8sObject[], env: CheckEnvironment, context?: readonly K8sObject[]) {
     this.objects = objects;
     this.env = env;
+    const cluster = new ClusterCapabilities([...objects, ...(context ?? [])]);
+    this.cluster = context !== undefined || cluster.described ? cluster : undefined;
     for (const o of objects) {
       const kind = kindOf(o);
       let list = this.byKind.get(kind);

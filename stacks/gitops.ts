@@ -1,12 +1,14 @@
 /**
  * Argo CD delivery of every environment, rendered into `generated/argocd/`:
  *
- * - `root/`: what the root Application (app of apps) syncs into Argo CD's namespace: two
- *   AppProjects, one Application per environment (`generated/<env>`), the cluster add-ons as
+ * - `root/`: what the root Application (app of apps) syncs into Argo CD's namespace: three
+ *   AppProjects (environments, add-ons, and the root's own, the only one that reaches Argo CD's
+ *   namespace and only for Applications and AppProjects), one Application per environment (`generated/<env>`), the cluster add-ons as
  *   Applications of their pinned upstream charts, and one `cluster-config-<cluster>` Application
  *   per destination cluster. The root Application manages itself after a one-time bootstrap.
  * - `clusters/<cluster>/`: objects of the add-ons that belong to our environments: the ACME
- *   ClusterIssuers their Ingresses name and the ClusterSecretStore of each environment.
+ *   ClusterIssuers their Ingresses name, the ClusterSecretStore of each environment, and the
+ *   StorageClasses their claims name.
  *
  * App of apps rather than an ApplicationSet: each environment differs in sync policy and revision
  * (automated on `main` in dev, manual on a tag in prod), and rendered Applications show those
@@ -25,6 +27,9 @@ import { ArgoApplication, type SyncPolicy } from '../constructs/argocd-applicati
 import { ArgoHelmAddOn } from '../constructs/argocd-helm-add-on.ts';
 import { AwsClusterSecretStore } from '../constructs/aws-cluster-secret-store.ts';
 import { CHARTS, type PinnedChart } from '../constructs/versions.ts';
+import { CLUSTER_LABEL, METRICS_API, reloadedSecretsOf, resourceMetricsOf, SECRET_RELOAD, type Capability } from '../policies/cluster.ts';
+import { CLUSTER_ADD_ONS } from './cluster-add-ons.ts';
+import { declareStorageClasses } from './cluster-storage.ts';
 import { CLUSTER_SCOPED_KINDS, manifestsOf, toYaml, type Manifest, type RenderedFile } from './render.ts';
 import { applySyncWaves, type Dependency } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
@@ -38,6 +43,8 @@ export const BOOTSTRAP_GROUPS: ReadonlySet<string> = new Set(['argoproj.io']);
 
 const ENV_PROJECT = 'agent-platform';
 const ADD_ON_PROJECT = 'platform-add-ons';
+/** The root Application's project: Applications and AppProjects in Argo CD's namespace, nothing else. */
+const ROOT_PROJECT = 'platform-root';
 const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
 
 /** What the environments deployed to one cluster render, as far as add-ons care. */
@@ -50,6 +57,12 @@ export interface ClusterUsage {
   readonly responseHeaders: ReadonlySet<string>;
   /** Whether a production environment runs on the cluster (add-ons then sync by hand too). */
   readonly production: boolean;
+  /** Name of the cluster, for messages. */
+  readonly cluster: string;
+  /** What the objects need of the cluster besides CRDs (policies/cluster.ts): an API, a provisioner, a controller. */
+  readonly needs: ReadonlySet<string>;
+  /** IAM role of the EBS CSI driver's controller (`gitops.storage.ebsCsiRoleArn`), when set. */
+  readonly ebsCsiRoleArn?: string;
 }
 
 /** One cluster add-on: its chart, namespace, the API groups it serves, and when it is needed. */
@@ -58,6 +71,14 @@ export interface AddOn {
   readonly chart: PinnedChart;
   readonly namespace: string;
   readonly provides: readonly string[];
+  /** What it gives the cluster besides CRDs, e.g. the metrics API. @default [] */
+  readonly capabilities?: readonly Capability[];
+  /** Cluster-scoped kinds its chart creates beyond the RBAC, webhook and CRD kinds every add-on may. @default [] */
+  readonly clusterKinds?: readonly GroupKind[];
+  /** Namespaces its chart writes into besides its own (e.g. a RoleBinding in kube-system). @default [] */
+  readonly extraNamespaces?: readonly string[];
+  /** Keys of add-ons whose resources its chart creates (it syncs after them, when they are installed). @default [] */
+  readonly after?: readonly string[];
   readonly neededBy: (usage: ClusterUsage) => boolean;
   readonly values: (usage: ClusterUsage) => Record<string, unknown>;
   /** Keys of add-ons this one needs installed first (installed with it, synced before it). @default [] */
@@ -138,6 +159,7 @@ export const ADD_ONS: readonly AddOn[] = [
     neededBy: (u) => u.groups.has('monitoring.coreos.com'),
     values: () => ({}),
   },
+  ...CLUSTER_ADD_ONS,
 ];
 
 function apiGroup(apiVersion: string): string {
@@ -160,10 +182,14 @@ export function clusterUsage(envs: readonly Environment[], manifests: readonly M
   const groups = new Set<string>();
   const ingressClasses = new Set<string>();
   const responseHeaders = new Set<string>();
+  const needs = new Set<string>();
   const byNsName = new Map(manifests.map((m) => [`${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`, m]));
   for (const m of manifests) {
     const group = apiGroup(m.apiVersion);
     if (!isBuiltInGroup(group)) groups.add(group);
+    if (resourceMetricsOf(m).length > 0) needs.add(METRICS_API);
+    if (reloadedSecretsOf(m).size > 0) needs.add(SECRET_RELOAD);
+    if (m.kind === 'StorageClass' && typeof m['provisioner'] === 'string') needs.add(`provisioner:${m['provisioner']}`);
     if (m.kind !== 'Ingress') continue;
     const spec = (m['spec'] ?? {}) as Record<string, unknown>;
     if (typeof spec['ingressClassName'] === 'string') ingressClasses.add(spec['ingressClassName']);
@@ -181,7 +207,10 @@ export function clusterUsage(envs: readonly Environment[], manifests: readonly M
   if (ingressClasses.size > 1) {
     throw new Error(`cluster of ${envs.map((e) => e.name).join(', ')}: Ingresses use classes ${[...ingressClasses].sort().join(', ')}; one ingress-nginx controller serves one class`);
   }
-  return { groups, ingressClasses, responseHeaders, production: envs.some((e) => e.production) };
+  const roles = [...new Set(envs.flatMap((e) => (e.gitops.storage.ebsCsiRoleArn ? [e.gitops.storage.ebsCsiRoleArn] : [])))];
+  if (roles.length > 1) throw new Error(`cluster of ${envs.map((e) => e.name).join(', ')}: environments name different gitops.storage.ebsCsiRoleArn (${roles.join(', ')}); one driver serves the cluster`);
+  const cluster = envs[0]?.gitops.cluster.name ?? '';
+  return { groups, ingressClasses, responseHeaders, production: envs.some((e) => e.production), cluster, needs, ...(roles[0] ? { ebsCsiRoleArn: roles[0] } : {}) };
 }
 
 /** The one value every item agrees on, or an error naming who disagrees. */
@@ -245,13 +274,13 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
   const rootChart = new Chart(new App(), 'argocd', { namespace: argoNamespace, disableResourceNameHashes: true });
   const extra: { from: string; to: string; reason: string }[] = [];
   const addOnSources = new Set<string>();
-  const addOnDestinations: { server: string; namespace: string }[] = [{ server: IN_CLUSTER, namespace: argoNamespace }];
+  // Not Argo CD's namespace: only the root project may write there (Applications and AppProjects).
+  const addOnDestinations: { server: string; namespace: string }[] = [];
   const clusterKinds: GroupKind[] = [];
 
   for (const [clusterName, members] of [...clusters].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const server = members[0]!.gitops.cluster.server;
     const manifests = members.flatMap((e) => rendered.get(e.name) ?? []);
-    const usage = clusterUsage(members, manifests);
     const prodMember = members.find((e) => e.production);
     const addOnSync: SyncPolicy = prodMember ? { automated: false } : { automated: true, prune: true, selfHeal: true };
     const clusterRevision = agreed(members, `gitops.targetRevision of the environments on cluster ${clusterName}`, (e) => e.gitops.targetRevision);
@@ -281,9 +310,12 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
         allowedNamespaces: [e.namespace],
       });
     }
+    declareStorageClasses(clusterChart, clusterName, manifests, { [CLUSTER_LABEL]: clusterName });
     const clusterManifests = manifestsOf(clusterChart);
     applySyncWaves(clusterManifests);
     for (const m of clusterManifests) {
+      // Checks of the cluster's environments read its configuration by this label (policies/cluster.ts).
+      m.metadata['labels'] = { ...((m.metadata['labels'] ?? {}) as object), [CLUSTER_LABEL]: clusterName };
       // Their CRDs arrive with the add-ons; without this the first sync fails its dry run.
       if (!isBuiltInGroup(apiGroup(m.apiVersion))) {
         m.metadata['annotations'] = { ...((m.metadata['annotations'] ?? {}) as object), 'argocd.argoproj.io/sync-options': SKIP_DRY_RUN };
@@ -310,12 +342,21 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
         chart: addOn.chart,
         server,
         namespace: addOn.namespace,
-        values: addOn.values(usage),
+        values: addOn.values(allUsage),
         provides: addOn.provides,
+        ...(addOn.capabilities ? { capabilities: addOn.capabilities } : {}),
+        cluster: clusterName,
         sync: addOnSync,
       });
       addOnSources.add(addOn.chart.repoURL);
       addOnDestinations.push({ server, namespace: addOn.namespace });
+      for (const namespace of addOn.extraNamespaces ?? []) addOnDestinations.push({ server, namespace });
+      clusterKinds.push(...(addOn.clusterKinds ?? []));
+    }
+    for (const addOn of needed) {
+      for (const dep of addOn.after ?? []) {
+        if (addOnNames.has(dep)) extra.push({ from: addOnNames.get(addOn.key)!, to: addOnNames.get(dep)!, reason: `its chart creates ${dep} resources` });
+      }
     }
     for (const addOn of needed) {
       for (const r of addOn.requires ?? []) extra.push({ from: addOnNames.get(addOn.key)!, to: addOnNames.get(r)!, reason: `needs ${r}` });
@@ -381,15 +422,24 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
   new ArgoAppProject(rootChart, 'add-on-project', {
     name: ADD_ON_PROJECT,
     namespace: argoNamespace,
-    description: 'Cluster add-ons (pinned upstream charts), their per-cluster configuration, and the root Application.',
+    description: 'Cluster add-ons (pinned upstream charts) and their per-cluster configuration; never Argo CD\'s own namespace.',
     sourceRepos: [repoURL, ...addOnSources],
     destinations: addOnDestinations,
     clusterResources: addOnCluster,
   });
+  new ArgoAppProject(rootChart, 'root-project', {
+    name: ROOT_PROJECT,
+    namespace: argoNamespace,
+    description: 'The root Application: the Applications and AppProjects under generated/argocd/root, and nothing else in Argo CD\'s namespace.',
+    sourceRepos: [repoURL],
+    destinations: [{ server: IN_CLUSTER, namespace: argoNamespace }],
+    // Argo CD's Secrets, argocd-cm and argocd-rbac-cm stay out of reach of a merge to main.
+    namespaceResources: ['Application', 'AppProject'].map((kind) => ({ group: 'argoproj.io', kind })),
+  });
   new ArgoApplication(rootChart, 'root', {
     name: `${ENV_PROJECT}-root`,
     namespace: argoNamespace,
-    project: ADD_ON_PROJECT,
+    project: ROOT_PROJECT,
     source: { repoURL, targetRevision: rootRevision, path: `generated/${GITOPS_GROUP}/root` },
     destination: { server: IN_CLUSTER, namespace: argoNamespace },
     // Pruning an Application here removes only the Application: none carries the cascade

@@ -106,6 +106,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
           remoteKey: `${env.secrets.remoteKeyPrefix}/alertmanager`,
           refreshInterval: env.secrets.refreshInterval,
           storage: sizeOf(mon.alertmanager.storage),
+          storageClassName: mon.alertmanager.storageClassName,
           resources: mon.alertmanager.resources,
           dns,
           internet: { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } },

@@ -8,6 +8,7 @@ import { memoryBytes } from '../environments/schema/common.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
 import { buildDataTier, type DataTier } from './data-tier.ts';
+import { withStorageClasses } from './storage-classes.ts';
 import { buildMonitoringTier, type MonitoringTier } from './monitoring-tier.ts';
 
 export class PlatformChart extends Chart {
@@ -41,5 +42,5 @@ export class PlatformChart extends Chart {
 
 /** Builds the chart of one environment in an app of its own. */
 export function buildPlatform(env: Environment): PlatformChart {
-  return new PlatformChart(new App(), env);
+  return new PlatformChart(new App(), withStorageClasses(env));
 }

@@ -10,6 +10,7 @@ import { ApiObject, type Chart } from 'cdk8s';
 import yaml from 'js-yaml';
 import type { Environment } from '../environments/schema/index.ts';
 import { buildPlatform } from './platform-chart.ts';
+import { annotateSecretReloads } from './secret-reload.ts';
 import { applySyncWaves } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
 
@@ -81,6 +82,7 @@ export async function renderEnvironment(env: Environment): Promise<RenderedFile[
   const manifests = manifestsOf(buildPlatform(env));
   // Waves come from the objects' references, so whatever a tier renders is ordered without numbering.
   applySyncWaves(manifests);
+  annotateSecretReloads(manifests);
   const files = new Map<string, RenderedFile>();
   for (const manifest of manifests) {
     const path = `${env.name}/${fileNameOf(manifest)}`;

@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
+import { objectsOfCluster } from '../policies/cluster.ts';
 import { checkObjects } from '../policies/engine.ts';
 import { showRef } from '../policies/objects.ts';
 import { RULES } from '../policies/rules/index.ts';
-import type { CheckResult, SourcedObject } from '../policies/types.ts';
+import type { CheckResult, K8sObject, SourcedObject } from '../policies/types.ts';
 import { parseWaivers } from '../policies/waivers.ts';
 import { renderGitOps } from '../stacks/gitops.ts';
 import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
@@ -37,12 +38,27 @@ async function render(name: string): Promise<RenderedFile[]> {
   return rendered.get(name)!;
 }
 
+/** The objects configuring each cluster (its add-ons and StorageClasses), as `npm run policy` reads them. */
+async function clusterContext(cluster: string): Promise<K8sObject[]> {
+  const envFiles = (await Promise.all(envs.map((e) => render(e.name)))).flat();
+  return objectsOfCluster((await renderGitOps(envs, envFiles)).map((f) => f.manifest), cluster);
+}
+
 describe.each(envs.map((e) => [e.name, e] as const))('environment %s', (name, env) => {
-  it(`passes every policy with zero errors${env.production ? ' at production severity' : ''}`, async () => {
+  it(`passes every policy with zero errors${env.production ? ' at production severity' : ''}, on its cluster`, async () => {
     const files = await render(name);
-    const result = checkObjects(sourcedFiles(files), { env: { name, production: env.production }, waivers: waivers.filter((w) => !w.env || w.env === name), today, waiversFile });
+    const context = await clusterContext(env.gitops.cluster.name);
+    const result = checkObjects(sourcedFiles(files), { env: { name, production: env.production }, waivers: waivers.filter((w) => !w.env || w.env === name), today, waiversFile, context });
     expect(errorsOf(result)).toEqual([]);
     expect(files.length).toBeGreaterThan(10);
+    // The cluster's add-ons were visible: metrics API, EBS provisioner and Reloader among them.
+    expect(context.some((o) => o.kind === 'StorageClass')).toBe(true);
+  });
+
+  it('fails the cluster rules without its cluster\'s add-ons', async () => {
+    const files = await render(name);
+    const result = checkObjects(sourcedFiles(files), { env: { name, production: env.production }, rules: RULES.filter((r) => ['storage-class-declared', 'rotated-secret-reloads'].includes(r.id)), context: [] });
+    expect(new Set(result.findings.map((f) => f.rule))).toEqual(new Set(['storage-class-declared', 'rotated-secret-reloads']));
   });
 });
 

@@ -17,7 +17,7 @@ import { memoryBytes, memoryQuantity, resources, type Resources } from './common
 const storage = z.strictObject({
   /** Capacity of the volume, e.g. `20Gi`. */
   size: memoryQuantity,
-  /** StorageClass of the claim. @default - the cluster's default StorageClass */
+  /** StorageClass of the claim. @default - `gitops.storage.defaultClass` */
   storageClass: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a StorageClass name like "gp3"').optional(),
 });
 

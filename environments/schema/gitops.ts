@@ -76,6 +76,22 @@ export const gitops = z.strictObject({
     /** IAM role the store assumes through IRSA; it should read only `secrets.remoteKeyPrefix/*`. */
     roleArn: z.string().regex(/^arn:aws(-[a-z]+)?:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\-/]+$/, 'an IAM role ARN like arn:aws:iam::123456789012:role/name'),
   }),
+  /**
+   * Block storage of the cluster: the StorageClass claims name when their component names none,
+   * and the IAM role of the EBS CSI driver that provisions it (see stacks/cluster-add-ons.ts).
+   */
+  storage: z
+    .strictObject({
+      /** StorageClass of every claim whose component sets no `storageClass`. @default 'gp3' */
+      defaultClass: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a StorageClass name like "gp3"').default('gp3'),
+      /**
+       * IAM role the EBS CSI controller assumes through IRSA (trusting ServiceAccount
+       * `aws-ebs-csi-driver/ebs-csi-controller-sa`, with the AWS managed policy AmazonEBSCSIDriverPolicy).
+       * Required on a cluster whose claims use an EBS StorageClass.
+       */
+      ebsCsiRoleArn: z.string().regex(/^arn:aws(-[a-z]+)?:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\-/]+$/, 'an IAM role ARN like arn:aws:iam::123456789012:role/name').optional(),
+    })
+    .prefault({}),
 });
 export type GitOps = z.infer<typeof gitops>;
 

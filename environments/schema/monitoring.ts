@@ -78,7 +78,7 @@ export const monitoring = z
         retentionSize: memoryQuantity.default('9Gi'),
         /** Size of the data volume. */
         storage: memoryQuantity.default('10Gi'),
-        /** @default - the cluster's default StorageClass */
+        /** @default - `gitops.storage.defaultClass` */
         storageClassName: z.string().min(1).optional(),
         resources: resources.default(defaultResources('250m', '1Gi', '2Gi')),
       })
@@ -94,6 +94,8 @@ export const monitoring = z
       replicas: z.number().int().min(1).max(5).default(1),
       /** Volume for silences and the notification log. */
       storage: memoryQuantity.default('1Gi'),
+      /** @default - `gitops.storage.defaultClass` */
+      storageClassName: z.string().min(1).optional(),
       resources: resources.default(defaultResources('50m', '128Mi', '256Mi')),
       receivers: z.array(receiver).min(1),
       route: z.strictObject({

@@ -29,6 +29,8 @@ import { rule as cronjobConcurrency } from './cronjob-concurrency.ts';
 import { rule as hpaBounds } from './hpa-bounds.ts';
 import { rule as hpaOwnsReplicas } from './hpa-owns-replicas.ts';
 import { rule as hpaTargetRequests } from './hpa-target-requests.ts';
+import { rule as hpaMetricsApiProvided } from './hpa-metrics-api-provided.ts';
+import { rule as rotatedSecretReloads } from './rotated-secret-reloads.ts';
 import { rule as jobBackoffLimit } from './job-backoff-limit.ts';
 import { rule as jobDeadlines } from './job-deadlines.ts';
 import { rule as livenessProbe } from './liveness-probe.ts';
@@ -52,6 +54,7 @@ import { rule as networkpolicySelectsPods } from './networkpolicy-selects-pods.t
 import { rule as noDefaultNamespace } from './no-default-namespace.ts';
 import { rule as pdbSelectsPods } from './pdb-selects-pods.ts';
 import { rule as pvcsExist } from './pvcs-exist.ts';
+import { rule as storageClassDeclared } from './storage-class-declared.ts';
 import { rule as secretsExist } from './secrets-exist.ts';
 import { rule as serviceAccountsExist } from './service-accounts-exist.ts';
 import { rule as serviceSelectsPods } from './service-selects-pods.ts';
@@ -59,6 +62,7 @@ import { rule as servicemonitorSelectsService } from './servicemonitor-selects-s
 import { rule as serviceTargetPorts } from './service-target-ports.ts';
 import { rule as argocdAppProject } from './argocd-app-project.ts';
 import { rule as argocdDestinationNamespace } from './argocd-destination-namespace.ts';
+import { rule as argocdNamespaceProtected } from './argocd-namespace-protected.ts';
 import { rule as argocdPinnedRevision } from './argocd-pinned-revision.ts';
 import { rule as argocdProjectScoped } from './argocd-project-scoped.ts';
 import { rule as noDeprecatedApis } from './no-deprecated-apis.ts';
@@ -92,6 +96,7 @@ export const RULES: readonly Rule[] = [
   hpaBounds,
   hpaOwnsReplicas,
   hpaTargetRequests,
+  hpaMetricsApiProvided,
   jobBackoffLimit,
   jobDeadlines,
   livenessProbe,
@@ -103,6 +108,7 @@ export const RULES: readonly Rule[] = [
   probesDiffer,
   readinessProbe,
   resourceRequests,
+  rotatedSecretReloads,
   spreadReplicas,
   statefulsetClaimsSized,
   statefulsetHeadlessService,
@@ -115,6 +121,7 @@ export const RULES: readonly Rule[] = [
   noDefaultNamespace,
   pdbSelectsPods,
   pvcsExist,
+  storageClassDeclared,
   secretsExist,
   serviceAccountsExist,
   serviceSelectsPods,
@@ -122,6 +129,7 @@ export const RULES: readonly Rule[] = [
   serviceTargetPorts,
   argocdAppProject,
   argocdDestinationNamespace,
+  argocdNamespaceProtected,
   argocdPinnedRevision,
   argocdProjectScoped,
   noDeprecatedApis,

@@ -36,6 +36,12 @@ const api = (s: Obj[]): Obj => find(s, 'Deployment', 'api');
 const worker = (s: Obj[]): Obj => find(s, 'Deployment', 'worker');
 const C0 = 'spec.template.spec.containers[0]';
 
+/** Takes one capability off the fixture cluster's add-ons. */
+function withoutCapability(s: Obj[], capability: string): void {
+  const a = find(s, 'Application', 'cluster-add-ons').metadata.annotations;
+  a['agent-platform.io/provides'] = a['agent-platform.io/provides'].split(',').filter((c: string) => c !== capability).join(',');
+}
+
 const CASES: Record<string, Case[]> = {
   'no-privileged': [{ change: 'a privileged container', mutate: (s) => (firstContainer(api(s)).securityContext.privileged = true), object: 'Deployment shop/api', path: `${C0}.securityContext.privileged`, message: 'container "api" is privileged; expected privileged: false or unset' }],
   'no-privilege-escalation': [{ change: 'allowPrivilegeEscalation left unset', mutate: (s) => delete firstContainer(api(s)).securityContext.allowPrivilegeEscalation, object: 'Deployment shop/api', path: `${C0}.securityContext.allowPrivilegeEscalation`, message: 'container "api" has allowPrivilegeEscalation unset; expected false' }],
@@ -179,6 +185,30 @@ const CASES: Record<string, Case[]> = {
   ],
   'component-support-ending': [
     { change: 'an image 60 days before its end of support', mutate: (s) => (firstContainer(api(s)).image = pinnedImageRef(IMAGES.prometheus)), today: shift(IMAGES.prometheus.support.endOfSupport, -60), object: 'Deployment shop/api', path: `${C0}.image`, message: `quay.io/prometheus/prometheus:${IMAGES.prometheus.tag} reaches its end of support in 60 day(s), on ${IMAGES.prometheus.support.endOfSupport}` },
+  ],
+  'hpa-metrics-api-provided': [{ change: 'no add-on providing metrics.k8s.io', mutate: (s) => withoutCapability(s, 'api:metrics.k8s.io'), object: 'HorizontalPodAutoscaler shop/api', path: 'spec.metrics[0].type', message: 'no add-on of the cluster provides metrics.k8s.io' }],
+  'storage-class-declared': [
+    { change: 'a claim template naming no class', mutate: (s) => delete find(s, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec.storageClassName, object: 'StatefulSet shop/db', path: 'spec.volumeClaimTemplates[0].spec.storageClassName', message: 'the claim names no StorageClass' },
+    { change: 'a CloudNativePG cluster naming an undeclared class', mutate: (s) => (find(s, 'Cluster', 'pg').spec.storage.storageClass = 'gp2'), object: 'Cluster shop/pg', path: 'spec.storage.storageClass', message: 'StorageClass gp2 is not declared by the cluster\'s configuration (declared: gp3)' },
+    { change: 'a class whose provisioner no add-on installs', mutate: (s) => withoutCapability(s, 'provisioner:ebs.csi.aws.com'), object: 'StatefulSet shop/db', path: 'spec.volumeClaimTemplates[0].spec.storageClassName', message: 'StorageClass gp3 uses provisioner "ebs.csi.aws.com", which no add-on of the cluster provides' },
+  ],
+  'rotated-secret-reloads': [
+    { change: 'a consumer of a refreshed Secret without the reload annotation', mutate: (s) => delete api(s).metadata.annotations, object: 'Deployment shop/api', path: 'metadata.annotations.secret.reloader.stakater.com/reload', message: 'consumes Secret(s) api-credentials, which External Secrets refreshes, without restarting on their change' },
+    { change: 'the annotation on a cluster without Reloader', mutate: (s) => withoutCapability(s, 'reloads:secret.reloader.stakater.com/reload'), object: 'Deployment shop/api', path: 'metadata.annotations', message: 'no add-on of the cluster provides secret.reloader.stakater.com/reload (Stakater Reloader)' },
+  ],
+  'argocd-namespace-protected': [
+    { change: 'a project deploying every kind into argocd', mutate: (s) => find(s, 'AppProject', 'shop').spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'argocd' }), object: 'AppProject argocd/shop', path: 'spec.namespaceResourceWhitelist', message: "destinations[1] includes Argo CD's namespace argocd and no whitelist restricts kinds" },
+    {
+      change: 'a project allowing Secrets in a glob matching argocd',
+      mutate: (s) => {
+        const p = find(s, 'AppProject', 'shop').spec;
+        p.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'argo*' });
+        p.namespaceResourceWhitelist = [{ group: 'argoproj.io', kind: 'Application' }, { group: '', kind: 'Secret' }];
+      },
+      object: 'AppProject argocd/shop',
+      path: 'spec.namespaceResourceWhitelist[1]',
+      message: 'the project allows "/Secret" there; expected only argoproj.io Application, AppProject or ApplicationSet',
+    },
   ],
   'no-deprecated-apis': [{ change: 'a v2beta2 autoscaler', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').apiVersion = 'autoscaling/v2beta2'), object: 'HorizontalPodAutoscaler shop/api', path: 'apiVersion', message: 'HorizontalPodAutoscaler uses autoscaling/v2beta2, removed in Kubernetes 1.26; expected autoscaling/v2' }],
 };
@@ -325,6 +355,40 @@ describe('objects produced by operators and controllers', () => {
     find(set, 'Cluster', 'pg').metadata.namespace = 'data';
     const findings = checkObjects(sourced(set), { env: PROD, rules: RULES.filter((r) => r.id === 'namespace-default-deny') }).findings;
     expect(findings.map((f) => `${show(f)}: ${f.message}`)).toEqual(['Cluster data/pg: namespace data has no default-deny NetworkPolicy; expected one with podSelector: {} and policyTypes [Ingress, Egress]']);
+  });
+});
+
+describe('the cluster an environment runs on', () => {
+  const clusterRules = RULES.filter((r) => ['hpa-metrics-api-provided', 'storage-class-declared', 'rotated-secret-reloads'].includes(r.id));
+  const split = () => {
+    const set = goodSet();
+    const config = set.filter((o) => o.kind === 'StorageClass' || o.metadata.name === 'cluster-add-ons');
+    return { objects: set.filter((o) => !config.includes(o)), config };
+  };
+
+  it('is read from context objects, which are not checked themselves', () => {
+    const { objects, config } = split();
+    expect(checkObjects(sourced(objects), { env: PROD, rules: clusterRules, context: config }).findings).toEqual([]);
+    config[0]!.provisioner = 'kubernetes.io/aws-ebs';
+    expect(checkObjects(sourced(objects), { env: PROD, rules: clusterRules, context: config }).findings.map((f) => `${show(f)} ${f.rule}`)).toEqual([
+      'Cluster shop/pg storage-class-declared',
+      'StatefulSet shop/db storage-class-declared',
+    ]);
+  });
+
+  it('accepts Reloader\'s auto annotation in place of the Secrets\' names', () => {
+    const set = goodSet();
+    api(set).metadata.annotations = { 'reloader.stakater.com/auto': 'true' };
+    expect(checkObjects(sourced(set), { env: PROD, rules: clusterRules }).findings).toEqual([]);
+    api(set).metadata.annotations = { 'reloader.stakater.com/auto': 'false' };
+    expect(checkObjects(sourced(set), { env: PROD, rules: clusterRules }).findings.map((f) => f.rule)).toEqual(['rotated-secret-reloads']);
+  });
+
+  it('counts as empty when given, and as unknown when nothing describes it', () => {
+    const { objects } = split();
+    const rules = clusterRules.filter((r) => r.id !== 'storage-class-declared');
+    expect(checkObjects(sourced(objects), { env: PROD, rules, context: [] }).findings.map((f) => f.rule).sort()).toEqual(['hpa-metrics-api-provided', 'rotated-secret-reloads']);
+    expect(checkObjects(sourced(objects), { env: PROD, rules }).findings).toEqual([]);
   });
 });
 

@@ -65,7 +65,8 @@ export function goodSet(): Obj[] {
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'api', namespace: NS },
+      // Restarts when External Secrets rewrites api-credentials (Reloader is an add-on below).
+      metadata: { name: 'api', namespace: NS, annotations: { 'secret.reloader.stakater.com/reload': 'api-credentials' } },
       spec: {
         selector: { matchLabels: api },
         template: {
@@ -167,7 +168,7 @@ export function goodSet(): Obj[] {
             ],
           },
         },
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }],
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } } } }],
       },
     },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db-headless', namespace: NS }, spec: { clusterIP: 'None', selector: db, ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres' }] } },
@@ -210,7 +211,27 @@ export function goodSet(): Obj[] {
       metadata: { name: 'shop', namespace: 'argocd' },
       spec: { sourceRepos: ['https://git.example.com/shop.git'], destinations: [{ server: 'https://kubernetes.default.svc', namespace: NS }], clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }] },
     },
-    { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: NS }, spec: { instances: 3, storage: { size: '10Gi' } } },
+    { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: NS }, spec: { instances: 3, storage: { size: '10Gi', storageClass: 'gp3' } } },
+    // The cluster's configuration: a StorageClass and the add-ons providing what the objects above assume.
+    {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'gp3' },
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { type: 'gp3', encrypted: 'true' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+    },
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'cluster-add-ons', namespace: 'argocd', annotations: { 'agent-platform.io/provides': 'api:metrics.k8s.io,provisioner:ebs.csi.aws.com,reloads:secret.reloader.stakater.com/reload' } },
+      spec: {
+        project: 'shop',
+        source: { repoURL: 'https://git.example.com/shop.git', path: 'generated/argocd/clusters/shop', targetRevision: 'release-2026.11.20' },
+        destination: { server: 'https://kubernetes.default.svc', namespace: NS },
+      },
+    },
     {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',

@@ -1,0 +1,31 @@
+/**
+ * The StorageClasses a cluster declares: exactly those its environments' claims name, each from a
+ * known definition, so a claim can never name a class that nothing provisions (it would stay
+ * Pending). The classes are rendered into the cluster's configuration (`generated/argocd/clusters/`)
+ * and their provisioner's driver is installed as an add-on (stacks/cluster-add-ons.ts).
+ */
+import type { Construct } from 'constructs';
+import { EbsStorageClass, type EbsStorageClassProps } from '../constructs/ebs-storage-class.ts';
+import { claimsOf } from '../policies/cluster.ts';
+import type { Manifest } from './render.ts';
+
+/** StorageClasses this repository knows how to declare, by name. */
+export const STORAGE_CLASSES: Readonly<Record<string, Omit<EbsStorageClassProps, 'name' | 'labels'>>> = {
+  gp3: { volumeType: 'gp3' },
+};
+
+/** Names of the StorageClasses the claims of `manifests` name, sorted. */
+export function storageClassesNamed(manifests: readonly Manifest[]): string[] {
+  return [...new Set(manifests.flatMap((m) => claimsOf(m).flatMap((c) => (c.storageClass ? [c.storageClass] : []))))].sort();
+}
+
+/** Declares in `scope` every StorageClass the claims of a cluster's environments name. */
+export function declareStorageClasses(scope: Construct, cluster: string, manifests: readonly Manifest[], labels: Record<string, string>): void {
+  for (const name of storageClassesNamed(manifests)) {
+    const known = STORAGE_CLASSES[name];
+    if (!known) {
+      throw new Error(`cluster ${cluster}: claims name StorageClass ${JSON.stringify(name)}, which no cluster configuration declares; expected one of ${Object.keys(STORAGE_CLASSES).sort().join(', ')} (storageClass in environments/<env>.yaml, or add it to STORAGE_CLASSES in stacks/cluster-storage.ts)`);
+    }
+    new EbsStorageClass(scope, `storage-class-${name}`, { name, ...known, labels });
+  }
+}
