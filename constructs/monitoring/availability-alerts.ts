@@ -37,7 +37,8 @@ export interface AvailabilityParams {
 /** Alert component and severity of a job without targets; jobs not listed are the monitoring tier's own. */
 const JOB_OWNERS: Readonly<Partial<Record<MetricSource | 'grafana', { readonly component: string; readonly severity: Severity }>>> = {
   'agent-api': { component: 'api', severity: 'critical' },
-  langmem: { component: 'langmem', severity: 'critical' },
+  // Served by the API's pods: when they are all gone, the agent-api alert already pages.
+  langmem: { component: 'langmem', severity: 'warning' },
   'postgres-exporter': { component: 'postgres', severity: 'critical' },
   'cloudnative-pg': { component: 'postgres', severity: 'critical' },
   'redis-exporter': { component: 'redis', severity: 'critical' },
