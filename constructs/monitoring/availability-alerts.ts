@@ -35,7 +35,7 @@ export interface AvailabilityParams {
 }
 
 /** Alert component and severity of a job without targets; jobs not listed are the monitoring tier's own. */
-const JOB_OWNERS: Readonly<Partial<Record<MetricSource | 'grafana', { readonly component: string; readonly severity: Severity }>>> = {
+const JOB_OWNERS: Readonly<Partial<Record<MetricSource, { readonly component: string; readonly severity: Severity }>>> = {
   'agent-api': { component: 'api', severity: 'critical' },
   // Served by the API's pods: when they are all gone, the agent-api alert already pages.
   langmem: { component: 'langmem', severity: 'warning' },
@@ -51,7 +51,7 @@ const ownerOf = (job: string) => JOB_OWNERS[job as MetricSource] ?? { component:
 /** kube-state-metrics' series for one kind, and the label naming the object. */
 const KINDS: Readonly<Record<WorkloadRef['kind'], { readonly label: string; readonly desired: MetricRef; readonly available: MetricRef }>> = {
   Deployment: { label: 'deployment', desired: M.kube_deployment_spec_replicas, available: M.kube_deployment_status_replicas_available },
-  // StatefulSets count readiness (`_available` needs minReadySeconds, which ours do not set).
+  // Ready replicas: the same as `_available` without minReadySeconds (ours set none), and in every 2.x release.
   StatefulSet: { label: 'statefulset', desired: M.kube_statefulset_replicas, available: M.kube_statefulset_status_replicas_ready },
 };
 
