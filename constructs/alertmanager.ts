@@ -19,6 +19,7 @@ import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { ScrapeTarget } from './scrape-target.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 
 export const ALERTMANAGER_PORT = 9093;
 const CLUSTER_PORT = 9094;
@@ -51,6 +52,10 @@ function webhookPort(url: string): number {
 export class Alertmanager extends Construct implements Connectable {
   readonly name: string;
   readonly connections: Connections;
+  /** The StatefulSet this construct renders, for availability alerts. */
+  get workload(): WorkloadRef {
+    return { kind: 'StatefulSet', name: this.name };
+  }
   readonly port = ALERTMANAGER_PORT;
   /** DNS name of the headless Service, resolving to every replica. */
   readonly host: string;

@@ -16,6 +16,7 @@ import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 
 /** An HTTP check on the workload's port. */
 export interface HttpCheck {
@@ -93,6 +94,10 @@ export class AppDeployment extends Construct implements Connectable {
   readonly name: string;
   readonly selector: Readonly<Record<string, string>>;
   readonly connections: Connections;
+  /** The Deployment this construct renders, for availability alerts. */
+  get workload(): WorkloadRef {
+    return { kind: 'Deployment', name: this.name };
+  }
   /** The Service, when the workload has a port. */
   readonly service?: { readonly name: string; readonly port: number };
   /** The container port, when the workload has one. */

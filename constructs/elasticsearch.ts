@@ -19,6 +19,7 @@ import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 
 export const ELASTICSEARCH_PORT = 9200;
 export const ELASTICSEARCH_TRANSPORT_PORT = 9300;
@@ -47,6 +48,10 @@ export interface ElasticsearchProps {
 export class Elasticsearch extends Construct implements Connectable {
   readonly name: string;
   readonly connections: Connections;
+  /** The StatefulSet this construct renders, for availability alerts. */
+  get workload(): WorkloadRef {
+    return { kind: 'StatefulSet', name: this.name };
+  }
   readonly host: string;
   readonly port = ELASTICSEARCH_PORT;
   /** The exporter Deployment, which Prometheus scrapes. */

@@ -21,6 +21,7 @@ import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { ScrapeTarget } from './scrape-target.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 
 export const GRAFANA_PORT = 3000;
 /** Job name of Grafana's own metrics. */
@@ -77,6 +78,10 @@ export interface GrafanaProps {
 export class Grafana extends Construct implements Connectable {
   readonly name: string;
   readonly connections: Connections;
+  /** The Deployment this construct renders, for availability alerts. */
+  get workload(): WorkloadRef {
+    return { kind: 'Deployment', name: this.name };
+  }
   readonly port = GRAFANA_PORT;
   readonly serviceName: string;
   /** Its own metrics, for Prometheus. */

@@ -1,7 +1,8 @@
 /**
  * kube-state-metrics restricted to one namespace and the objects our alerts read (pods for
- * crash loops, CronJobs and Jobs for backup freshness). Watching a single namespace lets it run
- * with a Role instead of the usual cluster-wide read access.
+ * crash loops, CronJobs and Jobs for backup freshness, Deployments and StatefulSets for
+ * availability). Watching a single namespace lets it run with a Role instead of the usual
+ * cluster-wide read access.
  */
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
@@ -11,6 +12,7 @@ import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { ScrapeTarget } from './scrape-target.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
 export const KUBE_STATE_METRICS_PORT = 8080;
@@ -22,6 +24,11 @@ const WATCHED: readonly { readonly resource: string; readonly apiGroup: string }
   { resource: 'pods', apiGroup: '' },
   { resource: 'jobs', apiGroup: 'batch' },
   { resource: 'cronjobs', apiGroup: 'batch' },
+  // Desired against available replicas: a workload whose pods are all unready (or missing) has no
+  // scrape target left to say so, but kube-state-metrics still reports it. Metric names:
+  // kube-state-metrics docs/metrics/workload/{deployment,statefulset}-metrics.md.
+  { resource: 'deployments', apiGroup: 'apps' },
+  { resource: 'statefulsets', apiGroup: 'apps' },
 ];
 
 export interface KubeStateMetricsProps {
@@ -37,11 +44,14 @@ export interface KubeStateMetricsProps {
 
 export class KubeStateMetrics extends Construct implements Connectable {
   readonly connections: Connections;
+  /** Its own Deployment, for availability alerts (reported by a kube-state-metrics that is up). */
+  readonly workload: WorkloadRef;
   readonly scrapeTarget: ScrapeTarget;
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
     const name = props.name ?? 'kube-state-metrics';
+    this.workload = { kind: 'Deployment', name };
     const labels = componentLabels(name, 'monitoring');
     const selector = selectorLabels(name);
     this.connections = new Connections(this, { name, component: 'monitoring', podSelector: selector, defaultPorts: [{ port: KUBE_STATE_METRICS_PORT }] });

@@ -17,6 +17,7 @@ import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 
 export interface PostgresStatefulSetProps {
   /** Name of the StatefulSet, its client Service and pods' `app.kubernetes.io/name`. @default 'postgres' */
@@ -49,6 +50,10 @@ export function postgresMemorySettings(memoryLimit: string): { sharedBuffers: st
 export class PostgresStatefulSet extends Construct implements Connectable {
   readonly name: string;
   readonly connections: Connections;
+  /** The StatefulSet this construct renders, for availability alerts. */
+  get workload(): WorkloadRef {
+    return { kind: 'StatefulSet', name: this.name };
+  }
   /** Client Service name (the host the service and backups connect to). */
   readonly host: string;
   readonly port = POSTGRES_PORT;

@@ -25,6 +25,7 @@ import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { ScrapeTarget } from './scrape-target.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 
 /** Where the mounted files live; promtool tests lay out their temp dir the same way. */
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
@@ -74,6 +75,10 @@ export interface PrometheusProps {
 export class Prometheus extends Construct implements Connectable {
   readonly name: string;
   readonly connections: Connections;
+  /** The StatefulSet this construct renders, for availability alerts. */
+  get workload(): WorkloadRef {
+    return { kind: 'StatefulSet', name: this.name };
+  }
   /** Service and port Grafana and others query. */
   readonly serviceName: string;
   readonly port = PROMETHEUS_PORT;

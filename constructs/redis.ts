@@ -19,6 +19,7 @@ import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import type { WorkloadRef } from './workload-ref.ts';
 
 export const REDIS_PORT = 6379;
 export const REDIS_EXPORTER_PORT = 9121;
@@ -60,6 +61,10 @@ export function redisConfig(maxMemoryBytes: number, policy: string): string {
 export class Redis extends Construct implements Connectable {
   readonly name: string;
   readonly connections: Connections;
+  /** The StatefulSet this construct renders, for availability alerts. */
+  get workload(): WorkloadRef {
+    return { kind: 'StatefulSet', name: this.name };
+  }
   readonly host: string;
   readonly port = REDIS_PORT;
   readonly metrics: { readonly serviceName: string; readonly port: number; readonly portName: string };

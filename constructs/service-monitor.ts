@@ -36,6 +36,9 @@ export class ServiceMonitor extends Construct {
             path: t.path ?? '/metrics',
             ...(t.interval ? { interval: promDuration(t.interval) } : {}),
             ...(t.honorLabels ? { honorLabels: true } : {}),
+            // No readiness filter, as in the plain prometheus.yml: the operator keeps unready
+            // endpoints (pkg/prometheus/promcfg.go, generateServiceMonitorConfig: only pods in phase
+            // Failed or Succeeded are dropped, `filterRunning`), so an unready pod's `up == 0` is seen.
             relabelings: [
               { sourceLabels: ['__meta_kubernetes_service_name'], regex: t.serviceName, action: 'keep' },
               // The operator would name the job after the Service; alerts and dashboards expect the target's job.

@@ -12,6 +12,7 @@ import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import type { k8s } from '../constructs/k8s.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
+import type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 import { SettingsConfigMap } from '../constructs/settings-config-map.ts';
 import { SERVICE_PORT, serviceSecretKeys, serviceSettings } from './service-settings.ts';
 
@@ -22,6 +23,8 @@ export interface AppTier {
   readonly settings: SettingsConfigMap;
   /** The API's metrics (design 002: `/metrics` every 10 s; design 004: LangMem's `/metrics/memory` every 30 s). */
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /** The API and worker Deployments, for availability alerts. */
+  readonly workloads: readonly WatchedWorkload[];
 }
 
 export interface AppTierExtras {
@@ -126,5 +129,10 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     { job: 'langmem', ...metricsEndpoint, path: '/metrics/memory', interval: Duration.seconds(30) },
   ];
 
-  return { api, worker, secrets, settings, scrapeTargets };
+  const workloads: WatchedWorkload[] = [
+    { ...api.workload, component: 'api' },
+    { ...worker.workload, component: 'worker' },
+  ];
+
+  return { api, worker, secrets, settings, scrapeTargets, workloads };
 }

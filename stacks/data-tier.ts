@@ -21,6 +21,7 @@ import { PostgresStatefulSet } from '../constructs/postgres-stateful-set.ts';
 import type { SecretKeyRef } from '../constructs/secret-key-ref.ts';
 import { Redis } from '../constructs/redis.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
+import type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 import { ScriptConfigMap } from '../constructs/script-config-map.ts';
 import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
 import type { AppTierExtras } from './app-tier.ts';
@@ -48,6 +49,8 @@ export interface DataTier {
    * redis-exporter 9121, elasticsearch-exporter 9114.
    */
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /** In-cluster stores' StatefulSets and exporters' Deployments, for availability alerts (CloudNativePG's pods have neither). */
+  readonly workloads: readonly WatchedWorkload[];
   readonly backups: readonly BackupFreshness[];
   /** Connection settings for the service: plain ones for its ConfigMap, URLs by secret reference. */
   readonly appExtras: AppTierExtras;
@@ -449,6 +452,12 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
     elasticsearchInit,
     backupJobs,
     scrapeTargets,
+    workloads: [
+      ...(postgres instanceof PostgresStatefulSet ? [{ ...postgres.workload, component: 'postgres' }] : []),
+      ...(redis ? [{ ...redis.workload, component: 'redis' }] : []),
+      // The exporter down blinds the Elasticsearch alerts but serves nobody: it warns, it does not page.
+      ...(elasticsearch ? [{ ...elasticsearch.workload, component: 'elasticsearch' }, { ...elasticsearch.exporter.workload, component: 'elasticsearch', pageWhenDown: false }] : []),
+    ],
     backups: backupJobs.map((j) => ({ cronJobName: j.cronJobName, store: j.store, maxAgeSeconds: j.maxAge.toSeconds() })),
     appExtras,
     logs,

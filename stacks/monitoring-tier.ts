@@ -19,6 +19,8 @@ import { GRAFANA_JOB, Grafana, type GrafanaLogsDatasource } from '../constructs/
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';
 import { type BackupWatch, alertGroups } from '../constructs/monitoring/alerts.ts';
+import { availabilityAlertGroup, type WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
+import { cloudNativePgAlertGroup } from '../constructs/monitoring/cloudnative-pg-alerts.ts';
 import { DASHBOARDS, type DashboardDefinition, servedDashboard } from '../constructs/monitoring/dashboards.ts';
 import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../constructs/monitoring/rule-files.ts';
 import { sizeOf } from '../constructs/monitoring/units.ts';
@@ -29,6 +31,7 @@ import { ServiceMonitor } from '../constructs/service-monitor.ts';
 import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
 
 export type { BackupWatch } from '../constructs/monitoring/alerts.ts';
+export type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 
 /** Elasticsearch holding the service's logs, as Grafana's logs datasource. */
 export interface LogsSource {
@@ -49,6 +52,13 @@ export interface MonitoringInputs {
   readonly apiMemoryLimitBytes: number;
   /** Postgres runs standbys, so replication lag is alerted on. @default false */
   readonly replicatedPostgres?: boolean;
+  /**
+   * Deployments and StatefulSets of the other tiers, alerted on when fewer replicas are available
+   * than desired (the monitoring tier adds its own). @default - none
+   */
+  readonly workloads?: readonly WatchedWorkload[];
+  /** Instances of the CloudNativePG cluster, when Postgres is one. @default - no CloudNativePG alerts */
+  readonly cloudNativePgInstances?: number;
   /**
    * Elasticsearch holding the service's logs, as Grafana's logs datasource. Give it a user that
    * can only read the log indices. @default - no logs datasource
@@ -77,6 +87,8 @@ export interface MonitoringTier {
 }
 
 const seconds = (d: string) => Duration.seconds(durationSeconds(d));
+/** Our own Prometheus (`plain` mode), named here because its rules, which watch it, are built before it. */
+const PROMETHEUS_NAME = 'prometheus';
 
 export function buildMonitoringTier(scope: Construct, env: Environment, inputs: MonitoringInputs): MonitoringTier {
   const mon = env.monitoring;
@@ -116,18 +128,13 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
   const ownTargets = [kubeStateMetrics.scrapeTarget, ...(alertmanager ? [alertmanager.scrapeTarget] : [])];
   // Our own Prometheus scrapes itself (a static job, not a ScrapeTarget); the operator's is its own business.
   const jobs = new Set([...inputs.scrapeTargets, ...ownTargets].map((t) => t.job).concat(GRAFANA_JOB, mon.mode === 'plain' ? [PROMETHEUS_SELF_JOB] : []));
-  const groups = servedGroups(
-    alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, replicatedPostgres: inputs.replicatedPostgres }),
-    jobs,
-  );
-  const ruleGroups = renderRuleGroups(groups, mon.runbookBaseUrl);
   const dashboards = DASHBOARDS.map((d) => servedDashboard(d, jobs)).filter((d): d is DashboardDefinition => d !== undefined);
 
   const grafana = new Grafana(scope, 'grafana', {
     image: pinnedImageRef(IMAGES.grafana),
     resources: mon.grafana.resources,
     adminUser: mon.grafana.adminUser,
-    prometheusUrl: mon.mode === 'plain' ? `http://prometheus.${env.namespace}.svc:${PROMETHEUS_PORT}` : mon.operator!.prometheusUrl,
+    prometheusUrl: mon.mode === 'plain' ? `http://${PROMETHEUS_NAME}.${env.namespace}.svc:${PROMETHEUS_PORT}` : mon.operator!.prometheusUrl,
     scrapeInterval: seconds(mon.scrapeInterval),
     dashboards,
     logs: inputs.logs?.datasource,
@@ -136,12 +143,36 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
     refreshInterval: env.secrets.refreshInterval,
     dns,
   });
+
+  const monitoringWorkloads: WatchedWorkload[] = [
+    { ...kubeStateMetrics.workload, component: 'monitoring' },
+    ...(alertmanager ? [{ ...alertmanager.workload, component: 'monitoring' }] : []),
+    ...(mon.mode === 'plain' ? [{ kind: 'StatefulSet' as const, name: PROMETHEUS_NAME, component: 'monitoring' }] : []),
+    // Dashboards down is no reason to wake anyone.
+    { ...grafana.workload, component: 'monitoring', pageWhenDown: false },
+  ];
+  const groups = servedGroups(
+    [
+      ...alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, replicatedPostgres: inputs.replicatedPostgres }),
+      availabilityAlertGroup({
+        namespace: env.namespace,
+        workloads: [...(inputs.workloads ?? []), ...monitoringWorkloads],
+        // Prometheus's static self-scrape has no namespace, and an absent Prometheus evaluates nothing.
+        jobs: [...jobs].filter((j) => j !== PROMETHEUS_SELF_JOB),
+      }),
+      ...(inputs.cloudNativePgInstances !== undefined ? [cloudNativePgAlertGroup({ namespace: env.namespace, instances: inputs.cloudNativePgInstances })] : []),
+    ],
+    jobs,
+  );
+  const ruleGroups = renderRuleGroups(groups, mon.runbookBaseUrl);
+
   const scrapeTargets = [...inputs.scrapeTargets, ...ownTargets, grafana.scrapeTarget];
   if (inputs.logs) grafana.connections.allowTo(inputs.logs.workload, [{ port: inputs.logs.port }]);
 
   if (mon.mode === 'plain') {
     if (!alertmanager) throw new Error(`environment ${env.name}: monitoring.alertmanager is required in plain mode`);
     const prometheus = new Prometheus(scope, 'prometheus', {
+      name: PROMETHEUS_NAME,
       image: pinnedImageRef(IMAGES.prometheus),
       namespace: env.namespace,
       replicas: mon.prometheus.replicas,

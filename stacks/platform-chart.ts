@@ -35,6 +35,8 @@ export class PlatformChart extends Chart {
       backups: [...this.data.backups],
       apiMemoryLimitBytes: memoryBytes(env.api.resources.limits.memory),
       replicatedPostgres: env.data.postgres.mode === 'cloudnative-pg' && env.data.postgres.instances > 1,
+      workloads: [...this.app.workloads, ...this.data.workloads],
+      cloudNativePgInstances: env.data.postgres.mode === 'cloudnative-pg' ? env.data.postgres.instances : undefined,
       logs: this.data.logs,
     });
   }

@@ -129,12 +129,35 @@ function serviceAlerts(p: AlertParams): AlertDefinition[] {
       name: 'NoActiveAgents',
       component: 'api',
       levels: [{ severity: 'critical', for: '30s' }],
-      expr: () => promql`sum by (namespace, job) (${M.multiagent_active_agents}) == 0`,
-      summary: () => 'No agent is running',
-      description: (l) => `{{ $labels.job }} in {{ $labels.namespace }} has reported no active agent for ${l.for}; work is not being picked up.`,
+      // Zero active agents is the normal idle state (design 002 alerted on it alone and paged every
+      // quiet night): only requests arriving while no agent ran anywhere in the window is "stuck".
+      // Per-series max_over_time, then sum: one agent on one pod at any scrape in the window is enough.
+      expr: () =>
+        promql`sum by (namespace, job) (increase(${M.multiagent_requests_total}[5m])) > 0 and on (namespace, job) sum by (namespace, job) (max_over_time(${M.multiagent_active_agents}[5m])) == 0`,
+      summary: () => 'Requests arrive but no agent is running',
+      description: (l) =>
+        `{{ $labels.job }} in {{ $labels.namespace }} has received requests for the last 5 minutes without any agent becoming active (for ${l.for} more): work is not being picked up. Check the worker and the LLM providers.`,
       cases: [
-        { name: 'no agents', series: { [series('multiagent_active_agents', api)]: '0x20' }, at: '2m', firing: ['critical'], labels: { job: api.job, namespace: NS } },
-        { name: 'three agents', series: { [series('multiagent_active_agents', api)]: '3x20' }, at: '2m', firing: [] },
+        {
+          name: 'stuck: requests arrive, no agent ever active',
+          series: { [series('multiagent_requests_total', { ...api, status: '200' })]: '0+10x60', [series('multiagent_active_agents', api)]: '0x60' },
+          at: '10m',
+          firing: ['critical'],
+          labels: { job: api.job, namespace: NS },
+        },
+        {
+          name: 'idle: no requests, no agents',
+          series: { [series('multiagent_requests_total', { ...api, status: '200' })]: '120x60', [series('multiagent_active_agents', api)]: '0x60' },
+          at: '10m',
+          firing: [],
+        },
+        {
+          name: 'sparse traffic: an agent now and then, zero between runs',
+          series: { [series('multiagent_requests_total', { ...api, status: '200' })]: '0+1x60', [series('multiagent_active_agents', api)]: '0x6 1 0x6 1 0x6 1 0x6 1 0x6 1 0x6 1 0x6 1 0x6 1' },
+          at: '10m',
+          firing: [],
+        },
+        { name: 'busy: three agents', series: { [series('multiagent_requests_total', { ...api, status: '200' })]: '0+10x60', [series('multiagent_active_agents', api)]: '3x60' }, at: '10m', firing: [] },
       ],
     },
   ];

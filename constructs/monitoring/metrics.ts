@@ -77,6 +77,19 @@ export const METRICS = {
   cnpg_pg_stat_database_xact_commit: m('cloudnative-pg', 'counter', 'committed transactions per database'),
   cnpg_pg_stat_database_xact_rollback: m('cloudnative-pg', 'counter', 'rolled back transactions per database'),
   cnpg_pg_replication_lag: m('cloudnative-pg', 'gauge', 'replay lag of a standby in seconds (0 on the primary)'),
+  // pg_stat_archiver, from the default monitoring queries (config/manager/default-monitoring.yaml,
+  // query `pg_stat_archiver`, run on the primary only); times are epoch seconds, -1 when never.
+  cnpg_pg_stat_archiver_failed_count: m('cloudnative-pg', 'counter', 'failed attempts to archive a WAL file'),
+  cnpg_pg_stat_archiver_last_archived_time: m('cloudnative-pg', 'gauge', 'unix time WAL archiving last succeeded (-1: never)'),
+  cnpg_pg_stat_archiver_last_failed_time: m('cloudnative-pg', 'gauge', 'unix time WAL archiving last failed (-1: never)'),
+  // Base backups through the in-tree `barmanObjectStore` (deprecated from CloudNativePG 1.26; with a
+  // backup plugin they are no longer updated and stay 0).
+  cnpg_collector_last_available_backup_timestamp: m('cloudnative-pg', 'gauge', 'unix time of the newest available base backup (in-tree Barman)'),
+  cnpg_collector_last_failed_backup_timestamp: m('cloudnative-pg', 'gauge', 'unix time of the newest failed base backup (in-tree Barman)'),
+  // Base backups through the Barman Cloud plugin, served by the same instance exporter
+  // (https://cloudnative-pg.io/plugin-barman-cloud/docs/observability).
+  barman_cloud_cloudnative_pg_io_last_available_backup_timestamp: m('cloudnative-pg', 'gauge', 'unix time of the newest available base backup (Barman Cloud plugin)'),
+  barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp: m('cloudnative-pg', 'gauge', 'unix time of the newest failed base backup (Barman Cloud plugin)'),
 
   // redis_exporter
   redis_up: m('redis-exporter', 'gauge', '1 when the exporter can reach Redis'),
@@ -95,11 +108,15 @@ export const METRICS = {
   elasticsearch_filesystem_data_available_bytes: m('elasticsearch-exporter', 'gauge', 'free bytes on the data path'),
   elasticsearch_filesystem_data_size_bytes: m('elasticsearch-exporter', 'gauge', 'size of the data path'),
 
-  // kube-state-metrics (namespace-scoped: pods, jobs, cronjobs)
+  // kube-state-metrics (namespace-scoped: pods, jobs, cronjobs, deployments, statefulsets)
   kube_pod_container_status_waiting_reason: m('kube-state-metrics', 'gauge', '1 while a container waits, per reason'),
   kube_pod_container_status_restarts_total: m('kube-state-metrics', 'counter', 'container restarts'),
   kube_cronjob_status_last_successful_time: m('kube-state-metrics', 'gauge', 'unix time of the last successful run'),
   kube_cronjob_created: m('kube-state-metrics', 'gauge', 'unix time the CronJob was created'),
+  kube_deployment_spec_replicas: m('kube-state-metrics', 'gauge', 'replicas a Deployment asks for (set by its HPA when it has one)'),
+  kube_deployment_status_replicas_available: m('kube-state-metrics', 'gauge', 'replicas of a Deployment ready for minReadySeconds'),
+  kube_statefulset_replicas: m('kube-state-metrics', 'gauge', 'replicas a StatefulSet asks for'),
+  kube_statefulset_status_replicas_ready: m('kube-state-metrics', 'gauge', 'replicas of a StatefulSet that are ready'),
 
   // the monitoring tier itself
   alertmanager_notifications_failed_total: m('alertmanager', 'counter', 'notifications that failed, per integration'),

@@ -36,8 +36,12 @@ function discoveryRelabel(t: ScrapeTarget): Record<string, unknown>[] {
       regex: `${t.serviceName};${t.portName}`,
       action: 'keep',
     },
-    // Endpoints that are not ready (a pod starting or terminating) would only produce `up == 0` noise.
-    { source_labels: ['__meta_kubernetes_endpointslice_endpoint_conditions_ready'], regex: 'true', action: 'keep' },
+    // Unready endpoints are scraped too: EndpointSlices list them with `ready: false`, and a pod that
+    // fails its readiness probe (its store down, its exporter sidecar still answering) is exactly the
+    // one whose `up`, `pg_up`, `redis_up` and request metrics the "is it down?" alerts must see. The
+    // Prometheus Operator does the same for ServiceMonitors (it drops only Failed/Succeeded pods).
+    // Readiness is not made a label: a flapping probe would split every series and restart every
+    // alert's `for` clock; kube-state-metrics reports readiness and availability instead.
     { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
     { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
     { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
