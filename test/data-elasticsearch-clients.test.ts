@@ -10,6 +10,8 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
 import { environmentSchema } from '../environments/schema/index.ts';
+import { checkObjects, sourced } from '../policies/engine.ts';
+import { RULES } from '../policies/rules/index.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
 import { manifestsOf } from '../stacks/render.ts';
 import { only, type Obj } from './support/charts.ts';
@@ -101,7 +103,30 @@ describe.each(withElasticsearch.map((e) => [e.name, e] as const))('Elasticsearch
     const exporter = only(objs, 'Deployment', 'elasticsearch-exporter')['spec'].template.spec.containers[0];
     expect(exporter.env).toContainEqual({ name: 'ES_USERNAME', value: 'elasticsearch_exporter' });
   });
+
+  it('passes no-store-superuser, which reports the exporter and the service signing in as elastic as they did', () => {
+    const rules = RULES.filter((r) => r.id === 'no-store-superuser');
+    const check = (set: Obj[]) => checkObjects(sourced(set), { env: { name: env.name, production: env.production }, rules }).findings;
+    expect(check(objs)).toEqual([]);
+    const before = structuredClone(objs);
+    const exporter = only(before, 'Deployment', 'elasticsearch-exporter')['spec'].template.spec.containers[0];
+    exporter.env = [{ name: 'ES_USERNAME', value: 'elastic' }, { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' } } }];
+    const data = only(before, 'ExternalSecret', 'agent-service-data')['spec'];
+    data.data.push({ secretKey: 'ELASTIC_PASSWORD', remoteRef: { key: `${env.secrets.remoteKeyPrefix}/data`, property: 'ELASTIC_PASSWORD' } });
+    data.target.template.data['ELASTICSEARCH_URL'] = 'http://elastic:{{ .ELASTIC_PASSWORD | urlquery }}@elasticsearch:9200';
+    expect(check(before).map((f) => `${f.object.name} ${f.path}`).sort()).toEqual([
+      'agent-api spec.template.spec.containers[0].env[' + envIndex(before, 'agent-api') + '].valueFrom.secretKeyRef',
+      'agent-worker spec.template.spec.containers[0].env[' + envIndex(before, 'agent-worker') + '].valueFrom.secretKeyRef',
+      'elasticsearch-exporter spec.template.spec.containers[0].env[0].value',
+      'elasticsearch-exporter spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef',
+    ]);
+  });
 });
+
+/** Index of ELASTICSEARCH_URL among a Deployment's environment variables. */
+function envIndex(objs: Obj[], name: string): number {
+  return only(objs, 'Deployment', name)['spec'].template.spec.containers[0].env.findIndex((e: Obj) => e.name === 'ELASTICSEARCH_URL');
+}
 
 describe('Elasticsearch clients with managed OpenSearch', () => {
   const raw = yaml.load(readFileSync(join(DIR, 'staging.yaml'), 'utf8')) as Obj;
