@@ -251,7 +251,9 @@ export class Elasticsearch extends Construct implements Connectable {
       name: `${name}-exporter`,
       component: 'metrics',
       image: props.exporterImage,
-      args: [`--es.uri=${this.url}`, `--es.ca=${caFile(this.ca)}`, '--es.all', '--es.indices', `--web.listen-address=:${ELASTICSEARCH_EXPORTER_PORT}`],
+      // --es.aliases (on by default) reads GET /_alias, which needs view_index_metadata, and fails the
+      // whole index scrape without it; no alert or panel uses the alias series.
+      args: [`--es.uri=${this.url}`, `--es.ca=${caFile(this.ca)}`, '--es.all', '--es.indices', '--no-es.aliases', `--web.listen-address=:${ELASTICSEARCH_EXPORTER_PORT}`],
       port: { name: 'metrics', containerPort: ELASTICSEARCH_EXPORTER_PORT },
       // ES_USERNAME and ES_PASSWORD override credentials in the URI (exporter README).
       env: [
