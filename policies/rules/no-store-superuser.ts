@@ -1,4 +1,4 @@
-import { arr, at, containerLabel, containersOf, LONG_RUNNING_KINDS, podTemplateOf, str } from '../objects.ts';
+import { arr, at, containerLabel, containersOf, LONG_RUNNING_KINDS, podTemplateOf, rec, str } from '../objects.ts';
 import { nsOf, secretKey, storeSuperusers } from '../store-superusers.ts';
 import type { Rule, Violation } from '../types.ts';
 
@@ -17,7 +17,7 @@ export const rule: Rule = {
     'A service exposed to prompt injection, or an exporter, that holds `elastic` or `postgres` can read, rewrite and delete every index and database, and change every password. ' +
     'What counts as a superuser credential: the Secret key a store pod hands its image at first boot (`ELASTIC_PASSWORD` of a container serving 9200; `POSTGRES_PASSWORD` of one serving 5432, user `POSTGRES_USER` or `postgres`), ' +
     'the `password` of a CloudNativePG Cluster’s `superuserSecret` (default `<cluster>-superuser`), and every ExternalSecret key copied or templated from the same remote property, or whose template writes a superuser name into a URL. ' +
-    'A workload uses one when a container reads such a key (`secretKeyRef`, a whole Secret by `envFrom`, a secret volume projecting it), sets a user variable (`…USER`, `…USERNAME`, `PGUSER`) or a `--…user…` flag to a superuser name, or puts one in a URL’s user-info. ' +
+    'A workload uses one when a container reads such a key (`secretKeyRef`, a whole Secret by `envFrom`, a secret volume projecting it), sets a user variable (`…USER`, `…USERNAME`, `PGUSER`, directly or from an imported ConfigMap) or a `--…user…` flag to a superuser name, or puts one in a URL’s user-info. ' +
     'Exempt: the store’s own pods, sidecars included (they share its network namespace and trust boundary), and Jobs and CronJobs, which run briefly to create users, back up or restore. ' +
     'Redis is not covered: without ACL users its default user is the only identity. Give each client a user of its own with only the privileges it needs (the `elasticsearch-init` Job does this for Elasticsearch).',
   severity: 'error',
@@ -51,6 +51,15 @@ export const rule: Rule = {
         const secret = str(at(e, 'secretRef', 'name'));
         const cred = secret !== undefined ? su.secrets.get(secret) : undefined;
         if (cred) out.push({ path: `${c.path}.envFrom[${i}].secretRef`, message: `${who} imports every key of Secret ${secret}, which holds ${cred.whose}; expected only the keys it needs, none of them a superuser's` });
+        // Settings imported from a ConfigMap are environment variables like any other.
+        const configMap = str(at(e, 'configMapRef', 'name'));
+        const data = configMap !== undefined ? rec(at(set.get('ConfigMap', nsOf(o), configMap), 'data')) : undefined;
+        for (const [k, v] of Object.entries(data ?? {})) {
+          if (typeof v !== 'string') continue;
+          const prefixed = `${str(at(e, 'prefix')) ?? ''}${k}`;
+          const users = USER_VAR.test(prefixed) && isSuperuser(v) ? [v] : urlUsers(v);
+          for (const u of users) out.push({ path: `${c.path}.envFrom[${i}].configMapRef`, message: `${who} imports ${prefixed} from ConfigMap ${configMap}, which signs in as superuser "${u}"; expected a user of its own` });
+        }
       });
       for (const field of ['command', 'args']) {
         arr(c.container[field]).forEach((a, i) => {

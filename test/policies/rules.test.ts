@@ -105,6 +105,13 @@ const CASES: Record<string, Case[]> = {
       message: 'container "worker" signs in as superuser "postgres" on its command line',
     },
     {
+      change: 'a superuser named in an imported ConfigMap',
+      mutate: (s) => (find(s, 'ConfigMap', 'settings').data.DATABASE_USER = 'postgres'),
+      object: 'Deployment shop/api',
+      path: `${C0}.envFrom[0].configMapRef`,
+      message: 'container "api" imports DATABASE_USER from ConfigMap settings, which signs in as superuser "postgres"',
+    },
+    {
       change: 'the superuser Secret mounted whole',
       mutate: (s) => podSpec(api(s)).volumes.push({ name: 'db', secret: { secretName: 'db-credentials' } }),
       object: 'Deployment shop/api',
