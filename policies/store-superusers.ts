@@ -9,8 +9,8 @@
  *   `ELASTIC_PASSWORD` (a container that sets it by secretKeyRef and declares port 9200).
  * - PostgreSQL (official image and derivatives): `POSTGRES_USER` (default `postgres`); its password
  *   is `POSTGRES_PASSWORD` of a container declaring port 5432.
- * - CloudNativePG: the Cluster's `spec.superuserSecret` (default `<cluster>-superuser`); its
- *   `password` key is the `postgres` user's password.
+ * - CloudNativePG: the `password` key of the Cluster's `spec.superuserSecret`, or of the Secret
+ *   `<cluster>-superuser` the operator generates (there also `pgpass` and the `*uri` keys).
  * - Any key of any ExternalSecret whose value comes from the same remote property as one of the
  *   keys above (copied, or used in a template such as a connection URL), and any templated key that
  *   writes a superuser name into a URL's user-info (`https://elastic:...@`).
@@ -57,6 +57,9 @@ export function secretKey(secret: string, key: string): string {
   return `${secret}\u0000${key}`;
 }
 
+/** Keys of a CloudNativePG-generated `<cluster>-superuser` Secret that carry the password (all but `username`, `host`, ...). */
+const CNPG_GENERATED_KEYS = ['password', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri'];
+
 const cache = new WeakMap<RenderedSet, Map<string, StoreSuperusers>>();
 
 /** `{{ .NAME | filter }}` references of an ESO template. */
@@ -94,8 +97,12 @@ export function storeSuperusers(set: RenderedSet, ns: string): StoreSuperusers {
   }
   for (const cluster of set.ofKindIn('Cluster', ns)) {
     if (!String(cluster.apiVersion ?? '').startsWith('postgresql.cnpg.io/')) continue;
-    const secret = str(at(cluster, 'spec', 'superuserSecret', 'name')) ?? `${nameOf(cluster)}-superuser`;
-    keys.set(secretKey(secret, 'password'), { whose: `the PostgreSQL superuser postgres's password (superuserSecret of CloudNativePG Cluster ${nameOf(cluster)})` });
+    const given = str(at(cluster, 'spec', 'superuserSecret', 'name'));
+    const secret = given ?? `${nameOf(cluster)}-superuser`;
+    // A Secret the operator generates also carries the password inside connection strings.
+    for (const k of given ? ['password'] : CNPG_GENERATED_KEYS) {
+      keys.set(secretKey(secret, k), { whose: `the PostgreSQL superuser postgres's password (superuserSecret of CloudNativePG Cluster ${nameOf(cluster)})` });
+    }
   }
 
   // ExternalSecrets: a key is a superuser credential when its value comes from a remote property that

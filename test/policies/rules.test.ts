@@ -79,6 +79,13 @@ const CASES: Record<string, Case[]> = {
       message: 'container "api" reads DATABASE_PASSWORD from Secret pg-superuser key password, the PostgreSQL superuser postgres\'s password (superuserSecret of CloudNativePG Cluster pg)',
     },
     {
+      change: 'the service reading the connection URI CloudNativePG generates for the superuser',
+      mutate: (s) => (firstContainer(api(s)).env[2] = { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'pg-superuser', key: 'uri' } } }),
+      object: 'Deployment shop/api',
+      path: `${C0}.env[2].valueFrom.secretKeyRef`,
+      message: 'container "api" reads DATABASE_URL from Secret pg-superuser key uri',
+    },
+    {
       change: 'the service signing in as postgres',
       mutate: (s) => firstContainer(api(s)).env.push({ name: 'PGUSER', value: 'postgres' }),
       object: 'Deployment shop/api',
