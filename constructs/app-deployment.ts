@@ -9,6 +9,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Autoscaling, Resources } from '../environments/schema/common.ts';
+import { caVolume, caVolumeMount, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { HorizontalPodAutoscaler } from './horizontal-pod-autoscaler.ts';
 import { k8s } from './k8s.ts';
@@ -74,6 +75,8 @@ export interface AppDeploymentProps {
   readonly podAnnotations?: Record<string, string>;
   /** Time given to finish in-flight work on shutdown. @default Duration.seconds(30) */
   readonly terminationGracePeriod?: Duration;
+  /** Private CA certificates the process verifies servers against, each mounted read-only. @default - none */
+  readonly caBundles?: readonly CaBundle[];
 }
 
 function probe(port: string, check: HttpCheck): k8s.Probe {
@@ -125,6 +128,7 @@ export class AppDeployment extends Construct implements Connectable {
     const labels = componentLabels(props.name, props.component);
     const writable = props.writablePaths ?? ['/tmp'];
     const sizeLimit = k8s.Quantity.fromString(props.writableSizeLimit ?? '256Mi');
+    const cas = props.caBundles ?? [];
 
     this.connections = new Connections(this, {
       name: props.name,
@@ -184,10 +188,10 @@ export class AppDeployment extends Construct implements Connectable {
                 startupProbe: props.startupProbe && props.port ? probe(props.port.name, props.startupProbe) : undefined,
                 readinessProbe: props.readinessProbe && props.port ? probe(props.port.name, props.readinessProbe) : undefined,
                 livenessProbe: props.livenessProbe && props.port ? probe(props.port.name, props.livenessProbe) : undefined,
-                volumeMounts: writable.map((path) => ({ name: volumeName(path), mountPath: path })),
+                volumeMounts: [...writable.map((path) => ({ name: volumeName(path), mountPath: path })), ...cas.map(caVolumeMount)],
               },
             ],
-            volumes: writable.map((path) => ({ name: volumeName(path), emptyDir: { sizeLimit } })),
+            volumes: [...writable.map((path) => ({ name: volumeName(path), emptyDir: { sizeLimit } })), ...cas.map(caVolume)],
           },
         },
       },

@@ -15,6 +15,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
+import { caVolume, caVolumeMount, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
@@ -37,6 +38,8 @@ export interface JobStep {
   readonly resources?: Resources;
   /** Mounts besides the scripts, `/work` and `/tmp` (e.g. a data volume for a restore). @default - none */
   readonly volumeMounts?: readonly k8s.VolumeMount[];
+  /** Private CA certificates the step verifies servers against, mounted read-only. @default - none */
+  readonly caBundles?: readonly CaBundle[];
 }
 
 export interface BackupCronJobProps {
@@ -152,6 +155,8 @@ export class BackupCronJob extends Construct implements Connectable {
     const job = (name: string, component: string, steps: readonly JobStep[], workEnv: string, extraVolumes: readonly k8s.Volume[], restore: boolean) => {
       const labels = { ...componentLabels(props.name, component), 'agent-platform.io/store': props.store };
       const containers = steps.map((s) => this.container(props, s, workEnv));
+      // One volume per CA, however many steps mount it.
+      const cas = [...new Map(steps.flatMap((s) => s.caBundles ?? []).map((ca) => [ca.volumeName, ca])).values()];
       new k8s.KubeCronJob(this, name === props.name ? 'cron-job' : 'restore-cron-job', {
         metadata: { name, labels },
         spec: {
@@ -185,6 +190,7 @@ export class BackupCronJob extends Construct implements Connectable {
                     work,
                     { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
                     ...extraVolumes,
+                    ...cas.map(caVolume),
                   ],
                 },
               },
@@ -216,7 +222,13 @@ export class BackupCronJob extends Construct implements Connectable {
       ],
       resources: containerResources(step.resources ?? props.resources ?? DEFAULT_RESOURCES),
       securityContext: { ...restrictedContainerSecurityContext(), runAsUser: uid, runAsGroup: uid },
-      volumeMounts: [props.scripts.mount(), { name: 'work', mountPath: WORK }, { name: 'tmp', mountPath: '/tmp' }, ...(step.volumeMounts ?? [])],
+      volumeMounts: [
+        props.scripts.mount(),
+        { name: 'work', mountPath: WORK },
+        { name: 'tmp', mountPath: '/tmp' },
+        ...(step.volumeMounts ?? []),
+        ...(step.caBundles ?? []).map(caVolumeMount),
+      ],
     };
   }
 }

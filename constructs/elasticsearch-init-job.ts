@@ -1,12 +1,14 @@
 /**
- * The Job that runs `elasticsearch-init.sh` (constructs/scripts/): a role that can only read the
- * log indices and a user holding only that role, for Grafana's logs datasource, so Grafana never
- * holds the `elastic` superuser's password. The script is idempotent, so the Job runs after every
+ * The Job that runs `elasticsearch-init.sh` (constructs/scripts/): a role and a user for each client
+ * of Elasticsearch, so that no long-running workload holds the `elastic` superuser's password:
+ * Grafana's logs datasource reads the log indices, the service reads and writes its own indices,
+ * the exporter has `monitor` and nothing else. The script is idempotent, so the Job runs after every
  * sync (an Argo CD PostSync hook, recreated each time; under Pulumi, replaced when its spec
  * changes) and a rotated password reaches Elasticsearch on the next sync.
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { caFile, type CaBundle } from './ca-bundle.ts';
 import type { Connectable, Connections } from './connections.ts';
 import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
@@ -24,8 +26,10 @@ export interface ElasticsearchInitJobProps {
   readonly image: string;
   /** Holds `elasticsearch-init.sh`. */
   readonly scripts: ScriptConfigMap;
-  /** e.g. `http://elasticsearch:9200`. */
+  /** e.g. `https://elasticsearch:9200`. */
   readonly url: string;
+  /** CA the server's certificate is verified against (`curl --cacert`). */
+  readonly ca: CaBundle;
   /** The `elastic` superuser's password, which creates the role and the user. */
   readonly elasticPassword: SecretKeyRef;
   /** The read-only user. */
@@ -38,6 +42,23 @@ export interface ElasticsearchInitJobProps {
     readonly indexPattern: string;
     readonly password: SecretKeyRef;
   };
+  /** The service's user: reads and writes its own indices, nothing else. */
+  readonly service: {
+    /** @default 'agent_service' */
+    readonly user?: string;
+    /** @default 'agent_service' */
+    readonly role?: string;
+    /** Index patterns the service owns, e.g. `['ai-agent-*']`. */
+    readonly indexPatterns: readonly string[];
+    readonly password: SecretKeyRef;
+  };
+  /** The exporter's user (its name is the exporter's to choose): cluster and index `monitor`. */
+  readonly exporter: {
+    readonly user: string;
+    /** @default 'elasticsearch_exporter' */
+    readonly role?: string;
+    readonly password: SecretKeyRef;
+  };
 }
 
 export class ElasticsearchInitJob extends Construct implements Connectable {
@@ -46,26 +67,53 @@ export class ElasticsearchInitJob extends Construct implements Connectable {
   /** The read-only user the Job creates. */
   readonly readerUser: string;
   readonly readerRole: string;
+  /** The service's user the Job creates. */
+  readonly serviceUser: string;
 
   constructor(scope: Construct, id: string, props: ElasticsearchInitJobProps) {
     super(scope, id);
     const name = props.name ?? 'elasticsearch-init';
     const user = props.reader.user ?? 'grafana_logs';
     const role = props.reader.role ?? 'logs_reader';
-    for (const [prop, value] of [['reader.user', user], ['reader.role', role]] as const) {
+    const serviceUser = props.service.user ?? 'agent_service';
+    const serviceRole = props.service.role ?? 'agent_service';
+    const exporterRole = props.exporter.role ?? 'elasticsearch_exporter';
+    const names = [
+      ['reader.user', user],
+      ['reader.role', role],
+      ['service.user', serviceUser],
+      ['service.role', serviceRole],
+      ['exporter.user', props.exporter.user],
+      ['exporter.role', exporterRole],
+    ] as const;
+    for (const [prop, value] of names) {
       if (!NAME.test(value)) throw new Error(`ElasticsearchInitJob ${name}: ${prop} ${JSON.stringify(value)} must be lower-case letters, digits, "_" or "-"`);
     }
-    if (user === 'elastic') throw new Error(`ElasticsearchInitJob ${name}: reader.user "elastic" is the superuser; the reader must be a user of its own`);
-    if (!INDEX_PATTERN.test(props.reader.indexPattern)) {
-      throw new Error(`ElasticsearchInitJob ${name}: reader.indexPattern ${JSON.stringify(props.reader.indexPattern)} must be an index pattern like "ai-agent-*"`);
+    const users = names.filter(([prop]) => prop.endsWith('.user'));
+    for (const [i, [prop, value]] of users.entries()) {
+      if (value === 'elastic') throw new Error(`ElasticsearchInitJob ${name}: ${prop} "elastic" is the superuser; each client must be a user of its own`);
+      const twin = users.slice(0, i).find(([, v]) => v === value);
+      if (twin) throw new Error(`ElasticsearchInitJob ${name}: ${prop} and ${twin[0]} are both ${JSON.stringify(value)}; each client needs a user of its own`);
     }
+    for (const [prop, pattern] of [['reader.indexPattern', props.reader.indexPattern], ...props.service.indexPatterns.map((p, i) => [`service.indexPatterns[${i}]`, p] as const)]) {
+      if (!INDEX_PATTERN.test(pattern)) throw new Error(`ElasticsearchInitJob ${name}: ${prop} ${JSON.stringify(pattern)} must be an index pattern like "ai-agent-*"`);
+    }
+    if (props.service.indexPatterns.length === 0) throw new Error(`ElasticsearchInitJob ${name}: service.indexPatterns is empty; the service needs at least one index pattern`);
     const { elasticPassword: admin, reader } = props;
-    if (admin.name === reader.password.name && admin.key === reader.password.key) {
-      throw new Error(`ElasticsearchInitJob ${name}: reader.password and elasticPassword are both ${admin.name}/${admin.key}; the reader needs a password of its own`);
+    const passwords = [
+      ['elasticPassword', admin],
+      ['reader.password', reader.password],
+      ['service.password', props.service.password],
+      ['exporter.password', props.exporter.password],
+    ] as const;
+    for (const [i, [prop, ref]] of passwords.entries()) {
+      const twin = passwords.slice(0, i).find(([, r]) => r.name === ref.name && r.key === ref.key);
+      if (twin) throw new Error(`ElasticsearchInitJob ${name}: ${prop} and ${twin[0]} are both ${ref.name}/${ref.key}; each user needs a password of its own`);
     }
     this.jobName = name;
     this.readerUser = user;
     this.readerRole = role;
+    this.serviceUser = serviceUser;
     const job = new ScriptJob(this, 'job', {
       name,
       component: 'search-init',
@@ -83,7 +131,16 @@ export class ElasticsearchInitJob extends Construct implements Connectable {
         { name: 'READER_PASSWORD', valueFrom: fromSecret(reader.password) },
         { name: 'READER_ROLE', value: role },
         { name: 'LOG_INDICES', value: reader.indexPattern },
+        { name: 'SERVICE_USER', value: serviceUser },
+        { name: 'SERVICE_PASSWORD', valueFrom: fromSecret(props.service.password) },
+        { name: 'SERVICE_ROLE', value: serviceRole },
+        { name: 'SERVICE_INDICES', value: props.service.indexPatterns.join(',') },
+        { name: 'EXPORTER_USER', value: props.exporter.user },
+        { name: 'EXPORTER_PASSWORD', valueFrom: fromSecret(props.exporter.password) },
+        { name: 'EXPORTER_ROLE', value: exporterRole },
+        { name: 'ES_CA_CERT', value: caFile(props.ca) },
       ],
+      caBundles: [props.ca],
     });
     this.connections = job.connections;
   }

@@ -2,15 +2,19 @@
  * Elasticsearch 8 as a StatefulSet: one node (dev) or three or more master-eligible data nodes
  * (prod) that discover each other through the headless Service, with `cluster.initial_master_nodes`
  * set only while a node has no cluster state (first boot). Security is on: the `elastic` password
- * from a secret, node-to-node TLS from a private cert-manager CA when there is more than one node.
+ * from a secret; HTTPS on 9200 with a certificate from a private cert-manager CA (self-signed Issuer
+ * -> CA Certificate -> CA Issuer, namespaced), whose `ca.crt` every client verifies; node-to-node TLS
+ * from the same CA when there is more than one node. The exporter signs in as a `monitor`-only user
+ * (created by the `elasticsearch-init` Job), never as `elastic`.
  * Heap is half the memory limit; `node.store.allow_mmap: false` removes the need for a privileged
  * init container raising `vm.max_map_count`. elasticsearch-exporter runs as its own Deployment, so
  * cluster-wide metrics are scraped once, not once per node.
  */
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { memoryBytes, type Resources } from '../environments/schema/common.ts';
 import { AppDeployment } from './app-deployment.ts';
+import { caFile, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
@@ -38,6 +42,16 @@ export interface ElasticsearchProps {
   readonly storage: { readonly size: string; readonly storageClass?: string };
   readonly password: SecretKeyRef;
   /**
+   * The user the exporter signs in as. It needs cluster `monitor` and, for `--es.indices`, index
+   * `monitor` on `*` (elasticsearch_exporter v1.9.0 README, "security privileges"); the
+   * `elasticsearch-init` Job creates it with exactly those.
+   */
+  readonly exporterCredentials: {
+    /** @default 'elasticsearch_exporter' */
+    readonly user?: string;
+    readonly password: SecretKeyRef;
+  };
+  /**
    * IAM role the nodes assume (IRSA) to write snapshots to S3 (the S3 client finds the bucket's
    * region by itself).
    * @default - none: S3 credentials must be added to the nodes' keystore by hand
@@ -56,6 +70,12 @@ export class Elasticsearch extends Construct implements Connectable {
   readonly port = ELASTICSEARCH_PORT;
   /** The exporter Deployment, which Prometheus scrapes. */
   readonly exporter: AppDeployment;
+  /** The user the exporter signs in as; the init Job creates it. */
+  readonly exporterUser: string;
+  /** `https://<name>:9200`: the only way in; its certificate verifies against {@link ca}. */
+  readonly url: string;
+  /** The CA certificate every client verifies the HTTP certificate against. */
+  readonly ca: CaBundle;
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps) {
     super(scope, id);
@@ -65,8 +85,20 @@ export class Elasticsearch extends Construct implements Connectable {
     }
     const limitMb = Math.floor(memoryBytes(props.resources.limits.memory) / 2 ** 20);
     if (limitMb < 1024) throw new Error(`Elasticsearch ${name}: resources.limits.memory ${props.resources.limits.memory} is below 1Gi`);
+    const exporterUser = props.exporterCredentials.user ?? 'elasticsearch_exporter';
+    if (exporterUser === 'elastic') throw new Error(`Elasticsearch ${name}: exporterCredentials.user "elastic" is the superuser; the exporter needs a monitor-only user of its own`);
+    const exporterPassword = props.exporterCredentials.password;
+    if (exporterPassword.name === props.password.name && exporterPassword.key === props.password.key) {
+      throw new Error(`Elasticsearch ${name}: exporterCredentials.password and password are both ${exporterPassword.name}/${exporterPassword.key}; the exporter needs a password of its own`);
+    }
     this.name = name;
     this.host = name;
+    this.exporterUser = exporterUser;
+    this.url = `https://${name}:${ELASTICSEARCH_PORT}`;
+    const httpTls = `${name}-http-tls`;
+    // cert-manager's CA Issuer writes the issuing CA into `ca.crt` of every certificate's Secret.
+    this.ca = { secretName: httpTls, key: 'ca.crt', volumeName: `${name}-ca`, mountPath: `/etc/${name}-ca` };
+    const namespace = Chart.of(this).namespace;
     const headless = `${name}-headless`;
     const selector = selectorLabels(name);
     const labels = componentLabels(name, 'search');
@@ -91,9 +123,13 @@ export class Elasticsearch extends Construct implements Connectable {
       { name: 'node.name', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'node.store.allow_mmap', value: 'false' },
       { name: 'xpack.security.enabled', value: 'true' },
-      // Inside the cluster HTTP stays plain: NetworkPolicies admit only the service, the exporter
-      // and the backup; TLS here would need every client to trust a private CA.
-      { name: 'xpack.security.http.ssl.enabled', value: 'false' },
+      // Passwords cross the network in every request's basic auth, so HTTP is TLS only (settings of
+      // https://www.elastic.co/guide/en/elasticsearch/reference/8.17/security-settings.html#http-tls-ssl-settings);
+      // Elasticsearch reloads the PEM files when cert-manager renews them. No client certificates.
+      { name: 'xpack.security.http.ssl.enabled', value: 'true' },
+      { name: 'xpack.security.http.ssl.key', value: `${HOME}/config/http/tls.key` },
+      { name: 'xpack.security.http.ssl.certificate', value: `${HOME}/config/http/tls.crt` },
+      { name: 'xpack.security.http.ssl.certificate_authorities', value: `${HOME}/config/http/ca.crt` },
       { name: 'ELASTIC_PASSWORD', valueFrom: password },
       { name: 'ES_JAVA_OPTS', value: `-Xms${heapMb}m -Xmx${heapMb}m` },
       { name: 'ES_TMPDIR', value: '/tmp' },
@@ -114,8 +150,13 @@ export class Elasticsearch extends Construct implements Connectable {
     const start = cluster
       ? `if [ ! -d ${HOME}/data/_state ]; then exec env cluster.initial_master_nodes=${nodeNames} /usr/local/bin/docker-entrypoint.sh eswrapper; fi; exec /usr/local/bin/docker-entrypoint.sh eswrapper`
       : 'exec /usr/local/bin/docker-entrypoint.sh eswrapper';
+    // Over loopback, but verified like any client: the certificate names the Service, not 127.0.0.1.
     const health: k8s.ExecAction = {
-      command: ['bash', '-c', `printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD" | curl --silent --fail --config - 'http://127.0.0.1:${ELASTICSEARCH_PORT}/_cluster/health?local=true&timeout=2s' >/dev/null`],
+      command: [
+        'bash',
+        '-c',
+        `printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD" | curl --silent --fail --cacert ${HOME}/config/http/ca.crt --resolve ${name}:${ELASTICSEARCH_PORT}:127.0.0.1 --config - '${this.url}/_cluster/health?local=true&timeout=2s' >/dev/null`,
+      ],
     };
     const securityContext = { ...restrictedContainerSecurityContext(), runAsUser: UID, runAsGroup: 0 };
 
@@ -179,6 +220,7 @@ export class Elasticsearch extends Construct implements Connectable {
                   { name: 'config', mountPath: `${HOME}/config` },
                   { name: 'logs', mountPath: `${HOME}/logs` },
                   { name: 'tmp', mountPath: '/tmp' },
+                  { name: 'http-tls', mountPath: `${HOME}/config/http`, readOnly: true },
                   ...(cluster ? [{ name: 'transport-tls', mountPath: `${HOME}/config/transport`, readOnly: true }] : []),
                 ],
               },
@@ -187,6 +229,7 @@ export class Elasticsearch extends Construct implements Connectable {
               { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
               { name: 'logs', emptyDir: { sizeLimit: k8s.Quantity.fromString('512Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              { name: 'http-tls', secret: { secretName: httpTls } },
               ...(cluster ? [{ name: 'transport-tls', secret: { secretName: `${name}-transport-tls` } }] : []),
             ],
           },
@@ -207,18 +250,22 @@ export class Elasticsearch extends Construct implements Connectable {
     workloadService(this, 'service', { name, labels, selector, ports: [{ name: 'http', port: ELASTICSEARCH_PORT }] });
     new PodDisruptionBudget(this, 'disruption-budget', { name, component: 'search', selector, maxUnavailable: 1, minReplicas: props.nodes });
 
-    if (cluster) this.transportCertificates(name, headless, labels);
+    this.certificates(name, headless, labels, cluster, namespace);
 
     this.exporter = new AppDeployment(this, 'exporter', {
       name: `${name}-exporter`,
       component: 'metrics',
       image: props.exporterImage,
-      args: [`--es.uri=http://${name}:${ELASTICSEARCH_PORT}`, '--es.all', '--es.indices', `--web.listen-address=:${ELASTICSEARCH_EXPORTER_PORT}`],
+      // --es.aliases (on by default) reads GET /_alias, which needs view_index_metadata, and fails the
+      // whole index scrape without it; no alert or panel uses the alias series.
+      args: [`--es.uri=${this.url}`, `--es.ca=${caFile(this.ca)}`, '--es.all', '--es.indices', '--no-es.aliases', `--web.listen-address=:${ELASTICSEARCH_EXPORTER_PORT}`],
       port: { name: 'metrics', containerPort: ELASTICSEARCH_EXPORTER_PORT },
+      // ES_USERNAME and ES_PASSWORD override credentials in the URI (exporter README).
       env: [
-        { name: 'ES_USERNAME', value: 'elastic' },
-        { name: 'ES_PASSWORD', valueFrom: password },
+        { name: 'ES_USERNAME', value: exporterUser },
+        { name: 'ES_PASSWORD', valueFrom: fromSecret(exporterPassword) },
       ],
+      caBundles: [this.ca],
       resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
       replicas: 1,
       uid: 65534,
@@ -229,8 +276,12 @@ export class Elasticsearch extends Construct implements Connectable {
     this.exporter.connections.allowTo(this);
   }
 
-  /** A self-signed root, a CA issuer from it, and one certificate the nodes share for transport TLS. */
-  private transportCertificates(name: string, headless: string, labels: Record<string, string>): void {
+  /**
+   * A self-signed root, a CA issuer from it (cert-manager's documented bootstrap of a private CA),
+   * the HTTP certificate for the Service's names, and, with several nodes, one certificate they
+   * share for transport TLS.
+   */
+  private certificates(name: string, headless: string, labels: Record<string, string>, cluster: boolean, namespace?: string): void {
     const issuer = (id: string, issuerName: string, spec: Record<string, unknown>) =>
       new ApiObject(this, id, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: issuerName, labels }, spec });
     const certificate = (id: string, certName: string, spec: Record<string, unknown>) =>
@@ -245,6 +296,18 @@ export class Elasticsearch extends Construct implements Connectable {
       issuerRef: { kind: 'Issuer', name: `${name}-selfsigned` },
     });
     issuer('ca-issuer', `${name}-ca`, { ca: { secretName: `${name}-ca` } });
+    certificate('http-certificate', `${name}-http-tls`, {
+      secretName: `${name}-http-tls`,
+      commonName: name,
+      // The names clients use: the Service, short and namespace-qualified.
+      dnsNames: namespace ? [name, `${name}.${namespace}`, `${name}.${namespace}.svc`] : [name],
+      duration: '8760h',
+      renewBefore: '720h',
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+      usages: ['server auth'],
+      issuerRef: { kind: 'Issuer', name: `${name}-ca` },
+    });
+    if (!cluster) return;
     certificate('transport-certificate', `${name}-transport-tls`, {
       secretName: `${name}-transport-tls`,
       commonName: name,

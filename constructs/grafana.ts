@@ -9,6 +9,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
+import type { CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
@@ -32,6 +33,7 @@ const PROVISIONING = '/etc/grafana/provisioning';
 const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
 const ADMIN_PASSWORD_KEY = 'admin-password';
 const LOGS_PASSWORD_ENV = 'LOGS_DATASOURCE_PASSWORD';
+const LOGS_CA_ENV = 'LOGS_DATASOURCE_CA_CERT';
 
 /** Where Grafana reads logs from. */
 export interface GrafanaLogsDatasource {
@@ -43,6 +45,12 @@ export interface GrafanaLogsDatasource {
   readonly user: string;
   /** Secret key holding that user's password; it reaches Grafana as an environment variable. */
   readonly password: { readonly name: string; readonly key: string };
+  /**
+   * The private CA an `https://` url's certificate is verified against; its PEM reaches Grafana as
+   * an environment variable (the datasource's `tlsCACert` takes the certificate, not a path).
+   * @default - the system CAs
+   */
+  readonly ca?: CaBundle;
 }
 
 export interface GrafanaProps {
@@ -130,9 +138,16 @@ export class Grafana extends Construct implements Connectable {
                 editable: false,
                 basicAuth: true,
                 basicAuthUser: logs.user,
-                jsonData: { index: logs.index, timeField: logs.timeField ?? '@timestamp', logMessageField: 'message', logLevelField: 'log.level' },
-                // Grafana expands environment variables in provisioning files; the value never lands in the ConfigMap.
-                secureJsonData: { basicAuthPassword: `$${LOGS_PASSWORD_ENV}` },
+                jsonData: {
+                  index: logs.index,
+                  timeField: logs.timeField ?? '@timestamp',
+                  logMessageField: 'message',
+                  logLevelField: 'log.level',
+                  ...(logs.ca ? { tlsAuthWithCACert: true } : {}),
+                },
+                // Grafana expands environment variables in provisioning files (after parsing the
+                // YAML, so a multi-line PEM is fine); the values never land in the ConfigMap.
+                secureJsonData: { basicAuthPassword: `$${LOGS_PASSWORD_ENV}`, ...(logs.ca ? { tlsCACert: `$${LOGS_CA_ENV}` } : {}) },
               },
             ]
           : []),
@@ -190,6 +205,7 @@ export class Grafana extends Construct implements Connectable {
       { name: 'GF_SECURITY_ADMIN_USER', value: props.adminUser ?? 'admin' },
       secrets.envVar(ADMIN_PASSWORD_KEY, 'GF_SECURITY_ADMIN_PASSWORD'),
       ...(logs ? [{ name: LOGS_PASSWORD_ENV, valueFrom: fromSecret(logs.password) }] : []),
+      ...(logs?.ca ? [{ name: LOGS_CA_ENV, valueFrom: fromSecret({ name: logs.ca.secretName, key: logs.ca.key }) }] : []),
       // Every path Grafana writes to lies on the data emptyDir; the root filesystem stays read-only.
       { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
       { name: 'GF_PATHS_LOGS', value: '/var/lib/grafana/log' },

@@ -8,6 +8,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
+import { caVolume, caVolumeMount, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
@@ -30,6 +31,8 @@ export interface ScriptJobProps {
   readonly tmpSize?: string;
   /** Longest the Job may run, waiting for its store included. @default Duration.minutes(15) */
   readonly activeDeadline?: Duration;
+  /** Private CA certificates the script verifies servers against, each mounted read-only. @default - none */
+  readonly caBundles?: readonly CaBundle[];
 }
 
 export class ScriptJob extends Construct implements Connectable {
@@ -74,10 +77,14 @@ export class ScriptJob extends Construct implements Connectable {
                 env: [...props.env, { name: 'HOME', value: '/tmp' }],
                 resources: containerResources(props.resources),
                 securityContext: { ...restrictedContainerSecurityContext(), runAsUser: DEFAULT_UID, runAsGroup: DEFAULT_UID },
-                volumeMounts: [props.scripts.mount(), { name: 'tmp', mountPath: '/tmp' }],
+                volumeMounts: [props.scripts.mount(), { name: 'tmp', mountPath: '/tmp' }, ...(props.caBundles ?? []).map(caVolumeMount)],
               },
             ],
-            volumes: [props.scripts.volume(), { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(props.tmpSize ?? '16Mi') } }],
+            volumes: [
+              props.scripts.volume(),
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(props.tmpSize ?? '16Mi') } },
+              ...(props.caBundles ?? []).map(caVolume),
+            ],
           },
         },
       },

@@ -8,6 +8,7 @@ import type { Environment } from '../environments/schema/index.ts';
 import { imageRef } from '../environments/schema/common.ts';
 import { ApiIngress } from '../constructs/api-ingress.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
+import type { CaBundle } from '../constructs/ca-bundle.ts';
 import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import type { k8s } from '../constructs/k8s.ts';
@@ -32,6 +33,8 @@ export interface AppTierExtras {
   readonly settings?: Record<string, string>;
   /** Extra environment variables (secret references) for both Deployments. */
   readonly env?: readonly k8s.EnvVar[];
+  /** Private CA certificates both Deployments verify the stores against, mounted read-only. */
+  readonly caBundles?: readonly CaBundle[];
 }
 
 const HTTPS: readonly NetworkPort[] = [{ port: 443 }];
@@ -64,6 +67,7 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     port: { name: 'http', containerPort: SERVICE_PORT },
     envFrom: [settings.envFrom()],
     env: secretEnv,
+    caBundles: extras.caBundles,
     resources: env.api.resources,
     replicas: env.api.replicas,
     autoscaling: env.api.autoscaling,
@@ -85,6 +89,7 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     command: ['python', '-m', 'src.multi_agent_service.worker'],
     envFrom: [settings.envFrom()],
     env: secretEnv,
+    caBundles: extras.caBundles,
     resources: env.worker.resources,
     replicas: env.worker.replicas,
     autoscaling: env.worker.autoscaling,

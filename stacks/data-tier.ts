@@ -11,6 +11,7 @@ import { redisMaxMemoryBytes } from '../environments/schema/data.ts';
 import { BackupCronJob, type JobStep } from '../constructs/backup-cron-job.ts';
 import { BackupServiceAccount } from '../constructs/backup-service-account.ts';
 import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
+import { caFile } from '../constructs/ca-bundle.ts';
 import { Elasticsearch, ELASTICSEARCH_EXPORTER_PORT, ELASTICSEARCH_PORT } from '../constructs/elasticsearch.ts';
 import { ElasticsearchInitJob } from '../constructs/elasticsearch-init-job.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
@@ -68,6 +69,13 @@ export interface DataTier {
  * password of Grafana's read-only logs user.
  */
 export const ELASTIC_LOGS_READER_KEY = 'GRAFANA_LOGS_PASSWORD';
+/**
+ * Key of the `data` remote secret (and of the `elasticsearch-service-user` Secret) holding the
+ * password of the service's Elasticsearch user, which `ELASTICSEARCH_URL` carries.
+ */
+export const ELASTIC_SERVICE_KEY = 'ELASTICSEARCH_SERVICE_PASSWORD';
+/** Key of the `data` remote secret (and of the `elasticsearch-exporter` Secret) holding the exporter's password. */
+export const ELASTIC_EXPORTER_KEY = 'ELASTICSEARCH_EXPORTER_PASSWORD';
 
 /** Every script the data tier mounts. */
 const SCRIPTS = [
@@ -210,9 +218,17 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
 
   let elasticsearch: Elasticsearch | undefined;
   let esUrl: string | undefined;
+  /** A Secret of its own for the exporter's password, so its pod references nothing else. */
+  let exporterSecret: ExternalSecret | undefined;
   /** Managed OpenSearch authenticates requests with the pods' IAM identity, not a password. */
   let esManagedUrl: string | undefined;
   if (esEnabled && es.mode === 'statefulset') {
+    exporterSecret = new ExternalSecret(scope, 'elasticsearch-exporter-credentials', {
+      ...secretBase,
+      name: 'elasticsearch-exporter',
+      component: 'metrics',
+      keys: [ELASTIC_EXPORTER_KEY],
+    });
     elasticsearch = new Elasticsearch(scope, 'elasticsearch', {
       image: pinnedImageRef(IMAGES.elasticsearch),
       exporterImage: pinnedImageRef(IMAGES.elasticsearchExporter),
@@ -220,9 +236,10 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       resources: es.resources,
       storage: es.storage,
       password: key(esSecret!.secretName, 'ELASTIC_PASSWORD'),
+      exporterCredentials: { password: key(exporterSecret.secretName, ELASTIC_EXPORTER_KEY) },
       snapshotRoleArn: backup.roleArn,
     });
-    esUrl = `http://${elasticsearch.host}:${ELASTICSEARCH_PORT}`;
+    esUrl = elasticsearch.url;
     elasticsearch.connections.allowToDns(dns);
     // Snapshots are written by the nodes themselves.
     elasticsearch.connections.allowToExternal(aws, [{ port: 443 }]);
@@ -271,17 +288,27 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       keys: [ELASTIC_LOGS_READER_KEY],
     });
     const readerPassword = key(readerSecret.secretName, ELASTIC_LOGS_READER_KEY);
+    // The same remote property the service's URL template reads; the Job only sets it.
+    const serviceUserSecret = new ExternalSecret(scope, 'elasticsearch-service-user', {
+      ...secretBase,
+      name: 'elasticsearch-service-user',
+      component: 'search',
+      keys: [ELASTIC_SERVICE_KEY],
+    });
     elasticsearchInit = new ElasticsearchInitJob(scope, 'elasticsearch-init', {
       image: pinnedImageRef(IMAGES.elasticsearch),
       scripts,
-      url: esUrl!,
+      url: elasticsearch.url,
+      ca: elasticsearch.ca,
       elasticPassword: key(esSecret!.secretName, 'ELASTIC_PASSWORD'),
       reader: { indexPattern: es.logIndexPattern, password: readerPassword },
+      service: { indexPatterns: es.serviceIndexPatterns, password: key(serviceUserSecret.secretName, ELASTIC_SERVICE_KEY) },
+      exporter: { user: elasticsearch.exporterUser, password: key(exporterSecret!.secretName, ELASTIC_EXPORTER_KEY) },
     });
     elasticsearchInit.connections.allowTo(elasticsearch);
     elasticsearchInit.connections.allowToDns(dns);
     logs = {
-      datasource: { url: esUrl!, index: es.logIndexPattern, user: elasticsearchInit.readerUser, password: readerPassword },
+      datasource: { url: elasticsearch.url, index: es.logIndexPattern, user: elasticsearchInit.readerUser, password: readerPassword, ca: elasticsearch.ca },
       workload: elasticsearch,
       port: ELASTICSEARCH_PORT,
     };
@@ -366,7 +393,8 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
 
   if (elasticsearch) {
     const esEnv: k8s.EnvVar[] = [
-      { name: 'ES_URL', value: esUrl! },
+      { name: 'ES_URL', value: elasticsearch.url },
+      { name: 'ES_CA_CERT', value: caFile(elasticsearch.ca) },
       esSecret!.envVar('ELASTIC_PASSWORD'),
       { name: 'REPOSITORY', value: 'backups' },
     ];
@@ -380,10 +408,17 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
           image: pinnedImageRef(IMAGES.elasticsearch),
           script: 'elasticsearch-snapshot.sh',
           env: [...esEnv, { name: 'BACKUP_TARGET', value: target('elasticsearch') }, { name: 'RETENTION_DAYS', value: String(backup.retentionDays) }],
+          caBundles: [elasticsearch.ca],
         },
       ],
       restoreSteps: [
-        { name: 'restore', image: pinnedImageRef(IMAGES.elasticsearch), script: 'elasticsearch-restore.sh', env: [...esEnv, { name: 'SNAPSHOT', value: 'latest' }] },
+        {
+          name: 'restore',
+          image: pinnedImageRef(IMAGES.elasticsearch),
+          script: 'elasticsearch-restore.sh',
+          env: [...esEnv, { name: 'SNAPSHOT', value: 'latest' }],
+          caBundles: [elasticsearch.ca],
+        },
       ],
     });
     esBackup.connections.allowTo(elasticsearch);
@@ -405,13 +440,13 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
     `postgresql://${db.owner}:{{ .${passwordKey} | urlquery }}@${pgHost}:${pgPort}/${db.name}${managedPg ? '?sslmode=require' : ''}`;
   const redisScheme = rd.mode === 'managed' && rd.tls ? 'rediss' : 'redis';
   const serviceKeys = ['APP_DB_PASSWORD', 'LANGMEM_DB_PASSWORD', ...(redisSecret || rd.mode === 'managed' ? ['REDIS_PASSWORD'] : [])];
-  if (esUrl) serviceKeys.push('ELASTIC_PASSWORD');
+  if (esUrl) serviceKeys.push(ELASTIC_SERVICE_KEY);
   const templates: Record<string, string> = {
     DATABASE_URL: pgUrl(pg.appDatabase, 'APP_DB_PASSWORD'),
     LANGMEM_POSTGRES_URL: pgUrl(pg.langmemDatabase, 'LANGMEM_DB_PASSWORD'),
     REDIS_URL: `${redisScheme}://:{{ .REDIS_PASSWORD | urlquery }}@${redisHost}:${redisPort}/0`,
   };
-  if (esUrl) templates['ELASTICSEARCH_URL'] = esUrl.replace('://', '://elastic:{{ .ELASTIC_PASSWORD | urlquery }}@');
+  if (esUrl) templates['ELASTICSEARCH_URL'] = esUrl.replace('://', `://${elasticsearchInit!.serviceUser}:{{ .${ELASTIC_SERVICE_KEY} | urlquery }}@`);
   const serviceSecret = new ExternalSecret(scope, 'service-data-secrets', {
     ...secretBase,
     name: 'agent-service-data',
@@ -429,9 +464,13 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       REDIS_PORT: String(redisPort),
       ELASTICSEARCH_ENABLED: String(esUrl !== undefined || esManagedUrl !== undefined),
       ...(esUrl ? { ELASTICSEARCH_HOSTS: esUrl } : {}),
+      // The private CA of the in-cluster Elasticsearch, for the client's `ca_certs`. Not SSL_CERT_FILE:
+      // that would replace the system CAs the service needs for the LLM providers' APIs.
+      ...(elasticsearch ? { ELASTICSEARCH_CA_CERTS: caFile(elasticsearch.ca) } : {}),
       ...(esManagedUrl ? { ELASTICSEARCH_URL: esManagedUrl, ELASTICSEARCH_HOSTS: esManagedUrl } : {}),
     },
     env: Object.keys(templates).map((k) => serviceSecret.envVar(k)),
+    caBundles: elasticsearch ? [elasticsearch.ca] : undefined,
   };
 
   const allowClients = (clients: readonly Connectable[]) => {

@@ -255,6 +255,7 @@ describe('Elasticsearch', () => {
     resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1000m', memory: '2Gi' } },
     storage: { size: '30Gi' },
     password: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' },
+    exporterCredentials: { password: { name: 'elasticsearch-exporter', key: 'ELASTICSEARCH_EXPORTER_PASSWORD' } },
   };
   const render = (p: Partial<ElasticsearchProps> = {}) => {
     const chart = testChart();
@@ -276,7 +277,58 @@ describe('Elasticsearch', () => {
     });
     expect(env['cluster.initial_master_nodes']).toBeUndefined();
     expectRestricted(objs);
-    expect(objs.filter((o) => o['kind'] === 'Certificate')).toEqual([]);
+    // A single node has no transport to protect, but HTTP is TLS in every shape.
+    expect(objs.filter((o) => o['kind'] === 'Certificate').map((o) => o['metadata'].name)).toEqual(['elasticsearch-ca', 'elasticsearch-http-tls']);
+  });
+
+  it('serves HTTPS only, with a certificate for the Service names from its own namespaced CA chain, and probes it verified', () => {
+    const objs = render();
+    const env = envOf(objs);
+    expect(env).toMatchObject({
+      'xpack.security.http.ssl.enabled': 'true',
+      'xpack.security.http.ssl.key': '/usr/share/elasticsearch/config/http/tls.key',
+      'xpack.security.http.ssl.certificate': '/usr/share/elasticsearch/config/http/tls.crt',
+      'xpack.security.http.ssl.certificate_authorities': '/usr/share/elasticsearch/config/http/ca.crt',
+    });
+    expect(only(objs, 'Issuer', 'elasticsearch-selfsigned').spec).toEqual({ selfSigned: {} });
+    expect(only(objs, 'Certificate', 'elasticsearch-ca').spec).toMatchObject({ isCA: true, secretName: 'elasticsearch-ca', issuerRef: { kind: 'Issuer', name: 'elasticsearch-selfsigned' } });
+    expect(only(objs, 'Issuer', 'elasticsearch-ca').spec).toEqual({ ca: { secretName: 'elasticsearch-ca' } });
+    expect(only(objs, 'Certificate', 'elasticsearch-http-tls').spec).toMatchObject({
+      secretName: 'elasticsearch-http-tls',
+      dnsNames: ['elasticsearch', 'elasticsearch.test', 'elasticsearch.test.svc'],
+      usages: ['server auth'],
+      issuerRef: { kind: 'Issuer', name: 'elasticsearch-ca' },
+    });
+    const pod = only(objs, 'StatefulSet').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'http-tls', secret: { secretName: 'elasticsearch-http-tls' } });
+    const probe = pod.containers[0].readinessProbe.exec.command[2];
+    expect(probe).toContain('--cacert /usr/share/elasticsearch/config/http/ca.crt --resolve elasticsearch:9200:127.0.0.1');
+    expect(probe).toContain("'https://elasticsearch:9200/_cluster/health");
+    expect(probe).not.toMatch(/-k\b|--insecure/);
+  });
+
+  it('signs the exporter in as its own user over verified HTTPS, never as elastic', () => {
+    const objs = render();
+    const d = only(objs, 'Deployment', 'elasticsearch-exporter').spec.template.spec;
+    const c = d.containers[0];
+    // Alias series would need view_index_metadata on every index; the monitor role does not have it.
+    expect(c.args).toEqual(expect.arrayContaining(['--es.uri=https://elasticsearch:9200', '--es.ca=/etc/elasticsearch-ca/ca.crt', '--no-es.aliases']));
+    expect(c.env).toEqual([
+      { name: 'ES_USERNAME', value: 'elasticsearch_exporter' },
+      { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: 'elasticsearch-exporter', key: 'ELASTICSEARCH_EXPORTER_PASSWORD' } } },
+    ]);
+    // Only the CA certificate of the Secret is projected, never the server's key.
+    expect(d.volumes).toContainEqual({ name: 'elasticsearch-ca', secret: { secretName: 'elasticsearch-http-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(c.volumeMounts).toContainEqual({ name: 'elasticsearch-ca', mountPath: '/etc/elasticsearch-ca', readOnly: true });
+  });
+
+  it('refuses the elastic user or its password for the exporter', () => {
+    expect(() => render({ exporterCredentials: { ...props.exporterCredentials, user: 'elastic' } })).toThrow(
+      'Elasticsearch elasticsearch: exporterCredentials.user "elastic" is the superuser; the exporter needs a monitor-only user of its own',
+    );
+    expect(() => render({ exporterCredentials: { password: props.password } })).toThrow(
+      'exporterCredentials.password and password are both elasticsearch-credentials/ELASTIC_PASSWORD; the exporter needs a password of its own',
+    );
   });
 
   it('forms a three-node cluster through the headless Service, bootstrapping masters on first boot only, with transport TLS', () => {
@@ -437,9 +489,12 @@ describe('PostgresInitJob', () => {
 describe('ElasticsearchInitJob', () => {
   const base: Omit<ElasticsearchInitJobProps, 'scripts'> = {
     image: 'docker.elastic.co/elasticsearch/elasticsearch:8.17.4',
-    url: 'http://elasticsearch:9200',
+    url: 'https://elasticsearch:9200',
+    ca: { secretName: 'elasticsearch-http-tls', key: 'ca.crt', volumeName: 'elasticsearch-ca', mountPath: '/etc/elasticsearch-ca' },
     elasticPassword: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' },
     reader: { indexPattern: 'ai-agent-*', password: { name: 'elasticsearch-logs-reader', key: 'GRAFANA_LOGS_PASSWORD' } },
+    service: { indexPatterns: ['ai-agent-*', 'agent-docs'], password: { name: 'elasticsearch-service-user', key: 'ELASTICSEARCH_SERVICE_PASSWORD' } },
+    exporter: { user: 'elasticsearch_exporter', password: { name: 'elasticsearch-exporter', key: 'ELASTICSEARCH_EXPORTER_PASSWORD' } },
   };
   const render = (p: Partial<ElasticsearchInitJobProps> = {}) => {
     const chart = testChart();
@@ -448,22 +503,31 @@ describe('ElasticsearchInitJob', () => {
     return { job, objs: objects(chart) };
   };
 
-  it('creates the grafana_logs user with the logs_reader role after every Argo CD sync, with both passwords by reference', () => {
+  it('creates the grafana_logs, agent_service and exporter users after every Argo CD sync, every password by reference, verifying the CA', () => {
     const { job, objs } = render();
-    expect([job.readerUser, job.readerRole]).toEqual(['grafana_logs', 'logs_reader']);
+    expect([job.readerUser, job.readerRole, job.serviceUser]).toEqual(['grafana_logs', 'logs_reader', 'agent_service']);
     const j = only(objs, 'Job', 'elasticsearch-init');
     expect(j.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
     const c = j.spec.template.spec.containers[0];
     expect(c.command).toEqual(['bash', '/scripts/elasticsearch-init.sh']);
     expect(Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value ?? e.valueFrom]))).toEqual({
-      ES_URL: 'http://elasticsearch:9200',
+      ES_URL: 'https://elasticsearch:9200',
+      ES_CA_CERT: '/etc/elasticsearch-ca/ca.crt',
       ELASTIC_PASSWORD: { secretKeyRef: { name: 'elasticsearch-credentials', key: 'ELASTIC_PASSWORD' } },
       READER_USER: 'grafana_logs',
       READER_PASSWORD: { secretKeyRef: { name: 'elasticsearch-logs-reader', key: 'GRAFANA_LOGS_PASSWORD' } },
       READER_ROLE: 'logs_reader',
       LOG_INDICES: 'ai-agent-*',
+      SERVICE_USER: 'agent_service',
+      SERVICE_PASSWORD: { secretKeyRef: { name: 'elasticsearch-service-user', key: 'ELASTICSEARCH_SERVICE_PASSWORD' } },
+      SERVICE_ROLE: 'agent_service',
+      SERVICE_INDICES: 'ai-agent-*,agent-docs',
+      EXPORTER_USER: 'elasticsearch_exporter',
+      EXPORTER_PASSWORD: { secretKeyRef: { name: 'elasticsearch-exporter', key: 'ELASTICSEARCH_EXPORTER_PASSWORD' } },
+      EXPORTER_ROLE: 'elasticsearch_exporter',
       HOME: '/tmp',
     });
+    expect(c.volumeMounts).toContainEqual({ name: 'elasticsearch-ca', mountPath: '/etc/elasticsearch-ca', readOnly: true });
     expect(j.spec.template.metadata.annotations['checksum/scripts']).toMatch(/^[0-9a-f]{64}$/);
     expect(only(objs, 'ServiceAccount', 'elasticsearch-init').automountServiceAccountToken).toBe(false);
     expectRestricted(objs);
@@ -486,12 +550,26 @@ describe('ElasticsearchInitJob', () => {
   });
 
   it('refuses the elastic superuser as the reader', () => {
-    expect(() => render({ reader: { ...base.reader, user: 'elastic' } })).toThrow('reader.user "elastic" is the superuser; the reader must be a user of its own');
+    expect(() => render({ reader: { ...base.reader, user: 'elastic' } })).toThrow('reader.user "elastic" is the superuser; each client must be a user of its own');
+    expect(() => render({ service: { ...base.service, user: 'elastic' } })).toThrow('service.user "elastic" is the superuser; each client must be a user of its own');
+    expect(() => render({ exporter: { ...base.exporter, user: 'elastic' } })).toThrow('exporter.user "elastic" is the superuser; each client must be a user of its own');
+  });
+
+  it('refuses two clients sharing a user or a password', () => {
+    expect(() => render({ service: { ...base.service, user: 'grafana_logs' } })).toThrow('service.user and reader.user are both "grafana_logs"; each client needs a user of its own');
+    expect(() => render({ exporter: { ...base.exporter, password: base.service.password } })).toThrow(
+      'exporter.password and service.password are both elasticsearch-service-user/ELASTICSEARCH_SERVICE_PASSWORD; each user needs a password of its own',
+    );
+  });
+
+  it('refuses an empty or unescapable service index pattern', () => {
+    expect(() => render({ service: { ...base.service, indexPatterns: [] } })).toThrow('service.indexPatterns is empty');
+    expect(() => render({ service: { ...base.service, indexPatterns: ['ai-agent-*', 'A,b'] } })).toThrow('service.indexPatterns[1] "A,b" must be an index pattern like "ai-agent-*"');
   });
 
   it('refuses to give the reader the elastic password', () => {
     expect(() => render({ reader: { ...base.reader, password: base.elasticPassword } })).toThrow(
-      'reader.password and elasticPassword are both elasticsearch-credentials/ELASTIC_PASSWORD; the reader needs a password of its own',
+      'reader.password and elasticPassword are both elasticsearch-credentials/ELASTIC_PASSWORD; each user needs a password of its own',
     );
   });
 });

@@ -36,7 +36,8 @@ describe.each(withElasticsearch.map((e) => [e.name, e] as const))('logs reader i
     expect(job['metadata'].annotations['argocd.argoproj.io/hook']).toBe('PostSync');
     const vars = Object.fromEntries(job['spec'].template.spec.containers[0].env.map((e: Obj) => [e.name, e.value ?? e.valueFrom]));
     expect(vars).toMatchObject({
-      ES_URL: 'http://elasticsearch:9200',
+      ES_URL: 'https://elasticsearch:9200',
+      ES_CA_CERT: '/etc/elasticsearch-ca/ca.crt',
       READER_USER: 'grafana_logs',
       READER_ROLE: 'logs_reader',
       LOG_INDICES: 'ai-agent-*',
@@ -53,17 +54,19 @@ describe.each(withElasticsearch.map((e) => [e.name, e] as const))('logs reader i
     expect(only(objs, 'ExternalSecret', 'elasticsearch-credentials')['spec'].data.map((d: Obj) => d.secretKey)).toEqual(['ELASTIC_PASSWORD']);
   });
 
-  it('provisions the logs datasource as grafana_logs, its password only by reference', () => {
+  it('provisions the logs datasource as grafana_logs over HTTPS verified against the CA, its password only by reference', () => {
     expect(logs).toMatchObject({
       type: 'elasticsearch',
-      url: 'http://elasticsearch:9200',
+      url: 'https://elasticsearch:9200',
       basicAuth: true,
       basicAuthUser: 'grafana_logs',
-      jsonData: { index: 'ai-agent-*', timeField: '@timestamp' },
-      secureJsonData: { basicAuthPassword: '$LOGS_DATASOURCE_PASSWORD' },
+      jsonData: { index: 'ai-agent-*', timeField: '@timestamp', tlsAuthWithCACert: true },
+      secureJsonData: { basicAuthPassword: '$LOGS_DATASOURCE_PASSWORD', tlsCACert: '$LOGS_DATASOURCE_CA_CERT' },
     });
+    expect(logs!['jsonData']).not.toHaveProperty('tlsSkipVerify');
     const grafana = only(objs, 'Deployment', 'grafana')['spec'].template.spec.containers[0];
     expect(grafana.env).toContainEqual({ name: 'LOGS_DATASOURCE_PASSWORD', valueFrom: { secretKeyRef: READER_KEY } });
+    expect(grafana.env).toContainEqual({ name: 'LOGS_DATASOURCE_CA_CERT', valueFrom: { secretKeyRef: { name: 'elasticsearch-http-tls', key: 'ca.crt' } } });
     // Grafana never sees the superuser's password.
     expect(JSON.stringify(grafana.env)).not.toContain('ELASTIC_PASSWORD');
   });

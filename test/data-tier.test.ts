@@ -104,7 +104,8 @@ describe('data tier per environment', () => {
       POSTGRES_DB: 'agent_platform',
       LANGMEM_POSTGRES_DB: 'langmem_store',
       REDIS_HOST: 'redis',
-      ELASTICSEARCH_HOSTS: 'http://elasticsearch:9200',
+      ELASTICSEARCH_HOSTS: 'https://elasticsearch:9200',
+      ELASTICSEARCH_CA_CERTS: '/etc/elasticsearch-ca/ca.crt',
     });
   });
 

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Elasticsearch API access shared by the snapshot, restore and init scripts (sourced, not run).
-# Needs ES_URL (no trailing slash) and ELASTIC_PASSWORD.
+# Needs ES_URL (no trailing slash) and ELASTIC_PASSWORD; ES_CA_CERT, the PEM file of the private CA
+# an https:// server's certificate is verified against (curl never skips verification here).
 
-# A curl config holding the elastic user's credentials; inside its quotes, \ and " are escaped.
+# A curl config holding the elastic user's credentials (and the CA); inside its quotes, \ and " are escaped.
 es_auth_config() {
   local p="${ELASTIC_PASSWORD//\\/\\\\}"
   printf 'user = "elastic:%s"\n' "${p//\"/\\\"}"
+  if [ -n "${ES_CA_CERT:-}" ]; then
+    local c="${ES_CA_CERT//\\/\\\\}"
+    printf 'cacert = "%s"\n' "${c//\"/\\\"}"
+  fi
 }
 
 # es METHOD PATH [BODY]: prints the response body. On an answer other than 2xx it prints what

@@ -125,6 +125,11 @@ export const redis = z.discriminatedUnion('mode', [
 ], { error: 'a mode of "statefulset" or "managed"' });
 export type RedisSettings = z.infer<typeof redis>;
 
+/** An Elasticsearch index pattern needing no escaping in JSON; index names are lower case. */
+const indexPattern = z.string().max(255).regex(/^[a-z0-9*][a-z0-9._*-]*$/, 'a lower-case index pattern like "ai-agent-*"');
+/** filebeat's daily `ai-agent-%{+yyyy.MM.dd}` of design 003. */
+const LOG_INDICES = 'ai-agent-*';
+
 export const elasticsearch = z.discriminatedUnion('mode', [
   z.strictObject({
     /** Elasticsearch nodes in a StatefulSet, every node master-eligible and data. */
@@ -142,11 +147,15 @@ export const elasticsearch = z.discriminatedUnion('mode', [
      * `logs_reader`, created by the `elasticsearch-init` Job) may read these and nothing else.
      * @default 'ai-agent-*'
      */
-    logIndexPattern: z
-      .string()
-      .max(255)
-      .regex(/^[a-z0-9*][a-z0-9._*-]*$/, 'a lower-case index pattern like "ai-agent-*"')
-      .default('ai-agent-*'),
+    logIndexPattern: indexPattern.default(LOG_INDICES),
+    /**
+     * Indices the service owns: its user (`agent_service`, created by the `elasticsearch-init` Job)
+     * may read and write these and nothing else, so `ELASTICSEARCH_URL` never carries `elastic`.
+     * The design names one index of the service's, its log index `ai-agent-%{+yyyy.MM.dd}` (003);
+     * no log shipper is deployed, so the service writes it itself.
+     * @default ['ai-agent-*']
+     */
+    serviceIndexPatterns: z.array(indexPattern).min(1).max(20).default([LOG_INDICES]),
   }),
   z.strictObject({
     /** Amazon OpenSearch Service (provisioned by the Pulumi program); nothing is rendered. */

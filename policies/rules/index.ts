@@ -19,6 +19,7 @@ import { rule as noRbacWildcards } from './no-rbac-wildcards.ts';
 import { rule as noRootUid } from './no-root-uid.ts';
 import { rule as noSecretData } from './no-secret-data.ts';
 import { rule as noSecretEnvLiteral } from './no-secret-env-literal.ts';
+import { rule as noStoreSuperuser } from './no-store-superuser.ts';
 import { rule as noTokenAutomount } from './no-token-automount.ts';
 import { rule as readOnlyRootFilesystem } from './read-only-root-filesystem.ts';
 import { rule as runAsNonRoot } from './run-as-non-root.ts';
@@ -86,6 +87,7 @@ export const RULES: readonly Rule[] = [
   noRootUid,
   noSecretData,
   noSecretEnvLiteral,
+  noStoreSuperuser,
   noTokenAutomount,
   readOnlyRootFilesystem,
   runAsNonRoot,

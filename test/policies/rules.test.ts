@@ -86,6 +86,62 @@ const CASES: Record<string, Case[]> = {
     { change: 'a password inside an env URL', mutate: (s) => (firstContainer(api(s)).env[2].value = 'postgresql://app:hunter2@pg-rw:5432/app'), object: 'Deployment shop/api', path: `${C0}.env[2].value`, message: 'sets DATABASE_URL to a URL with a password' },
     { change: 'a password inside a ConfigMap URL', mutate: (s) => (find(s, 'ConfigMap', 'settings').data.REDIS_URL = 'redis://:s3cret@redis:6379/0'), object: 'ConfigMap shop/settings', path: 'data.REDIS_URL', message: 'ConfigMap key REDIS_URL holds a URL with a password' },
   ],
+  'no-store-superuser': [
+    {
+      change: 'the service reading the CloudNativePG superuser secret',
+      mutate: (s) => (firstContainer(api(s)).env[1].valueFrom.secretKeyRef = { name: 'pg-superuser', key: 'password' }),
+      object: 'Deployment shop/api',
+      path: `${C0}.env[1].valueFrom.secretKeyRef`,
+      message: 'container "api" reads DATABASE_PASSWORD from Secret pg-superuser key password, the PostgreSQL superuser postgres\'s password (superuserSecret of CloudNativePG Cluster pg)',
+    },
+    {
+      change: 'the service reading the connection URI CloudNativePG generates for the superuser',
+      mutate: (s) => (firstContainer(api(s)).env[2] = { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'pg-superuser', key: 'uri' } } }),
+      object: 'Deployment shop/api',
+      path: `${C0}.env[2].valueFrom.secretKeyRef`,
+      message: 'container "api" reads DATABASE_URL from Secret pg-superuser key uri',
+    },
+    {
+      change: 'the service signing in as postgres',
+      mutate: (s) => firstContainer(api(s)).env.push({ name: 'PGUSER', value: 'postgres' }),
+      object: 'Deployment shop/api',
+      path: `${C0}.env[3].value`,
+      message: 'container "api" sets PGUSER to superuser "postgres"',
+    },
+    {
+      change: 'a URL templated from the store pod\'s superuser password',
+      mutate: (s) => {
+        const es = find(s, 'ExternalSecret', 'api-secrets');
+        es.spec.data.push({ secretKey: 'ROOT_PASSWORD', remoteRef: { key: 'shop/db', property: 'POSTGRES_PASSWORD' } });
+        es.spec.target.template = { engineVersion: 'v2', data: { ADMIN_URL: 'postgresql://root:{{ .ROOT_PASSWORD | urlquery }}@db:5432/app' } };
+        firstContainer(api(s)).env.push({ name: 'ADMIN_URL', valueFrom: { secretKeyRef: { name: 'api-credentials', key: 'ADMIN_URL' } } });
+      },
+      object: 'Deployment shop/api',
+      path: `${C0}.env[3].valueFrom.secretKeyRef`,
+      message: 'reads ADMIN_URL from Secret api-credentials key ADMIN_URL, a value built from the PostgreSQL superuser postgres\'s password (set by StatefulSet db)',
+    },
+    {
+      change: 'a superuser in a command-line URL',
+      mutate: (s) => (firstContainer(worker(s)).args = ['--dsn=postgresql://postgres@db:5432/app']),
+      object: 'Deployment shop/worker',
+      path: `${C0}.args[0]`,
+      message: 'container "worker" signs in as superuser "postgres" on its command line',
+    },
+    {
+      change: 'a superuser named in an imported ConfigMap',
+      mutate: (s) => (find(s, 'ConfigMap', 'settings').data.DATABASE_USER = 'postgres'),
+      object: 'Deployment shop/api',
+      path: `${C0}.envFrom[0].configMapRef`,
+      message: 'container "api" imports DATABASE_USER from ConfigMap settings, which signs in as superuser "postgres"',
+    },
+    {
+      change: 'the superuser Secret mounted whole',
+      mutate: (s) => podSpec(api(s)).volumes.push({ name: 'db', secret: { secretName: 'db-credentials' } }),
+      object: 'Deployment shop/api',
+      path: 'spec.template.spec.volumes[1].secret',
+      message: 'volume "db" mounts Secret db-credentials, which holds the PostgreSQL superuser postgres\'s password (set by StatefulSet db)',
+    },
+  ],
   'no-secret-data': [{ change: 'a rendered Secret with data', mutate: (s) => s.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'leak', namespace: 'shop' }, data: { PASSWORD: 'aHVudGVyMg==' } }), object: 'Secret shop/leak', path: 'data', message: 'the Secret carries data (keys PASSWORD)' }],
   'no-rbac-wildcards': [{ change: 'a wildcard verb', mutate: (s) => (find(s, 'Role', 'worker').rules[0].verbs = ['*']), object: 'Role shop/worker', path: 'rules[0].verbs', message: 'rule 0 grants verbs "*"; expected an explicit list' }],
   'no-cluster-admin-binding': [{ change: 'a binding to cluster-admin', mutate: (s) => (find(s, 'RoleBinding', 'worker').roleRef = { kind: 'ClusterRole', name: 'cluster-admin' }), object: 'RoleBinding shop/worker', path: 'roleRef.name', message: 'the binding grants cluster-admin' }],
@@ -387,7 +443,7 @@ describe('the cluster an environment runs on', () => {
   it('counts as empty when given, and as unknown when nothing describes it', () => {
     const { objects } = split();
     const rules = clusterRules.filter((r) => r.id !== 'storage-class-declared');
-    expect(checkObjects(sourced(objects), { env: PROD, rules, context: [] }).findings.map((f) => f.rule).sort()).toEqual(['hpa-metrics-api-provided', 'rotated-secret-reloads']);
+    expect(checkObjects(sourced(objects), { env: PROD, rules, context: [] }).findings.map((f) => f.rule).sort()).toEqual(['hpa-metrics-api-provided', 'rotated-secret-reloads', 'rotated-secret-reloads']);
     expect(checkObjects(sourced(objects), { env: PROD, rules }).findings).toEqual([]);
   });
 });
@@ -404,5 +460,36 @@ describe('no-secret-data under pulumi delivery', () => {
     expect(checkObjects(sourced(withSecret()), { env: { ...PROD, delivery: 'gitops' }, rules }).findings.map((f) => f.message)).toEqual([
       'the Secret carries stringData (keys KEY); expected an ExternalSecret that fetches them from the secret store',
     ]);
+  });
+});
+
+describe('no-store-superuser: what does not count', () => {
+  const superuserFindings = (set: Obj[]) => checkObjects(sourced(set), { env: PROD, rules: RULES.filter((r) => r.id === 'no-store-superuser') }).findings;
+
+  it('lets the store itself, its sidecars and the backup Job hold the superuser password', () => {
+    const set = goodSet();
+    // A sidecar of the store's pod shares its network namespace: exempt with the store.
+    podSpec(find(set, 'StatefulSet', 'db')).containers.push({ name: 'exporter', env: [{ name: 'DATA_SOURCE_USER', value: 'postgres' }] });
+    expect(superuserFindings(set)).toEqual([]);
+  });
+
+  it('does not take a host named like a superuser for a user, nor a user named like one in another variable', () => {
+    const set = goodSet();
+    firstContainer(api(set)).env.push({ name: 'PGHOST_URL', value: 'postgresql://postgres:5432/app' }, { name: 'DEFAULT_INDEX', value: 'elastic' });
+    firstContainer(worker(set)).args = ['--es.uri=https://elastic:9200'];
+    expect(superuserFindings(set)).toEqual([]);
+  });
+
+  it('reports the same Deployment as soon as it reads a copy of the store pod\'s password', () => {
+    const set = goodSet();
+    find(set, 'ExternalSecret', 'api-secrets').spec.data.push({ secretKey: 'DB_ROOT', remoteRef: { key: 'shop/db', property: 'POSTGRES_PASSWORD' } });
+    firstContainer(api(set)).envFrom.push({ secretRef: { name: 'api-credentials' } });
+    expect(superuserFindings(set).map((f) => f.message)).toEqual([
+      'container "api" imports every key of Secret api-credentials, which holds a copy of the PostgreSQL superuser postgres\'s password (set by StatefulSet db); expected only the keys it needs, none of them a superuser\'s',
+    ]);
+  });
+
+  it('checks only long-running workloads: a Job may create users as the superuser', () => {
+    expect(RULES.find((r) => r.id === 'no-store-superuser')!.kinds).toEqual(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
   });
 });

@@ -63,6 +63,13 @@ export function goodSet(): Obj[] {
       spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'store' }, target: { name: 'api-credentials' }, data: [{ secretKey: 'OPENAI_API_KEY', remoteRef: { key: 'shop/api', property: 'OPENAI_API_KEY' } }] },
     },
     {
+      // The store's superuser password: only the store and the backup Job read it.
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db-credentials', namespace: NS },
+      spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'store' }, target: { name: 'db-credentials' }, data: [{ secretKey: 'POSTGRES_PASSWORD', remoteRef: { key: 'shop/db', property: 'POSTGRES_PASSWORD' } }] },
+    },
+    {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       // Restarts when External Secrets rewrites api-credentials (Reloader is an add-on below).
@@ -146,7 +153,7 @@ export function goodSet(): Obj[] {
     {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: { name: 'db', namespace: NS },
+      metadata: { name: 'db', namespace: NS, annotations: { 'secret.reloader.stakater.com/reload': 'db-credentials' } },
       spec: {
         serviceName: 'db-headless',
         replicas: 2,
@@ -161,6 +168,7 @@ export function goodSet(): Obj[] {
             containers: [
               container('db', {
                 ports: [{ name: 'postgres', containerPort: 5432 }],
+                env: [{ name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'POSTGRES_PASSWORD' } } }],
                 readinessProbe: { exec: { command: ['pg_isready'] } },
                 livenessProbe: { tcpSocket: { port: 'postgres' } },
                 volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
@@ -192,7 +200,14 @@ export function goodSet(): Obj[] {
                 automountServiceAccountToken: false,
                 restartPolicy: 'Never',
                 securityContext: podSecurity(),
-                containers: [container('backup', { env: [{ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'pg-app', key: 'password' } } }] })],
+                containers: [
+                  container('backup', {
+                    env: [
+                      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'pg-app', key: 'password' } } },
+                      { name: 'DB_SUPERUSER_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'POSTGRES_PASSWORD' } } },
+                    ],
+                  }),
+                ],
               },
             },
           },
