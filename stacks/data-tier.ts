@@ -88,7 +88,6 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   const esEnabled = es.enabled;
   const remoteKey = `${env.secrets.remoteKeyPrefix}/data`;
   const secretBase = { store: env.secrets.store, remoteKey, refreshInterval: env.secrets.refreshInterval };
-  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
   // S3 and STS (for IRSA) are public AWS endpoints with changing addresses.
   const aws: ExternalPeer = { name: 'AWS S3 and STS', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
   // Managed services live in the VPC at addresses only DNS knows; the rule is scoped by port.
@@ -220,10 +219,8 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       snapshotRoleArn: backup.roleArn,
     });
     esUrl = `http://${elasticsearch.host}:${ELASTICSEARCH_PORT}`;
-    elasticsearch.connections.allowToDns(dns);
     // Snapshots are written by the nodes themselves.
     elasticsearch.connections.allowToExternal(aws, [{ port: 443 }]);
-    elasticsearch.exporter.connections.allowToDns(dns);
     scrapeTargets.push({
       job: 'elasticsearch-exporter',
       workload: elasticsearch.exporter,
@@ -276,7 +273,6 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       reader: { indexPattern: es.logIndexPattern, password: readerPassword },
     });
     elasticsearchInit.connections.allowTo(elasticsearch);
-    elasticsearchInit.connections.allowToDns(dns);
     logs = {
       datasource: { url: esUrl!, index: es.logIndexPattern, user: elasticsearchInit.readerUser, password: readerPassword },
       workload: elasticsearch,
@@ -391,9 +387,8 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   const reachPostgres = (c: Connectable) => (postgres ? c.connections.allowTo(postgres) : c.connections.allowToExternal(managed('managed Postgres'), [{ port: pgPort }]));
   reachPostgres(postgresInit);
   reachPostgres(pgBackup);
-  postgresInit.connections.allowToDns(dns);
+  // Cluster DNS comes with any egress (the namespace names it; see Connections).
   for (const job of backupJobs) {
-    job.connections.allowToDns(dns);
     job.connections.allowToExternal(aws, [{ port: 443 }]);
   }
 

@@ -133,8 +133,8 @@ describe('data tier per environment', () => {
     const fromPrometheus = pg['spec'].ingress.filter((r: Obj) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name'] === 'prometheus');
     for (const r of fromPrometheus) expect(r.ports).toEqual([{ port: 9187, protocol: 'TCP' }]);
     expect(pg['spec'].egress).toBeUndefined();
-    expect(egressPorts(only(d, 'NetworkPolicy', 'postgres-backup'))).toEqual([5432, 53, 53, 443]);
-    expect(egressPorts(only(d, 'NetworkPolicy', 'redis-backup'))).toEqual([6379, 53, 53, 443]);
+    expect(egressPorts(only(d, 'NetworkPolicy', 'postgres-backup'))).toEqual([5432, 443, 53, 53]);
+    expect(egressPorts(only(d, 'NetworkPolicy', 'redis-backup'))).toEqual([6379, 443, 53, 53]);
     const api = only(d, 'NetworkPolicy', 'agent-api');
     expect(egressPorts(api)).toEqual(expect.arrayContaining([5432, 6379, 9200]));
   });

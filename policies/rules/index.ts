@@ -42,6 +42,7 @@ import { rule as spreadReplicas } from './spread-replicas.ts';
 import { rule as statefulsetClaimsSized } from './statefulset-claims-sized.ts';
 import { rule as statefulsetHeadlessService } from './statefulset-headless-service.ts';
 import { rule as configmapsExist } from './configmaps-exist.ts';
+import { rule as egressReachesDns } from './egress-reaches-dns.ts';
 import { rule as ingressBackendExists } from './ingress-backend-exists.ts';
 import { rule as ingressClassName } from './ingress-class-name.ts';
 import { rule as ingressTlsHosts } from './ingress-tls-hosts.ts';
@@ -103,6 +104,7 @@ export const RULES: readonly Rule[] = [
   statefulsetClaimsSized,
   statefulsetHeadlessService,
   configmapsExist,
+  egressReachesDns,
   ingressBackendExists,
   ingressClassName,
   ingressTlsHosts,

@@ -145,6 +145,17 @@ const CASES: Record<string, Case[]> = {
   ],
   'pvcs-exist': [{ change: 'a claim that is not rendered', mutate: (s) => podSpec(api(s)).volumes.push({ name: 'cache', persistentVolumeClaim: { claimName: 'cache' } }), object: 'Deployment shop/api', path: 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName', message: 'PersistentVolumeClaim cache is not rendered in namespace shop' }],
   'service-accounts-exist': [{ change: 'an account that is not rendered', mutate: (s) => s.splice(s.indexOf(find(s, 'ServiceAccount', 'api')), 1), object: 'Deployment shop/api', path: 'spec.template.spec.serviceAccountName', message: 'ServiceAccount api is not rendered in namespace shop' }],
+  'egress-reaches-dns': [
+    { change: 'egress without the DNS rule', mutate: (s) => find(s, 'NetworkPolicy', 'api').spec.egress.pop(), object: 'Deployment shop/api', path: 'spec.template.metadata.labels', message: 'the pods of Deployment api may send traffic (NetworkPolicy api) but no policy selecting them allows UDP and TCP port 53 to the cluster DNS' },
+    { change: 'DNS over UDP only', mutate: (s) => find(s, 'NetworkPolicy', 'api').spec.egress[1].ports.pop(), object: 'Deployment shop/api', path: 'spec.template.metadata.labels', message: 'allows TCP port 53 to the cluster DNS' },
+    {
+      change: 'CloudNativePG pods allowed out only to their peers and HTTPS (prod before the fix)',
+      mutate: (s) => s.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'pg', namespace: 'shop' }, spec: { podSelector: { matchLabels: { 'cnpg.io/cluster': 'pg' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'pg' } } }], ports: [{ port: 5432 }, { port: 8000 }] }, { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }, { port: 6443 }] }] } }),
+      object: 'Cluster shop/pg',
+      path: 'metadata.name',
+      message: 'CloudNativePG primary instance pods, CloudNativePG replica instance pods, CloudNativePG initdb Job pods, CloudNativePG join Job pods may send traffic (NetworkPolicy pg)',
+    },
+  ],
   'networkpolicy-selects-pods': [
     { change: 'a policy for pods that do not exist', mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.podSelector.matchLabels = { app: 'apii' }), object: 'NetworkPolicy shop/api', path: 'spec.podSelector', message: 'podSelector {"matchLabels":{"app":"apii"}} matches no pods in namespace shop' },
     { change: 'a peer selecting the wrong Postgres cluster', mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.egress[0].to[0].podSelector.matchLabels = { 'cnpg.io/cluster': 'pg2' }), object: 'NetworkPolicy shop/api', path: 'spec.egress[0].to[0].podSelector', message: 'peer podSelector {"matchLabels":{"cnpg.io/cluster":"pg2"}} matches no pods' },
