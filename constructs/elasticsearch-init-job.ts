@@ -1,9 +1,9 @@
 /**
  * The Job that runs `elasticsearch-init.sh` (constructs/scripts/): a role that can only read the
  * log indices and a user holding only that role, for Grafana's logs datasource, so Grafana never
- * holds the `elastic` superuser's password. The script is idempotent, so the Job runs after every
- * sync (an Argo CD PostSync hook, recreated each time; under Pulumi, replaced when its spec
- * changes) and a rotated password reaches Elasticsearch on the next sync.
+ * holds the `elastic` superuser's password. The script is idempotent, so the Job runs on every sync
+ * (an Argo CD `Sync` hook in its wave, after Elasticsearch and before the workloads that sign in as
+ * its users; see ScriptJob), and a rotated password reaches Elasticsearch on the next sync.
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';

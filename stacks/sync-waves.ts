@@ -7,8 +7,11 @@
  * selects it (3); the Ingress routes to the Service (4). A workload whose configuration names a
  * Service (a `DATABASE_URL` pointing at `agent-postgres-rw`, a scrape config pointing at
  * `agent-api`) comes after that Service, so data stores precede the app and monitoring follows it.
+ * A workload that reads a credential an init Job also reads comes after that Job (see
+ * init-job-dependencies.ts): the API after `postgres-init`, which creates its roles and databases.
  * A new component gets the right wave from its references alone.
  */
+import { initJobDependencies } from './init-job-dependencies.ts';
 import type { Manifest } from './render.ts';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -278,6 +281,8 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
       add(m, lookup(String(store['kind'] ?? 'SecretStore'), store['kind'] === 'ClusterSecretStore' ? '' : ns, store['name']), `secretStoreRef ${String(store['name'])}`);
     }
   }
+  // A workload signing in with an account an init Job creates comes after that Job.
+  deps.push(...initJobDependencies(manifests, deps));
   return deps;
 }
 

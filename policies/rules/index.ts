@@ -60,6 +60,7 @@ import { rule as argocdAppProject } from './argocd-app-project.ts';
 import { rule as argocdDestinationNamespace } from './argocd-destination-namespace.ts';
 import { rule as argocdPinnedRevision } from './argocd-pinned-revision.ts';
 import { rule as argocdProjectScoped } from './argocd-project-scoped.ts';
+import { rule as initJobNotPostsync } from './init-job-not-postsync.ts';
 import { rule as noDeprecatedApis } from './no-deprecated-apis.ts';
 import type { Rule } from '../types.ts';
 
@@ -122,5 +123,6 @@ export const RULES: readonly Rule[] = [
   argocdDestinationNamespace,
   argocdPinnedRevision,
   argocdProjectScoped,
+  initJobNotPostsync,
   noDeprecatedApis,
 ];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkObjects, sourced } from '../../policies/engine.ts';
 import { RULES } from '../../policies/rules/index.ts';
 import type { CheckEnvironment } from '../../policies/types.ts';
-import { find, firstContainer, goodSet, podSpec, type Obj } from './support/good-set.ts';
+import { find, firstContainer, goodSet, initJob, podSpec, type Obj } from './support/good-set.ts';
 
 const PROD: CheckEnvironment = { name: 'prod', production: true };
 const DEV: CheckEnvironment = { name: 'dev', production: false };
@@ -170,6 +170,15 @@ const CASES: Record<string, Case[]> = {
   'argocd-pinned-revision': [
     { change: 'a production Application on main', mutate: (s) => (find(s, 'Application', 'shop').spec.source.targetRevision = 'main'), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'targetRevision "main" follows a branch' },
     { change: 'a chart version range', mutate: (s) => (find(s, 'Application', 'shop').spec.source = { repoURL: 'https://charts.example.com', chart: 'x', targetRevision: '^1.2.0' }), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'chart version "^1.2.0" is not one exact version' },
+  ],
+  'init-job-not-postsync': [
+    {
+      change: 'a PostSync Job setting up the account the API signs in with',
+      mutate: (s) => s.push(initJob('PostSync')),
+      object: 'Job shop/db-init',
+      path: 'metadata.annotations.argocd.argoproj.io/hook',
+      message: 'Job db-init is a PostSync hook, but Deployment api (pg-app#password) sign(s) in with credentials it sets up',
+    },
   ],
   'no-deprecated-apis': [{ change: 'a v2beta2 autoscaler', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').apiVersion = 'autoscaling/v2beta2'), object: 'HorizontalPodAutoscaler shop/api', path: 'apiVersion', message: 'HorizontalPodAutoscaler uses autoscaling/v2beta2, removed in Kubernetes 1.26; expected autoscaling/v2' }],
 };
