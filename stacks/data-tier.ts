@@ -18,6 +18,7 @@ import type { k8s } from '../constructs/k8s.ts';
 import { PostgresCluster } from '../constructs/postgres-cluster.ts';
 import { PostgresInitJob } from '../constructs/postgres-init-job.ts';
 import { PostgresStatefulSet } from '../constructs/postgres-stateful-set.ts';
+import { userInfoTemplate } from '../constructs/url-user-info.ts';
 import type { SecretKeyRef } from '../constructs/secret-key-ref.ts';
 import { Redis } from '../constructs/redis.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
@@ -394,16 +395,16 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
 
   // --- what the service reads --------------------------------------------------------------------
   const pgUrl = (db: { name: string; owner: string }, passwordKey: string) =>
-    `postgresql://${db.owner}:{{ .${passwordKey} | urlquery }}@${pgHost}:${pgPort}/${db.name}${managedPg ? '?sslmode=require' : ''}`;
+    `postgresql://${userInfoTemplate(db.owner, passwordKey)}${pgHost}:${pgPort}/${db.name}${managedPg ? '?sslmode=require' : ''}`;
   const redisScheme = rd.mode === 'managed' && rd.tls ? 'rediss' : 'redis';
   const serviceKeys = ['APP_DB_PASSWORD', 'LANGMEM_DB_PASSWORD', ...(redisSecret || rd.mode === 'managed' ? ['REDIS_PASSWORD'] : [])];
   if (esUrl) serviceKeys.push('ELASTIC_PASSWORD');
   const templates: Record<string, string> = {
     DATABASE_URL: pgUrl(pg.appDatabase, 'APP_DB_PASSWORD'),
     LANGMEM_POSTGRES_URL: pgUrl(pg.langmemDatabase, 'LANGMEM_DB_PASSWORD'),
-    REDIS_URL: `${redisScheme}://:{{ .REDIS_PASSWORD | urlquery }}@${redisHost}:${redisPort}/0`,
+    REDIS_URL: `${redisScheme}://${userInfoTemplate('', 'REDIS_PASSWORD')}${redisHost}:${redisPort}/0`,
   };
-  if (esUrl) templates['ELASTICSEARCH_URL'] = esUrl.replace('://', '://elastic:{{ .ELASTIC_PASSWORD | urlquery }}@');
+  if (esUrl) templates['ELASTICSEARCH_URL'] = esUrl.replace('://', `://${userInfoTemplate('elastic', 'ELASTIC_PASSWORD')}`);
   const serviceSecret = new ExternalSecret(scope, 'service-data-secrets', {
     ...secretBase,
     name: 'agent-service-data',

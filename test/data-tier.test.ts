@@ -97,8 +97,8 @@ describe('data tier per environment', () => {
       expect(api.env.find((e: Obj) => e.name === name), name).toEqual({ name, valueFrom: { secretKeyRef: { name: 'agent-service-data', key: name } } });
     }
     const templates = only(p, 'ExternalSecret', 'agent-service-data')['spec'].target.template.data;
-    expect(templates['DATABASE_URL']).toBe('postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery }}@postgres-rw:5432/agent_platform');
-    expect(templates['LANGMEM_POSTGRES_URL']).toBe('postgresql://langmem_user:{{ .LANGMEM_DB_PASSWORD | urlquery }}@postgres-rw:5432/langmem_store');
+    expect(templates['DATABASE_URL']).toBe('postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery | replace "+" "%20" }}@postgres-rw:5432/agent_platform');
+    expect(templates['LANGMEM_POSTGRES_URL']).toBe('postgresql://langmem_user:{{ .LANGMEM_DB_PASSWORD | urlquery | replace "+" "%20" }}@postgres-rw:5432/langmem_store');
     expect(only(p, 'ConfigMap', 'agent-service-settings')['data']).toMatchObject({
       POSTGRES_HOST: 'postgres-rw',
       POSTGRES_DB: 'agent_platform',
@@ -155,9 +155,9 @@ describe('managed stores', () => {
     expect(names(m, 'CronJob')).toEqual(['postgres-backup', 'postgres-backup-restore']);
     const templates = only(m, 'ExternalSecret', 'agent-service-data')['spec'].target.template.data;
     expect(templates['DATABASE_URL']).toBe(
-      'postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery }}@agent-platform.abc.eu-central-1.rds.amazonaws.com:5432/agent_platform?sslmode=require',
+      'postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery | replace "+" "%20" }}@agent-platform.abc.eu-central-1.rds.amazonaws.com:5432/agent_platform?sslmode=require',
     );
-    expect(templates['REDIS_URL']).toBe('rediss://:{{ .REDIS_PASSWORD | urlquery }}@master.agent-platform.abc.euc1.cache.amazonaws.com:6379/0');
+    expect(templates['REDIS_URL']).toBe('rediss://:{{ .REDIS_PASSWORD | urlquery | replace "+" "%20" }}@master.agent-platform.abc.euc1.cache.amazonaws.com:6379/0');
     expect(templates['ELASTICSEARCH_URL']).toBeUndefined();
     expect(only(m, 'ConfigMap', 'agent-service-settings')['data']['ELASTICSEARCH_ENABLED']).toBe('false');
     const api = only(m, 'NetworkPolicy', 'agent-api');
