@@ -322,7 +322,13 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       fetch('postgres'),
       // Databases and owners first (idempotent), so a restore into an empty server works too.
       { name: 'init', image: postgresImage, script: 'postgres-init.sh', env: [...pgEnv, ...dbNames] },
-      { name: 'restore', image: postgresImage, script: 'postgres-restore.sh', env: [...pgEnv, { name: 'DATABASES', value: databases }] },
+      // Refuses while clients are connected to the databases (postgres-restore.sh).
+      {
+        name: 'restore',
+        image: postgresImage,
+        script: 'postgres-restore.sh',
+        env: [...pgEnv, { name: 'DATABASES', value: databases }, { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+      },
     ],
   });
   backupJobs.push(pgBackup);
@@ -339,7 +345,8 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       store: 'redis',
       workStorage: redis.storage,
       steps: [{ name: 'dump', image: pinnedImageRef(IMAGES.redis), script: 'redis-dump.sh', env: redisEnv }, upload('redis')],
-      // Run with Redis scaled to 0: the claim is ReadWriteOnce, and Redis would overwrite the files on shutdown.
+      // Run with Redis scaled to 0 (redis-restore.sh checks): Redis would overwrite the files on
+      // shutdown, and its claim (ReadWriteOncePod where supported) admits one pod at a time.
       restoreSteps: [
         fetch('redis'),
         {
@@ -347,7 +354,14 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
           image: pinnedImageRef(IMAGES.redis),
           script: 'redis-restore.sh',
           uid: redis.uid,
-          env: [{ name: 'REDIS_DATA_DIR', value: '/data' }],
+          // The script refuses while the Redis on this claim answers, and says how to stop it.
+          env: [
+            { name: 'REDIS_DATA_DIR', value: '/data' },
+            { name: 'REDIS_HOST', value: redis.dataPodHost },
+            { name: 'REDIS_PORT', value: String(redis.port) },
+            { name: 'REDIS_STATEFULSET', value: redis.name },
+            { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+          ],
           volumeMounts: [{ name: 'redis-data', mountPath: '/data' }],
         },
       ],
