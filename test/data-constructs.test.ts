@@ -62,7 +62,7 @@ describe('PostgresStatefulSet', () => {
     const sts = only(render(), 'StatefulSet');
     expect(sts.spec).toMatchObject({ replicas: 1, serviceName: 'postgres-headless' });
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
-      accessModes: ['ReadWriteOnce'],
+      accessModes: ['ReadWriteOncePod'],
       storageClassName: 'gp3',
       resources: { requests: { storage: '10Gi' } },
     });

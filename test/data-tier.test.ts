@@ -65,7 +65,7 @@ describe('data tier per environment', () => {
     expect(restorePod.containers[0].securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999 });
     // Dumps go to a claim made per Job, as large as the data they come from, not to node storage.
     const work = only(p, 'CronJob', 'postgres-backup')['spec'].jobTemplate.spec.template.spec.volumes.find((v: Obj) => v.name === 'work');
-    expect(work.ephemeral.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '100Gi' } } });
+    expect(work.ephemeral.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOncePod'], storageClassName: 'gp3', resources: { requests: { storage: '100Gi' } } });
   });
 
   it('hands the monitoring tier one scrape target per exporter and one freshness bound per backup', () => {
