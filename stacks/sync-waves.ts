@@ -94,10 +94,17 @@ function configurationText(spec: Json, configMaps: ReadonlyMap<string, Manifest>
   }
   for (const name of mapNames) {
     const cm = configMaps.get(`${ns}/${name}`);
-    for (const value of Object.values((cm?.['data'] ?? {}) as Record<string, unknown>)) if (typeof value === 'string') texts.push(value);
+    for (const [key, value] of Object.entries((cm?.['data'] ?? {}) as Record<string, unknown>)) {
+      // A mounted script names hosts in comments and messages ("scale deployment agent-api");
+      // where it connects comes from its pod's env, read above. Only configuration files count.
+      if (typeof value === 'string' && !SCRIPT_FILE.test(key)) texts.push(value);
+    }
   }
   return texts;
 }
+
+/** Data keys of a ConfigMap that hold code rather than configuration. */
+const SCRIPT_FILE = /\.(sh|bash|sql|py)$/;
 
 /** Whether `text` uses `host` as a host name (`host`, `host:5432`, `host.ns.svc`, `//host/`), not as a substring of a word. */
 function mentionsHost(text: string, host: string): boolean {

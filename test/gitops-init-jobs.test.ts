@@ -94,4 +94,14 @@ describe('the dependency model', () => {
     expect(w('Deployment', 'api')).toBeGreaterThan(w('Job', 'db-init'));
     expect(w('Deployment', 'other')).toBeLessThan(w('Job', 'db-init'));
   });
+
+  it('reads hosts from configuration files a pod mounts, not from scripts that merely mention them', () => {
+    const ms = set();
+    ms.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('scripts'), data: { 'restore.sh': 'echo "stop api first: kubectl scale deployment api --replicas=0"', 'client.yml': 'url: http://db:5432' } } as Manifest);
+    const job = ms.find((m) => m.kind === 'Job')! as Manifest & { spec: { template: { spec: Record<string, unknown> } } };
+    job.spec.template.spec['volumes'] = [{ name: 'scripts', configMap: { name: 'scripts' } }];
+    const reasons = dependencies(ms).filter((d) => d.from === job).map((d) => `${d.to.kind} ${d.to.metadata.name}: ${d.reason}`);
+    expect(reasons).toContain('Service db: configuration names Service db');
+    expect(reasons.filter((r) => r.includes('api'))).toEqual([]);
+  });
 });
