@@ -37,6 +37,7 @@ import { rule as pdbSane } from './pdb-sane.ts';
 import { rule as probePortsDeclared } from './probe-ports-declared.ts';
 import { rule as probesDiffer } from './probes-differ.ts';
 import { rule as readinessProbe } from './readiness-probe.ts';
+import { rule as replicaClaimSinglePod } from './replica-claim-single-pod.ts';
 import { rule as resourceRequests } from './resource-requests.ts';
 import { rule as spreadReplicas } from './spread-replicas.ts';
 import { rule as statefulsetClaimsSized } from './statefulset-claims-sized.ts';
@@ -100,6 +101,7 @@ export const RULES: readonly Rule[] = [
   probePortsDeclared,
   probesDiffer,
   readinessProbe,
+  replicaClaimSinglePod,
   resourceRequests,
   spreadReplicas,
   statefulsetClaimsSized,

@@ -77,6 +77,15 @@ const CASES: Record<string, Case[]> = {
   'liveness-probe': [{ change: 'no liveness probe', mutate: (s) => delete firstContainer(worker(s)).livenessProbe, object: 'Deployment shop/worker', path: `${C0}.livenessProbe`, message: 'container "worker" has no livenessProbe' }],
   'probes-differ': [{ change: 'identical liveness and readiness checks', mutate: (s) => (firstContainer(api(s)).livenessProbe = { httpGet: { port: 'http', path: '/health/ready' }, periodSeconds: 30 }), object: 'Deployment shop/api', path: `${C0}.livenessProbe.httpGet`, message: 'has identical liveness and readiness httpGet checks' }],
   'probe-ports-declared': [{ change: 'a probe on an undeclared port name', mutate: (s) => (firstContainer(api(s)).livenessProbe.httpGet.port = 'admin'), object: 'Deployment shop/api', path: `${C0}.livenessProbe.httpGet.port`, message: 'probes port "admin", which it does not declare; expected one of its ports (http, 8000)' }],
+  'replica-claim-single-pod': [
+    {
+      change: 'a restore CronJob mounting a ReadWriteOnce replica claim',
+      mutate: (s) => podSpec(find(s, 'CronJob', 'backup')).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }],
+      object: 'CronJob shop/backup',
+      path: 'spec.jobTemplate.spec.template.spec.volumes[0].persistentVolumeClaim.claimName',
+      message: 'CronJob backup mounts data-db-0, the claim of StatefulSet db, whose template allows ReadWriteOnce; expected accessModes [ReadWriteOncePod]',
+    },
+  ],
   'resource-requests': [{ change: 'no cpu request', mutate: (s) => delete firstContainer(api(s)).resources.requests.cpu, object: 'Deployment shop/api', path: `${C0}.resources.requests.cpu`, message: 'requests no cpu; expected resources.requests.cpu' }],
   'memory-limit': [
     { change: 'no memory limit', mutate: (s) => delete firstContainer(api(s)).resources.limits.memory, object: 'Deployment shop/api', path: `${C0}.resources.limits.memory`, message: 'has no memory limit' },
