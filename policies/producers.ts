@@ -13,6 +13,9 @@
 import { arr, at, kindOf, nameOf, rec, str } from './objects.ts';
 import type { K8sObject } from './types.ts';
 
+/** Custom resources whose operators run pods in the resource's namespace (see {@link producedBy}). */
+export const OPERATOR_POD_KINDS: readonly string[] = ['Cluster', 'Pooler', 'Prometheus', 'Alertmanager', 'Elasticsearch'];
+
 /** Pods an operator runs for a custom resource, as far as selectors and ports are concerned. */
 export interface ProducedPod {
   readonly labels: Record<string, string>;

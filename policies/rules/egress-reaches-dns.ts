@@ -1,9 +1,7 @@
 import { kindOf, nameOf, namespaceOf, WORKLOAD_KINDS } from '../objects.ts';
 import { allowsEgress, egressPoliciesFor, missingDnsProtocols, policyNames } from '../network-policies.ts';
+import { OPERATOR_POD_KINDS } from '../producers.ts';
 import type { Rule, Violation } from '../types.ts';
-
-/** Custom resources whose operators run pods in the resource's namespace (see producers.ts). */
-const OPERATOR_POD_KINDS = ['Cluster', 'Pooler', 'Prometheus', 'Alertmanager', 'Elasticsearch'];
 
 export const rule: Rule = {
   id: 'egress-reaches-dns',
