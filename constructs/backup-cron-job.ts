@@ -16,6 +16,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
 import { caVolume, caVolumeMount, type CaBundle } from './ca-bundle.ts';
+import { singlePodAccessMode } from './access-mode.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
@@ -144,7 +145,7 @@ export class BackupCronJob extends Construct implements Connectable {
             volumeClaimTemplate: {
               metadata: { labels: componentLabels(props.name, 'backup') },
               spec: {
-                accessModes: ['ReadWriteOnce'],
+                accessModes: [singlePodAccessMode(props.workStorage.storageClass)],
                 storageClassName: props.workStorage.storageClass,
                 resources: { requests: { storage: k8s.Quantity.fromString(props.workStorage.size) } },
               },

@@ -5,12 +5,15 @@
  *
  * Each workload gets at most one NetworkPolicy (`<name>`), created on its first rule and holding
  * every rule that names it; together with the namespace's default-deny policy, anything not
- * allowed here is refused.
+ * allowed here is refused. A policy that allows any egress also allows the cluster DNS its
+ * {@link PlatformNamespace} names: a peer reached by name needs the lookup first, and an operator's
+ * pods (CloudNativePG replicas joining `<cluster>-rw`) are covered by the same rule.
  */
 import { Construct } from 'constructs';
 import { Lazy } from 'cdk8s';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
+import { PlatformNamespace } from './platform-namespace.ts';
 
 /** A port a connection may use. */
 export interface NetworkPort {
@@ -64,6 +67,11 @@ function peerOf(p: ExternalPeer): k8s.NetworkPolicyPeer {
   };
 }
 
+/** Whether two peers render to the same NetworkPolicy peer (their `name` is only for people). */
+function samePeer(a: ExternalPeer, b: ExternalPeer): boolean {
+  return JSON.stringify(peerOf(a)) === JSON.stringify(peerOf(b));
+}
+
 function portsOf(ports: readonly NetworkPort[]): k8s.NetworkPolicyPort[] {
   return ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' }));
 }
@@ -76,6 +84,7 @@ export class Connections {
   private readonly component: string;
   private readonly ingress: k8s.NetworkPolicyIngressRule[] = [];
   private readonly egress: k8s.NetworkPolicyEgressRule[] = [];
+  private readonly dnsPeers: ExternalPeer[] = [];
   private policy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, props: ConnectionsProps) {
@@ -105,8 +114,14 @@ export class Connections {
     this.addIngress([peerOf(peer)], ports);
   }
 
-  /** Lets this workload resolve names through the cluster DNS (UDP and TCP 53). */
+  /**
+   * Lets this workload resolve names through the cluster DNS (UDP and TCP 53). Any egress rule
+   * already implies the DNS of the chart's {@link PlatformNamespace}; this is for a chart without
+   * one, or a different resolver. Calling it twice with the same peer adds one rule.
+   */
   allowToDns(dns: ExternalPeer): void {
+    if (this.dnsPeers.some((p) => samePeer(p, dns))) return;
+    this.dnsPeers.push(dns);
     this.allowToExternal(dns, DNS_PORTS);
   }
 
@@ -126,6 +141,14 @@ export class Connections {
     this.egress.push({ to, ports: portsOf(ports) });
   }
 
+  /** The egress rules, with the namespace's DNS when anything may leave and no DNS rule was given. */
+  private egressRules(): k8s.NetworkPolicyEgressRule[] | undefined {
+    if (this.egress.length === 0) return undefined;
+    const dns = PlatformNamespace.of(this.scope)?.dns;
+    if (!dns || this.dnsPeers.some((p) => samePeer(p, dns))) return this.egress;
+    return [...this.egress, { to: [peerOf(dns)], ports: portsOf(DNS_PORTS) }];
+  }
+
   private ensurePolicy(): void {
     if (this.policy) return;
     // Rules are gathered lazily: relationships are declared after the workloads exist, in any order.
@@ -137,7 +160,7 @@ export class Connections {
           produce: () => [...(this.ingress.length ? ['Ingress'] : []), ...(this.egress.length ? ['Egress'] : [])],
         }),
         ingress: Lazy.any({ produce: () => (this.ingress.length ? this.ingress : undefined) }),
-        egress: Lazy.any({ produce: () => (this.egress.length ? this.egress : undefined) }),
+        egress: Lazy.any({ produce: () => this.egressRules() }),
       },
     });
   }

@@ -2,9 +2,10 @@
  * The Job that runs `elasticsearch-init.sh` (constructs/scripts/): a role and a user for each client
  * of Elasticsearch, so that no long-running workload holds the `elastic` superuser's password:
  * Grafana's logs datasource reads the log indices, the service reads and writes its own indices,
- * the exporter has `monitor` and nothing else. The script is idempotent, so the Job runs after every
- * sync (an Argo CD PostSync hook, recreated each time; under Pulumi, replaced when its spec
- * changes) and a rotated password reaches Elasticsearch on the next sync.
+ * the exporter has `monitor` and nothing else. The script is idempotent, so the Job runs on every
+ * sync (an Argo CD `Sync` hook in its wave, after Elasticsearch and before the workloads that sign in
+ * as its users; see ScriptJob; under Pulumi, replaced when the secrets it applies change) and a
+ * rotated password reaches Elasticsearch on the next sync.
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';

@@ -1,8 +1,13 @@
 /**
  * The namespace an environment lives in: Pod Security Standards "restricted" enforced by the API
- * server, and a default-deny NetworkPolicy so only what `Connections` allows gets through.
+ * server, a default-deny NetworkPolicy so only what `Connections` allows gets through, and the
+ * cluster DNS its pods resolve names through: every workload whose NetworkPolicy allows any egress
+ * is also allowed to reach it (see `Connections`), operator-run pods included, so no relationship
+ * can forget name resolution.
  */
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { ExternalPeer } from './connections.ts';
 import { k8s, KUBERNETES_VERSION } from './k8s.ts';
 import { MANAGED_BY, PART_OF } from './labels.ts';
 
@@ -14,14 +19,32 @@ export interface PlatformNamespaceProps {
    * @default 'restricted'
    */
   readonly podSecurity?: 'restricted' | 'baseline';
+  /**
+   * The cluster DNS (UDP and TCP 53) that every pod with any egress must reach: replicas and
+   * clients connect to Services by name, and a default-deny egress policy blocks the lookups too.
+   */
+  readonly dns: ExternalPeer;
 }
 
 export class PlatformNamespace extends Construct {
+  /** The namespace declared in `scope`'s chart, if any. */
+  static of(scope: Construct): PlatformNamespace | undefined {
+    const chart = Chart.of(scope);
+    let found = NAMESPACES.get(chart);
+    if (!found) {
+      found = chart.node.findAll().find((c): c is PlatformNamespace => c instanceof PlatformNamespace);
+      if (found) NAMESPACES.set(chart, found);
+    }
+    return found;
+  }
+
   readonly name: string;
+  readonly dns: ExternalPeer;
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
     super(scope, id);
     this.name = props.name;
+    this.dns = props.dns;
     const level = props.podSecurity ?? 'restricted';
     // The version is pinned so a cluster upgrade cannot silently change what "restricted" means.
     const version = `v${KUBERNETES_VERSION}`;
@@ -50,3 +73,5 @@ export class PlatformNamespace extends Construct {
     });
   }
 }
+
+const NAMESPACES = new WeakMap<Chart, PlatformNamespace>();

@@ -1,9 +1,10 @@
 /**
  * The Job that runs `postgres-init.sql` (constructs/scripts/) against any Postgres, in-cluster or
  * managed: the application and LangMem databases, their owner roles with passwords from the secret
- * store, and pgvector in both. The SQL is idempotent, so the Job runs after every sync (an Argo CD
- * PostSync hook, recreated each time; under Pulumi, replaced when its spec changes) and a rotated
- * password reaches the database on the next sync.
+ * store, and pgvector in both. The SQL is idempotent, so the Job runs on every sync (an Argo CD
+ * `Sync` hook in its wave: after the database, before the service whose readiness needs these
+ * roles; see ScriptJob) and a rotated password reaches the database on the next sync. It waits for
+ * the server itself (`pg_isready`), since a fresh CloudNativePG primary may still be starting.
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';

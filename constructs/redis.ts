@@ -70,6 +70,11 @@ export class Redis extends Construct implements Connectable {
   readonly metrics: { readonly serviceName: string; readonly port: number; readonly portName: string };
   /** Name of the data volume claim of pod 0 (`data-<name>-0`), which a restore mounts. */
   readonly dataClaimName: string;
+  /**
+   * DNS name of pod 0, the pod using that claim (`<name>-0.<name>-headless`): published before the
+   * pod is ready, so a restore can tell whether a Redis is running on the data, ready or not.
+   */
+  readonly dataPodHost: string;
   /** uid and gid Redis runs as and owns its data volume with. */
   readonly uid = UID;
   /** The data volume's size and class, for a backup's scratch volume. */
@@ -86,6 +91,7 @@ export class Redis extends Construct implements Connectable {
     this.name = name;
     this.host = name;
     this.dataClaimName = `data-${name}-0`;
+    this.dataPodHost = `${name}-0.${name}-headless`;
     this.storage = props.storage;
     this.metrics = { serviceName: name, port: REDIS_EXPORTER_PORT, portName: 'metrics' };
     const selector = selectorLabels(name);

@@ -1,7 +1,15 @@
 /**
- * A Job that runs one idempotent script from a {@link ScriptConfigMap} after every sync (an Argo CD
- * PostSync hook, recreated each time; under Pulumi, replaced when its spec changes), so a rotated
- * password or a changed setting reaches its store on the next sync. Secure by default like every
+ * A Job that runs one idempotent script from a {@link ScriptConfigMap} on every sync (an Argo CD
+ * `Sync` hook, recreated each time; under Pulumi, replaced when its spec changes), so a rotated
+ * password or a changed setting reaches its store on the next sync.
+ *
+ * `Sync`, not `PostSync`: Argo CD runs PostSync hooks only once every resource is Healthy
+ * (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/, "PostSync: executes after all
+ * Sync hooks completed and were successful, a successful application, and all resources in a
+ * Healthy state"), but what these Jobs create (database roles, Elasticsearch users) is what the
+ * service's readiness needs, so a fresh environment would wait for itself forever. A Sync hook runs
+ * in its sync wave, after the store it initialises and before its consumers (the waves come from
+ * the dependency model, stacks/init-job-dependencies.ts), and Argo CD waits for it to complete. Secure by default like every
  * pod here: its own ServiceAccount without a token, restricted security context, read-only root
  * filesystem with a small `/tmp`, and a NetworkPolicy that admits nothing until relationships do.
  */
@@ -52,7 +60,7 @@ export class ScriptJob extends Construct implements Connectable {
         name,
         labels,
         annotations: {
-          'argocd.argoproj.io/hook': 'PostSync',
+          'argocd.argoproj.io/hook': 'Sync',
           'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
         },
       },

@@ -4,6 +4,7 @@
  * one place.
  */
 import type { Construct } from 'constructs';
+import { singlePodAccessMode } from './access-mode.ts';
 import { k8s } from './k8s.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext } from './security.ts';
@@ -14,7 +15,7 @@ export interface NamedPort {
   readonly port: number;
 }
 
-/** The `data` volume claim template of a StatefulSet: one ReadWriteOnce volume per replica. */
+/** The `data` volume claim template of a StatefulSet: one volume per replica, for that replica alone. */
 export function dataVolumeClaim(
   labels: Record<string, string>,
   size: string,
@@ -23,7 +24,7 @@ export function dataVolumeClaim(
   return {
     metadata: { name: 'data', labels },
     spec: {
-      accessModes: ['ReadWriteOnce'],
+      accessModes: [singlePodAccessMode(storageClass)],
       storageClassName: storageClass,
       resources: { requests: { storage: k8s.Quantity.fromString(size) } },
     },

@@ -13,11 +13,16 @@
 import { arr, at, kindOf, nameOf, rec, str } from './objects.ts';
 import type { K8sObject } from './types.ts';
 
+/** Custom resources whose operators run pods in the resource's namespace (see {@link producedBy}). */
+export const OPERATOR_POD_KINDS: readonly string[] = ['Cluster', 'Pooler', 'Prometheus', 'Alertmanager', 'Elasticsearch'];
+
 /** Pods an operator runs for a custom resource, as far as selectors and ports are concerned. */
 export interface ProducedPod {
   readonly labels: Record<string, string>;
   /** Container ports by name (numbers are matched as-is). */
   readonly ports: ReadonlyMap<string, number>;
+  /** What these pods are, for messages: `CloudNativePG join Job pods`. */
+  readonly role?: string;
 }
 
 export interface Produced {
@@ -77,10 +82,17 @@ export function producedBy(o: K8sObject): Produced {
         ['metrics', 9187],
         ['status', 8000],
       ]);
-      const pods = ['primary', 'replica'].map((role) => ({
+      const pods: ProducedPod[] = ['primary', 'replica'].map((role) => ({
         labels: { ...inherited, 'cnpg.io/cluster': name, 'cnpg.io/podRole': 'instance', 'cnpg.io/instanceRole': role, role },
         ports,
+        role: `CloudNativePG ${role} instance pods`,
       }));
+      // The operator's bootstrap Jobs (`<instance>-initdb`, `<instance>-join`, ...) run pods labelled
+      // with the cluster and `cnpg.io/jobRole` (cloudnative-pg pkg/specs/jobs.go, CreatePrimaryJob);
+      // a join Job streams from `--parent-node <cluster>-rw`, so it needs the same network as an instance.
+      for (const job of ['initdb', 'join']) {
+        pods.push({ labels: { ...inherited, 'cnpg.io/cluster': name, 'cnpg.io/jobRole': job }, ports: new Map(), role: `CloudNativePG ${job} Job pods` });
+      }
       const pg = [{ name: 'postgres', port: 5432 }];
       return {
         secrets: ['app', 'superuser', 'ca', 'server', 'replication'].map((s) => `${name}-${s}`),

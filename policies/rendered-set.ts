@@ -15,6 +15,8 @@ export interface PodSource {
   readonly template?: PodTemplate;
   /** Container port numbers by name, and every declared number (as its decimal string). */
   readonly ports: ReadonlyMap<string, number>;
+  /** For operator-run pods, what they are (`CloudNativePG join Job pods`). */
+  readonly role?: string;
 }
 
 export interface ServicePort {
@@ -133,7 +135,7 @@ export class RenderedSet {
       for (const p of made.pods) {
         const ports = new Map(p.ports);
         for (const n of p.ports.values()) ports.set(String(n), n);
-        addPod(ns, { owner: o, labels: p.labels, ports });
+        addPod(ns, { owner: o, labels: p.labels, ports, ...(p.role ? { role: p.role } : {}) });
       }
     }
     this.indexed = { pods, secrets, configMaps, pvcs, services };

@@ -117,14 +117,12 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     namespace: env.network.ingressControllerNamespace,
     podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
   };
-  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
   // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses; private
   // ranges and the cloud metadata service stay unreachable.
   const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
 
   api.connections.allowFromExternal(ingressController);
   for (const tier of [api, worker]) {
-    tier.connections.allowToDns(dns);
     tier.connections.allowToExternal(internet, HTTPS);
   }
 

@@ -19,6 +19,7 @@ import type { k8s } from '../constructs/k8s.ts';
 import { PostgresCluster } from '../constructs/postgres-cluster.ts';
 import { PostgresInitJob } from '../constructs/postgres-init-job.ts';
 import { PostgresStatefulSet } from '../constructs/postgres-stateful-set.ts';
+import { userInfoTemplate } from '../constructs/url-user-info.ts';
 import type { SecretKeyRef } from '../constructs/secret-key-ref.ts';
 import { Redis } from '../constructs/redis.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
@@ -99,7 +100,6 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   const esEnabled = es.enabled;
   const remoteKey = `${env.secrets.remoteKeyPrefix}/data`;
   const secretBase = { store: env.secrets.store, remoteKey, refreshInterval: env.secrets.refreshInterval };
-  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
   // S3 and STS (for IRSA) are public AWS endpoints with changing addresses.
   const aws: ExternalPeer = { name: 'AWS S3 and STS', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
   // Managed services live in the VPC at addresses only DNS knows; the rule is scoped by port.
@@ -240,10 +240,8 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       snapshotRoleArn: backup.roleArn,
     });
     esUrl = elasticsearch.url;
-    elasticsearch.connections.allowToDns(dns);
     // Snapshots are written by the nodes themselves.
     elasticsearch.connections.allowToExternal(aws, [{ port: 443 }]);
-    elasticsearch.exporter.connections.allowToDns(dns);
     scrapeTargets.push({
       job: 'elasticsearch-exporter',
       workload: elasticsearch.exporter,
@@ -306,7 +304,6 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       exporter: { user: elasticsearch.exporterUser, password: key(exporterSecret!.secretName, ELASTIC_EXPORTER_KEY) },
     });
     elasticsearchInit.connections.allowTo(elasticsearch);
-    elasticsearchInit.connections.allowToDns(dns);
     logs = {
       datasource: { url: elasticsearch.url, index: es.logIndexPattern, user: elasticsearchInit.readerUser, password: readerPassword, ca: elasticsearch.ca },
       workload: elasticsearch,
@@ -355,7 +352,13 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       fetch('postgres'),
       // Databases and owners first (idempotent), so a restore into an empty server works too.
       { name: 'init', image: postgresImage, script: 'postgres-init.sh', env: [...pgEnv, ...dbNames] },
-      { name: 'restore', image: postgresImage, script: 'postgres-restore.sh', env: [...pgEnv, { name: 'DATABASES', value: databases }] },
+      // Refuses while clients are connected to the databases (postgres-restore.sh).
+      {
+        name: 'restore',
+        image: postgresImage,
+        script: 'postgres-restore.sh',
+        env: [...pgEnv, { name: 'DATABASES', value: databases }, { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+      },
     ],
   });
   backupJobs.push(pgBackup);
@@ -372,7 +375,8 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
       store: 'redis',
       workStorage: redis.storage,
       steps: [{ name: 'dump', image: pinnedImageRef(IMAGES.redis), script: 'redis-dump.sh', env: redisEnv }, upload('redis')],
-      // Run with Redis scaled to 0: the claim is ReadWriteOnce, and Redis would overwrite the files on shutdown.
+      // Run with Redis scaled to 0 (redis-restore.sh checks): Redis would overwrite the files on
+      // shutdown, and its claim (ReadWriteOncePod where supported) admits one pod at a time.
       restoreSteps: [
         fetch('redis'),
         {
@@ -380,7 +384,14 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
           image: pinnedImageRef(IMAGES.redis),
           script: 'redis-restore.sh',
           uid: redis.uid,
-          env: [{ name: 'REDIS_DATA_DIR', value: '/data' }],
+          // The script refuses while the Redis on this claim answers, and says how to stop it.
+          env: [
+            { name: 'REDIS_DATA_DIR', value: '/data' },
+            { name: 'REDIS_HOST', value: redis.dataPodHost },
+            { name: 'REDIS_PORT', value: String(redis.port) },
+            { name: 'REDIS_STATEFULSET', value: redis.name },
+            { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+          ],
           volumeMounts: [{ name: 'redis-data', mountPath: '/data' }],
         },
       ],
@@ -429,24 +440,23 @@ export function buildDataTier(scope: Construct, env: Environment): DataTier {
   const reachPostgres = (c: Connectable) => (postgres ? c.connections.allowTo(postgres) : c.connections.allowToExternal(managed('managed Postgres'), [{ port: pgPort }]));
   reachPostgres(postgresInit);
   reachPostgres(pgBackup);
-  postgresInit.connections.allowToDns(dns);
+  // Cluster DNS comes with any egress (the namespace names it; see Connections).
   for (const job of backupJobs) {
-    job.connections.allowToDns(dns);
     job.connections.allowToExternal(aws, [{ port: 443 }]);
   }
 
   // --- what the service reads --------------------------------------------------------------------
   const pgUrl = (db: { name: string; owner: string }, passwordKey: string) =>
-    `postgresql://${db.owner}:{{ .${passwordKey} | urlquery }}@${pgHost}:${pgPort}/${db.name}${managedPg ? '?sslmode=require' : ''}`;
+    `postgresql://${userInfoTemplate(db.owner, passwordKey)}${pgHost}:${pgPort}/${db.name}${managedPg ? '?sslmode=require' : ''}`;
   const redisScheme = rd.mode === 'managed' && rd.tls ? 'rediss' : 'redis';
   const serviceKeys = ['APP_DB_PASSWORD', 'LANGMEM_DB_PASSWORD', ...(redisSecret || rd.mode === 'managed' ? ['REDIS_PASSWORD'] : [])];
   if (esUrl) serviceKeys.push(ELASTIC_SERVICE_KEY);
   const templates: Record<string, string> = {
     DATABASE_URL: pgUrl(pg.appDatabase, 'APP_DB_PASSWORD'),
     LANGMEM_POSTGRES_URL: pgUrl(pg.langmemDatabase, 'LANGMEM_DB_PASSWORD'),
-    REDIS_URL: `${redisScheme}://:{{ .REDIS_PASSWORD | urlquery }}@${redisHost}:${redisPort}/0`,
+    REDIS_URL: `${redisScheme}://${userInfoTemplate('', 'REDIS_PASSWORD')}${redisHost}:${redisPort}/0`,
   };
-  if (esUrl) templates['ELASTICSEARCH_URL'] = esUrl.replace('://', `://${elasticsearchInit!.serviceUser}:{{ .${ELASTIC_SERVICE_KEY} | urlquery }}@`);
+  if (esUrl) templates['ELASTICSEARCH_URL'] = esUrl.replace('://', `://${userInfoTemplate(elasticsearchInit!.serviceUser, ELASTIC_SERVICE_KEY)}`);
   const serviceSecret = new ExternalSecret(scope, 'service-data-secrets', {
     ...secretBase,
     name: 'agent-service-data',

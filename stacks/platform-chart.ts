@@ -25,7 +25,7 @@ export class PlatformChart extends Chart {
       labels: { 'agent-platform.io/environment': env.name },
     });
     this.env = env;
-    new PlatformNamespace(this, 'namespace', { name: env.namespace });
+    new PlatformNamespace(this, 'namespace', { name: env.namespace, dns: { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel } });
     // The data tier comes first: the app tier's settings and secrets carry its connection details.
     this.data = buildDataTier(this, env);
     this.app = buildAppTier(this, env, this.data.appExtras);

@@ -7,8 +7,11 @@
  * selects it (3); the Ingress routes to the Service (4). A workload whose configuration names a
  * Service (a `DATABASE_URL` pointing at `agent-postgres-rw`, a scrape config pointing at
  * `agent-api`) comes after that Service, so data stores precede the app and monitoring follows it.
+ * A workload that reads a credential an init Job also reads comes after that Job (see
+ * init-job-dependencies.ts): the API after `postgres-init`, which creates its roles and databases.
  * A new component gets the right wave from its references alone.
  */
+import { initJobDependencies } from './init-job-dependencies.ts';
 import type { Manifest } from './render.ts';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -91,10 +94,17 @@ function configurationText(spec: Json, configMaps: ReadonlyMap<string, Manifest>
   }
   for (const name of mapNames) {
     const cm = configMaps.get(`${ns}/${name}`);
-    for (const value of Object.values((cm?.['data'] ?? {}) as Record<string, unknown>)) if (typeof value === 'string') texts.push(value);
+    for (const [key, value] of Object.entries((cm?.['data'] ?? {}) as Record<string, unknown>)) {
+      // A mounted script names hosts in comments and messages ("scale deployment agent-api");
+      // where it connects comes from its pod's env, read above. Only configuration files count.
+      if (typeof value === 'string' && !SCRIPT_FILE.test(key)) texts.push(value);
+    }
   }
   return texts;
 }
+
+/** Data keys of a ConfigMap that hold code rather than configuration. */
+const SCRIPT_FILE = /\.(sh|bash|sql|py)$/;
 
 /** Whether `text` uses `host` as a host name (`host`, `host:5432`, `host.ns.svc`, `//host/`), not as a substring of a word. */
 function mentionsHost(text: string, host: string): boolean {
@@ -278,6 +288,8 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
       add(m, lookup(String(store['kind'] ?? 'SecretStore'), store['kind'] === 'ClusterSecretStore' ? '' : ns, store['name']), `secretStoreRef ${String(store['name'])}`);
     }
   }
+  // A workload signing in with an account an init Job creates comes after that Job.
+  deps.push(...initJobDependencies(manifests, deps));
   return deps;
 }
 

@@ -18,7 +18,7 @@ interface Recorded {
 }
 
 /** An Elasticsearch stand-in that records every request and answers like the snapshot API. */
-function fakeElasticsearch(opts: { snapshots: string; snapshotState?: string; restoreFailed?: number }): Promise<{ url: string; requests: Recorded[]; server: Server }> {
+function fakeElasticsearch(opts: { snapshots: string; snapshotState?: string; restoreFailed?: number; closedIndices?: string }): Promise<{ url: string; requests: Recorded[]; server: Server }> {
   const requests: Recorded[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -36,6 +36,10 @@ function fakeElasticsearch(opts: { snapshots: string; snapshotState?: string; re
       if (req.method === 'GET' && path.startsWith('/_cat/snapshots/')) {
         res.writeHead(200, { 'content-type': 'text/plain' });
         return res.end(opts.snapshots);
+      }
+      if (req.method === 'GET' && path.startsWith('/_cat/indices/')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end(opts.closedIndices ?? '');
       }
       if (req.method === 'PUT' && /^\/_snapshot\/[^/]+\/[^/]+$/.test(path)) {
         return json(200, { snapshot: { snapshot: path.split('/')[3], state: opts.snapshotState ?? 'SUCCESS' } });
@@ -129,24 +133,32 @@ describeWithBinaries('Elasticsearch snapshot and restore requests', ['curl'], 'a
     expect(es.requests).toHaveLength(1);
   });
 
-  it('restores the newest successful snapshot after closing the indices it replaces', async () => {
-    const es = await fakeElasticsearch({ snapshots: `backup-a SUCCESS ${now() - 3 * DAY_S}\nbackup-b SUCCESS ${now() - DAY_S}\nbackup-c FAILED ${now() - 60}\n` });
+  it('restores the newest successful snapshot after closing the indices it replaces, then reopens what it closed', async () => {
+    const es = await fakeElasticsearch({
+      snapshots: `backup-a SUCCESS ${now() - 3 * DAY_S}\nbackup-b SUCCESS ${now() - DAY_S}\nbackup-c FAILED ${now() - 60}\n`,
+      closedIndices: 'archive-2025\n',
+    });
     server = es.server;
     const r = await run('elasticsearch-restore.sh', { ES_URL: es.url, ELASTIC_PASSWORD: PASSWORD });
     expect(r.status, r.stderr).toBe(0);
     expect(es.requests.map((q) => `${q.method} ${decodeURIComponent(q.url)}`)).toEqual([
       'GET /_cat/snapshots/backups?h=id,status,end_epoch&s=end_epoch',
+      'GET /_cat/indices/*,-.*?h=index&expand_wildcards=closed',
       'POST /*,-.*/_close?expand_wildcards=open&allow_no_indices=true&ignore_unavailable=true',
       'POST /_snapshot/backups/backup-b/_restore?wait_for_completion=true',
+      // Indices the snapshot does not hold (written after it) would otherwise stay closed; one
+      // closed before the restore stays closed.
+      'POST /*,-.*,-archive-2025/_open?expand_wildcards=closed&allow_no_indices=true&ignore_unavailable=true',
     ]);
-    expect(JSON.parse(es.requests[2]!.body)).toEqual({ indices: '*,-.*', include_global_state: false });
+    expect(JSON.parse(es.requests[3]!.body)).toEqual({ indices: '*,-.*', include_global_state: false });
   });
 
-  it('fails the restore when shards fail', async () => {
+  it('fails the restore when shards fail, and still reopens the indices it closed', async () => {
     const es = await fakeElasticsearch({ snapshots: '', restoreFailed: 1 });
     server = es.server;
     const r = await run('elasticsearch-restore.sh', { ES_URL: es.url, ELASTIC_PASSWORD: PASSWORD, SNAPSHOT: 'backup-x' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('reported failures');
+    expect(es.requests.map((q) => `${q.method} ${decodeURIComponent(q.url).split('?')[0]}`).at(-1)).toBe('POST /*,-.*/_open');
   });
 });

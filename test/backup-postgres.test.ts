@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithBinaries } from './support/binaries.ts';
+import { describeWithBinaries, findBinary } from './support/binaries.ts';
 import { runScript, startPostgres, tempDir, type PostgresServer } from './support/data-servers.ts';
 
 const SCRIPTS = join(import.meta.dirname, '..', 'constructs', 'scripts');
@@ -10,6 +10,15 @@ const script = (name: string) => join(SCRIPTS, name);
 
 const NAMES = { APP_DB: 'agent_platform', APP_DB_USER: 'agent_app', LANGMEM_DB: 'langmem_store', LANGMEM_DB_USER: 'langmem_user' };
 const PASSWORDS = { APP_DB_PASSWORD: 'app-pw', LANGMEM_DB_PASSWORD: 'langmem-pw' };
+
+/** Polls `cond` every 50 ms for up to 10 s. */
+async function until(cond: () => boolean, why: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within 10 s ${why()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function ok(r: ReturnType<typeof runScript>): string {
   if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stderr}\n${r.stdout}`);
@@ -93,7 +102,7 @@ describeWithBinaries(
       expect(denied.stderr).toContain('permission denied for database');
     });
 
-    it('backs up both databases to the object store and restores them identically into a fresh server', () => {
+    it('backs up both databases to the object store and restores them identically into a fresh server', async () => {
       loadData(source, vector);
       const work = tempDir('dump-');
       const env = { ...source.env, DATABASES: 'agent_platform langmem_store', BACKUP_DIR: work };
@@ -114,7 +123,30 @@ describeWithBinaries(
       initDatabases(target, SCRIPTS);
       const restoreDir = tempDir('restore-');
       expect(ok(runScript(script('backup-fetch.sh'), { BACKUP_TARGET: storeUrl, RESTORE_DIR: restoreDir }))).toContain(`fetched and verified backup ${id}`);
-      ok(runScript(script('postgres-restore.sh'), { ...target.env, DATABASES: 'agent_platform langmem_store', RESTORE_DIR: restoreDir }));
+      const restoreEnv = { ...target.env, DATABASES: 'agent_platform langmem_store', RESTORE_DIR: restoreDir, NAMESPACE: 'agent-platform-dev' };
+
+      // While the service is connected (here: a session of the LangMem role), the restore refuses
+      // and changes nothing; once it is gone, the restore proceeds.
+      const client = spawn(findBinary('psql')!, ['-X', '-q', '-d', 'langmem_store', '-c', 'SELECT pg_sleep(60)'], {
+        env: { ...process.env, ...target.env, PGUSER: 'langmem_user', PGPASSWORD: 'langmem-pw', PGAPPNAME: 'agent-api' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let clientErr = '';
+      client.stderr!.on('data', (d: Buffer) => (clientErr += d.toString()));
+      try {
+        await until(() => target.psql('postgres', "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'agent-api'") === '1', () => clientErr);
+        const refused = runScript(script('postgres-restore.sh'), restoreEnv);
+        expect(refused.status).toBe(3);
+        expect(refused.stderr).toContain('refusing to restore: clients are connected to agent_platform, langmem_store: langmem_user@langmem_store (agent-api) x1.');
+        expect(refused.stderr).toContain('kubectl -n agent-platform-dev scale deployment agent-api agent-worker --replicas=0');
+        expect(target.psql('langmem_store', "SELECT count(*) FROM pg_tables WHERE tablename = 'memories'")).toBe('0');
+      } finally {
+        // As when the service's pods go: the client disconnects and its session ends.
+        client.kill('SIGKILL');
+        target.psql('postgres', "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'agent-api'");
+      }
+      await until(() => target.psql('postgres', "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'agent-api'") === '0');
+      ok(runScript(script('postgres-restore.sh'), restoreEnv));
 
       for (const [db, table] of [['agent_platform', 'conversations'], ['langmem_store', 'memories']] as const) {
         const before = fingerprint(source, db, table);

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithBinaries } from './support/binaries.ts';
@@ -6,6 +7,20 @@ import { runScript, startRedis, tempDir, type RedisServer } from './support/data
 
 const SCRIPTS = join(import.meta.dirname, '..', 'constructs', 'scripts');
 const script = (name: string) => join(SCRIPTS, name);
+
+/** Resolves once nothing accepts connections on 127.0.0.1:`port` (a killed server takes a moment). */
+async function portClosed(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (!open) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} still open`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function ok(r: ReturnType<typeof runScript>): string {
   if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.stderr}\n${r.stdout}`);
@@ -64,10 +79,25 @@ describeWithBinaries('Redis backup and restore against a real server', ['redis-s
     // empty) data directory, which already holds an AOF of other data that must not win.
     const fresh = await startRedis(bin as never, tempDir('redis-data-'));
     fresh.cli('set', 'stale', 'must-disappear');
-    fresh.stop();
     const restoreDir = tempDir('restore-');
     ok(runScript(script('backup-fetch.sh'), { BACKUP_TARGET: storeUrl, RESTORE_DIR: restoreDir }));
-    const out = ok(runScript(script('redis-restore.sh'), { RESTORE_DIR: restoreDir, REDIS_DATA_DIR: fresh.dataDir }));
+    const restoreEnv = { RESTORE_DIR: restoreDir, REDIS_DATA_DIR: fresh.dataDir, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(fresh.port), REDIS_STATEFULSET: 'redis', NAMESPACE: 'agent-platform-dev' };
+
+    // While the Redis owning the directory runs, the restore refuses and leaves the files alone:
+    // the server answers NOAUTH to the unauthenticated ping, which counts as an answer.
+    const filesBefore = readdirSync(fresh.dataDir).sort();
+    const refused = runScript(script('redis-restore.sh'), restoreEnv);
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toContain(`refusing to restore: Redis at 127.0.0.1:${fresh.port} is running on this data`);
+    expect(refused.stderr).toContain('kubectl -n agent-platform-dev scale statefulset redis --replicas=0');
+    expect(readdirSync(fresh.dataDir).sort()).toEqual(filesBefore);
+    expect(fresh.cli('get', 'stale')).toBe('must-disappear');
+
+    // Stopped, nothing answers on its port: the restore proceeds.
+    fresh.stop();
+    await portClosed(fresh.port);
+    const out = ok(runScript(script('redis-restore.sh'), restoreEnv));
+    expect(out).toContain(`Redis at 127.0.0.1:${fresh.port} does not answer (Could not connect to Redis`);
     expect(out).toContain('previous data kept in');
 
     restored = await startRedis(bin as never, fresh.dataDir);
@@ -80,5 +110,11 @@ describeWithBinaries('Redis backup and restore against a real server', ['redis-s
   it('fails the backup with a non-zero exit when the password is wrong', () => {
     const r = runScript(script('redis-dump.sh'), { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(source.port), REDISCLI_AUTH: 'wrong', BACKUP_DIR: tempDir('dump-') });
     expect(r.status).not.toBe(0);
+  });
+
+  it('refuses without being told where the Redis owning the data would answer', () => {
+    const r = runScript(script('redis-restore.sh'), { RESTORE_DIR: tempDir('restore-'), REDIS_DATA_DIR: tempDir('redis-data-') });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('set REDIS_HOST to the Redis that owns REDIS_DATA_DIR');
   });
 });

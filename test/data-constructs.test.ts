@@ -62,7 +62,7 @@ describe('PostgresStatefulSet', () => {
     const sts = only(render(), 'StatefulSet');
     expect(sts.spec).toMatchObject({ replicas: 1, serviceName: 'postgres-headless' });
     expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
-      accessModes: ['ReadWriteOnce'],
+      accessModes: ['ReadWriteOncePod'],
       storageClassName: 'gp3',
       resources: { requests: { storage: '10Gi' } },
     });
@@ -467,7 +467,7 @@ describe('PostgresInitJob', () => {
     const scripts = new ScriptConfigMap(chart, 'scripts', { name: 'data-scripts', component: 'backup', scripts: ['postgres-init.sh', 'postgres-init.sql'] });
     new PostgresInitJob(chart, 'init', { ...base, scripts });
     const job = only(chart, 'Job');
-    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
     const c = job.spec.template.spec.containers[0];
     expect(c.command).toEqual(['bash', '/scripts/postgres-init.sh']);
     for (const name of ['PGPASSWORD', 'APP_DB_PASSWORD', 'LANGMEM_DB_PASSWORD']) {
@@ -507,7 +507,7 @@ describe('ElasticsearchInitJob', () => {
     const { job, objs } = render();
     expect([job.readerUser, job.readerRole, job.serviceUser]).toEqual(['grafana_logs', 'logs_reader', 'agent_service']);
     const j = only(objs, 'Job', 'elasticsearch-init');
-    expect(j.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(j.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
     const c = j.spec.template.spec.containers[0];
     expect(c.command).toEqual(['bash', '/scripts/elasticsearch-init.sh']);
     expect(Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value ?? e.valueFrom]))).toEqual({

@@ -15,6 +15,7 @@ import { RULES } from '../policies/rules/index.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
 import { manifestsOf } from '../stacks/render.ts';
 import { only, type Obj } from './support/charts.ts';
+import { userInfoTemplate } from '../constructs/url-user-info.ts';
 
 const DIR = join(import.meta.dirname, '..', 'environments');
 const envs = loadEnvironments(DIR);
@@ -43,7 +44,7 @@ describe.each(withElasticsearch.map((e) => [e.name, e] as const))('Elasticsearch
 
   it('gives the service an https URL as agent_service, never elastic, and the CA file to verify it with', () => {
     const data = only(objs, 'ExternalSecret', 'agent-service-data')['spec'];
-    expect(data.target.template.data['ELASTICSEARCH_URL']).toMatch(/^https:\/\/agent_service:\{\{ \.ELASTICSEARCH_SERVICE_PASSWORD \| [a-z]+ \}\}@elasticsearch:9200$/);
+    expect(data.target.template.data['ELASTICSEARCH_URL']).toBe(`https://${userInfoTemplate('agent_service', 'ELASTICSEARCH_SERVICE_PASSWORD')}elasticsearch:9200`);
     expect(data.data.map((d: Obj) => d.secretKey)).not.toContain('ELASTIC_PASSWORD');
     expect(only(objs, 'ConfigMap', 'agent-service-settings')['data']['ELASTICSEARCH_CA_CERTS']).toBe('/etc/elasticsearch-ca/ca.crt');
     for (const name of ['agent-api', 'agent-worker']) {

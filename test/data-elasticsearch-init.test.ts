@@ -144,7 +144,7 @@ describeWithBinaries('Elasticsearch init: the logs reader, the service and the e
     expect(r.stdout + r.stderr).not.toContain('pw');
   });
 
-  it('sends the same requests again on a second run and succeeds, so the PostSync hook may run after every sync', async () => {
+  it('sends the same requests again on a second run and succeeds, so the Sync hook may run on every sync', async () => {
     const es = await fakeElasticsearch();
     server = es.server;
     const first = await run(envFor(es.url));

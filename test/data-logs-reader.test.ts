@@ -31,9 +31,9 @@ describe.each(withElasticsearch.map((e) => [e.name, e] as const))('logs reader i
   const datasources = yaml.load(only(objs, 'ConfigMap', 'grafana-datasources')['data']['datasources.yaml']) as Obj;
   const logs = (datasources['datasources'] as Obj[]).find((d) => d.uid === 'logs');
 
-  it('runs the elasticsearch-init Job after every sync, creating grafana_logs over the environment\'s log indices', () => {
+  it('runs the elasticsearch-init Job on every sync (a Sync hook), creating grafana_logs over the environment\'s log indices', () => {
     const job = only(objs, 'Job', 'elasticsearch-init');
-    expect(job['metadata'].annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+    expect(job['metadata'].annotations['argocd.argoproj.io/hook']).toBe('Sync');
     const vars = Object.fromEntries(job['spec'].template.spec.containers[0].env.map((e: Obj) => [e.name, e.value ?? e.valueFrom]));
     expect(vars).toMatchObject({
       ES_URL: 'https://elasticsearch:9200',

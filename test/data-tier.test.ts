@@ -65,7 +65,7 @@ describe('data tier per environment', () => {
     expect(restorePod.containers[0].securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999 });
     // Dumps go to a claim made per Job, as large as the data they come from, not to node storage.
     const work = only(p, 'CronJob', 'postgres-backup')['spec'].jobTemplate.spec.template.spec.volumes.find((v: Obj) => v.name === 'work');
-    expect(work.ephemeral.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '100Gi' } } });
+    expect(work.ephemeral.volumeClaimTemplate.spec).toEqual({ accessModes: ['ReadWriteOncePod'], storageClassName: 'gp3', resources: { requests: { storage: '100Gi' } } });
   });
 
   it('hands the monitoring tier one scrape target per exporter and one freshness bound per backup', () => {
@@ -97,8 +97,8 @@ describe('data tier per environment', () => {
       expect(api.env.find((e: Obj) => e.name === name), name).toEqual({ name, valueFrom: { secretKeyRef: { name: 'agent-service-data', key: name } } });
     }
     const templates = only(p, 'ExternalSecret', 'agent-service-data')['spec'].target.template.data;
-    expect(templates['DATABASE_URL']).toBe('postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery }}@postgres-rw:5432/agent_platform');
-    expect(templates['LANGMEM_POSTGRES_URL']).toBe('postgresql://langmem_user:{{ .LANGMEM_DB_PASSWORD | urlquery }}@postgres-rw:5432/langmem_store');
+    expect(templates['DATABASE_URL']).toBe('postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery | replace "+" "%20" }}@postgres-rw:5432/agent_platform');
+    expect(templates['LANGMEM_POSTGRES_URL']).toBe('postgresql://langmem_user:{{ .LANGMEM_DB_PASSWORD | urlquery | replace "+" "%20" }}@postgres-rw:5432/langmem_store');
     expect(only(p, 'ConfigMap', 'agent-service-settings')['data']).toMatchObject({
       POSTGRES_HOST: 'postgres-rw',
       POSTGRES_DB: 'agent_platform',
@@ -134,8 +134,8 @@ describe('data tier per environment', () => {
     const fromPrometheus = pg['spec'].ingress.filter((r: Obj) => r.from[0].podSelector.matchLabels['app.kubernetes.io/name'] === 'prometheus');
     for (const r of fromPrometheus) expect(r.ports).toEqual([{ port: 9187, protocol: 'TCP' }]);
     expect(pg['spec'].egress).toBeUndefined();
-    expect(egressPorts(only(d, 'NetworkPolicy', 'postgres-backup'))).toEqual([5432, 53, 53, 443]);
-    expect(egressPorts(only(d, 'NetworkPolicy', 'redis-backup'))).toEqual([6379, 53, 53, 443]);
+    expect(egressPorts(only(d, 'NetworkPolicy', 'postgres-backup'))).toEqual([5432, 443, 53, 53]);
+    expect(egressPorts(only(d, 'NetworkPolicy', 'redis-backup'))).toEqual([6379, 443, 53, 53]);
     const api = only(d, 'NetworkPolicy', 'agent-api');
     expect(egressPorts(api)).toEqual(expect.arrayContaining([5432, 6379, 9200]));
   });
@@ -156,9 +156,9 @@ describe('managed stores', () => {
     expect(names(m, 'CronJob')).toEqual(['postgres-backup', 'postgres-backup-restore']);
     const templates = only(m, 'ExternalSecret', 'agent-service-data')['spec'].target.template.data;
     expect(templates['DATABASE_URL']).toBe(
-      'postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery }}@agent-platform.abc.eu-central-1.rds.amazonaws.com:5432/agent_platform?sslmode=require',
+      'postgresql://agent_app:{{ .APP_DB_PASSWORD | urlquery | replace "+" "%20" }}@agent-platform.abc.eu-central-1.rds.amazonaws.com:5432/agent_platform?sslmode=require',
     );
-    expect(templates['REDIS_URL']).toBe('rediss://:{{ .REDIS_PASSWORD | urlquery }}@master.agent-platform.abc.euc1.cache.amazonaws.com:6379/0');
+    expect(templates['REDIS_URL']).toBe('rediss://:{{ .REDIS_PASSWORD | urlquery | replace "+" "%20" }}@master.agent-platform.abc.euc1.cache.amazonaws.com:6379/0');
     expect(templates['ELASTICSEARCH_URL']).toBeUndefined();
     expect(only(m, 'ConfigMap', 'agent-service-settings')['data']['ELASTICSEARCH_ENABLED']).toBe('false');
     const api = only(m, 'NetworkPolicy', 'agent-api');

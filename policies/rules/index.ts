@@ -42,11 +42,13 @@ import { rule as pdbSane } from './pdb-sane.ts';
 import { rule as probePortsDeclared } from './probe-ports-declared.ts';
 import { rule as probesDiffer } from './probes-differ.ts';
 import { rule as readinessProbe } from './readiness-probe.ts';
+import { rule as replicaClaimSinglePod } from './replica-claim-single-pod.ts';
 import { rule as resourceRequests } from './resource-requests.ts';
 import { rule as spreadReplicas } from './spread-replicas.ts';
 import { rule as statefulsetClaimsSized } from './statefulset-claims-sized.ts';
 import { rule as statefulsetHeadlessService } from './statefulset-headless-service.ts';
 import { rule as configmapsExist } from './configmaps-exist.ts';
+import { rule as egressReachesDns } from './egress-reaches-dns.ts';
 import { rule as ingressBackendExists } from './ingress-backend-exists.ts';
 import { rule as ingressClassName } from './ingress-class-name.ts';
 import { rule as ingressTlsHosts } from './ingress-tls-hosts.ts';
@@ -66,6 +68,7 @@ import { rule as argocdDestinationNamespace } from './argocd-destination-namespa
 import { rule as argocdNamespaceProtected } from './argocd-namespace-protected.ts';
 import { rule as argocdPinnedRevision } from './argocd-pinned-revision.ts';
 import { rule as argocdProjectScoped } from './argocd-project-scoped.ts';
+import { rule as initJobNotPostsync } from './init-job-not-postsync.ts';
 import { rule as noDeprecatedApis } from './no-deprecated-apis.ts';
 import type { Rule } from '../types.ts';
 
@@ -109,12 +112,14 @@ export const RULES: readonly Rule[] = [
   probePortsDeclared,
   probesDiffer,
   readinessProbe,
+  replicaClaimSinglePod,
   resourceRequests,
   rotatedSecretReloads,
   spreadReplicas,
   statefulsetClaimsSized,
   statefulsetHeadlessService,
   configmapsExist,
+  egressReachesDns,
   ingressBackendExists,
   ingressClassName,
   ingressTlsHosts,
@@ -134,5 +139,6 @@ export const RULES: readonly Rule[] = [
   argocdNamespaceProtected,
   argocdPinnedRevision,
   argocdProjectScoped,
+  initJobNotPostsync,
   noDeprecatedApis,
 ];

@@ -1,4 +1,5 @@
 import { arr, at, isEmptySelector, namespaceOf, WORKLOAD_KINDS } from '../objects.ts';
+import { OPERATOR_POD_KINDS } from '../producers.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { K8sObject, Rule } from '../types.ts';
 
@@ -13,8 +14,6 @@ function hasDefaultDeny(set: RenderedSet, ns: string): boolean {
   return set.ofKindIn('NetworkPolicy', ns).some(isDefaultDeny);
 }
 
-/** Custom resources whose operators run pods in the resource's namespace. */
-const OPERATOR_POD_KINDS = ['Cluster', 'Pooler', 'Prometheus', 'Alertmanager', 'Elasticsearch'];
 
 export const rule: Rule = {
   id: 'namespace-default-deny',

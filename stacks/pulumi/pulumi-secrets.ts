@@ -67,17 +67,20 @@ export function goQueryEscape(value: string): string {
   }).join('');
 }
 
-const TEMPLATE_EXPR = /\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*(\|\s*urlquery\s*)?\}\}/g;
+/** `{{ .key }}`, `{{ .key | urlquery }}` and `{{ .key | urlquery | replace "+" "%20" }}` (user info, constructs/url-user-info.ts). */
+const TEMPLATE_EXPR = /\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*(\|\s*urlquery\s*(\|\s*replace\s+"\+"\s+"%20"\s*)?)?\}\}/g;
 
-/** Substitutes `{{ .key }}` and `{{ .key | urlquery }}`; anything else needs the real template engine. */
+/** Substitutes the expressions of {@link TEMPLATE_EXPR}; anything else needs the real template engine. */
 function renderTemplate(template: string, values: Readonly<Record<string, string>>, where: string, dryRun = false): string {
   const rest = template.replace(TEMPLATE_EXPR, '');
   if (rest.includes('{{')) throw new Error(`${where}: only {{ .key }} and {{ .key | urlquery }} are supported in pulumi delivery, got ${JSON.stringify(template)}`);
   if (dryRun) return template;
-  return template.replace(TEMPLATE_EXPR, (_, key: string, query?: string) => {
+  return template.replace(TEMPLATE_EXPR, (_, key: string, query?: string, spaces?: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`${where}: refers to ${key}, which the Secret does not hold`);
-    return query ? goQueryEscape(value) : value;
+    if (!query) return value;
+    // After urlquery every `+` stands for a space (a literal `+` is `%2B`).
+    return spaces ? goQueryEscape(value).replaceAll('+', '%20') : goQueryEscape(value);
   });
 }
 

@@ -9,7 +9,7 @@ import { RULES } from '../../policies/rules/index.ts';
 import { daysBetween } from '../../policies/dates.ts';
 import { ARGO_CD, CHARTS, IMAGES, pinnedImageRef } from '../../constructs/versions.ts';
 import type { CheckEnvironment } from '../../policies/types.ts';
-import { find, firstContainer, goodSet, podSpec, type Obj } from './support/good-set.ts';
+import { find, firstContainer, goodSet, initJob, podSpec, type Obj } from './support/good-set.ts';
 
 const PROD: CheckEnvironment = { name: 'prod', production: true };
 const DEV: CheckEnvironment = { name: 'dev', production: false };
@@ -149,6 +149,15 @@ const CASES: Record<string, Case[]> = {
   'liveness-probe': [{ change: 'no liveness probe', mutate: (s) => delete firstContainer(worker(s)).livenessProbe, object: 'Deployment shop/worker', path: `${C0}.livenessProbe`, message: 'container "worker" has no livenessProbe' }],
   'probes-differ': [{ change: 'identical liveness and readiness checks', mutate: (s) => (firstContainer(api(s)).livenessProbe = { httpGet: { port: 'http', path: '/health/ready' }, periodSeconds: 30 }), object: 'Deployment shop/api', path: `${C0}.livenessProbe.httpGet`, message: 'has identical liveness and readiness httpGet checks' }],
   'probe-ports-declared': [{ change: 'a probe on an undeclared port name', mutate: (s) => (firstContainer(api(s)).livenessProbe.httpGet.port = 'admin'), object: 'Deployment shop/api', path: `${C0}.livenessProbe.httpGet.port`, message: 'probes port "admin", which it does not declare; expected one of its ports (http, 8000)' }],
+  'replica-claim-single-pod': [
+    {
+      change: 'a restore CronJob mounting a ReadWriteOnce replica claim',
+      mutate: (s) => podSpec(find(s, 'CronJob', 'backup')).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }],
+      object: 'CronJob shop/backup',
+      path: 'spec.jobTemplate.spec.template.spec.volumes[0].persistentVolumeClaim.claimName',
+      message: 'CronJob backup mounts data-db-0, the claim of StatefulSet db, whose template allows ReadWriteOnce; expected accessModes [ReadWriteOncePod]',
+    },
+  ],
   'resource-requests': [{ change: 'no cpu request', mutate: (s) => delete firstContainer(api(s)).resources.requests.cpu, object: 'Deployment shop/api', path: `${C0}.resources.requests.cpu`, message: 'requests no cpu; expected resources.requests.cpu' }],
   'memory-limit': [
     { change: 'no memory limit', mutate: (s) => delete firstContainer(api(s)).resources.limits.memory, object: 'Deployment shop/api', path: `${C0}.resources.limits.memory`, message: 'has no memory limit' },
@@ -217,6 +226,17 @@ const CASES: Record<string, Case[]> = {
   ],
   'pvcs-exist': [{ change: 'a claim that is not rendered', mutate: (s) => podSpec(api(s)).volumes.push({ name: 'cache', persistentVolumeClaim: { claimName: 'cache' } }), object: 'Deployment shop/api', path: 'spec.template.spec.volumes[1].persistentVolumeClaim.claimName', message: 'PersistentVolumeClaim cache is not rendered in namespace shop' }],
   'service-accounts-exist': [{ change: 'an account that is not rendered', mutate: (s) => s.splice(s.indexOf(find(s, 'ServiceAccount', 'api')), 1), object: 'Deployment shop/api', path: 'spec.template.spec.serviceAccountName', message: 'ServiceAccount api is not rendered in namespace shop' }],
+  'egress-reaches-dns': [
+    { change: 'egress without the DNS rule', mutate: (s) => find(s, 'NetworkPolicy', 'api').spec.egress.pop(), object: 'Deployment shop/api', path: 'spec.template.metadata.labels', message: 'the pods of Deployment api may send traffic (NetworkPolicy api) but no policy selecting them allows UDP and TCP port 53 to the cluster DNS' },
+    { change: 'DNS over UDP only', mutate: (s) => find(s, 'NetworkPolicy', 'api').spec.egress[1].ports.pop(), object: 'Deployment shop/api', path: 'spec.template.metadata.labels', message: 'allows TCP port 53 to the cluster DNS' },
+    {
+      change: 'CloudNativePG pods allowed out only to their peers and HTTPS (prod before the fix)',
+      mutate: (s) => s.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'pg', namespace: 'shop' }, spec: { podSelector: { matchLabels: { 'cnpg.io/cluster': 'pg' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'pg' } } }], ports: [{ port: 5432 }, { port: 8000 }] }, { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }, { port: 6443 }] }] } }),
+      object: 'Cluster shop/pg',
+      path: 'metadata.name',
+      message: 'CloudNativePG primary instance pods, CloudNativePG replica instance pods, CloudNativePG initdb Job pods, CloudNativePG join Job pods may send traffic (NetworkPolicy pg)',
+    },
+  ],
   'networkpolicy-selects-pods': [
     { change: 'a policy for pods that do not exist', mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.podSelector.matchLabels = { app: 'apii' }), object: 'NetworkPolicy shop/api', path: 'spec.podSelector', message: 'podSelector {"matchLabels":{"app":"apii"}} matches no pods in namespace shop' },
     { change: 'a peer selecting the wrong Postgres cluster', mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.egress[0].to[0].podSelector.matchLabels = { 'cnpg.io/cluster': 'pg2' }), object: 'NetworkPolicy shop/api', path: 'spec.egress[0].to[0].podSelector', message: 'peer podSelector {"matchLabels":{"cnpg.io/cluster":"pg2"}} matches no pods' },
@@ -264,6 +284,15 @@ const CASES: Record<string, Case[]> = {
       object: 'AppProject argocd/shop',
       path: 'spec.namespaceResourceWhitelist[1]',
       message: 'the project allows "/Secret" there; expected only argoproj.io Application, AppProject or ApplicationSet',
+      },
+    ],
+  'init-job-not-postsync': [
+    {
+      change: 'a PostSync Job setting up the account the API signs in with',
+      mutate: (s) => s.push(initJob('PostSync')),
+      object: 'Job shop/db-init',
+      path: 'metadata.annotations.argocd.argoproj.io/hook',
+      message: 'Job db-init is a PostSync hook, but Deployment api (pg-app#password) sign(s) in with credentials it sets up',
     },
   ],
   'no-deprecated-apis': [{ change: 'a v2beta2 autoscaler', mutate: (s) => (find(s, 'HorizontalPodAutoscaler', 'api').apiVersion = 'autoscaling/v2beta2'), object: 'HorizontalPodAutoscaler shop/api', path: 'apiVersion', message: 'HorizontalPodAutoscaler uses autoscaling/v2beta2, removed in Kubernetes 1.26; expected autoscaling/v2' }],

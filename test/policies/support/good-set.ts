@@ -42,7 +42,14 @@ export function goodSet(): Obj[] {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: 'api', namespace: NS },
-      spec: { podSelector: { matchLabels: api }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'pg' } } }], ports: [{ port: 5432 }] }] },
+      spec: {
+        podSelector: { matchLabels: api },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ podSelector: { matchLabels: { 'cnpg.io/cluster': 'pg' } } }], ports: [{ port: 5432 }] },
+          { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+        ],
+      },
     },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api', namespace: NS }, automountServiceAccountToken: false },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'worker', namespace: NS } },
@@ -275,4 +282,27 @@ export function firstContainer(o: Obj): Obj {
 
 export function podSpec(o: Obj): Obj {
   return o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec;
+}
+
+/** A database init Job (not in the fixture platform) that sets up the account the API signs in with, as an Argo CD hook of `phase`. */
+export function initJob(phase: 'PostSync' | 'Sync'): Obj {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'db-init', namespace: NS, annotations: { 'argocd.argoproj.io/hook': phase, 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' } },
+    spec: {
+      backoffLimit: 3,
+      activeDeadlineSeconds: 900,
+      template: {
+        metadata: { labels: { app: 'db-init' } },
+        spec: {
+          serviceAccountName: 'db',
+          automountServiceAccountToken: false,
+          restartPolicy: 'Never',
+          securityContext: podSecurity(),
+          containers: [container('db-init', { env: [{ name: 'PGHOST', value: 'pg-rw' }, { name: 'APP_PASSWORD', valueFrom: { secretKeyRef: { name: 'pg-app', key: 'password' } } }] })],
+        },
+      },
+    },
+  };
 }

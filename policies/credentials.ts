@@ -1,0 +1,82 @@
+/**
+ * Which stored credentials a pod reads, wherever its Secret comes from. Two pods that read the same
+ * credential talk to the same account of the same store: an init Job that sets the password of
+ * `langmem_user` and the API that signs in as `langmem_user` both read `<prefix>/data`
+ * `LANGMEM_DB_PASSWORD`, even though one reads it from `postgres-credentials` and the other from a
+ * URL templated into `agent-service-data`. The sync-wave order (stacks/sync-waves.ts) and the rule
+ * `init-job-not-postsync` both use this to tell that a workload needs what an init Job creates.
+ *
+ * A credential is `store:<kind>/<name>:<remote key>#<property>` for a key an ExternalSecret fetches
+ * (a templated key counts every fetched value its template names), and `secret:<name>#<key>` for a
+ * key of any other Secret.
+ */
+import { arr, at, containersOf, isRecord, kindOf, nameOf, namespaceOf, podTemplateOf, rec, str } from './objects.ts';
+import type { K8sObject } from './types.ts';
+
+/** Secret key -> the credentials it carries, per `namespace/secret`. */
+type SecretKeys = Map<string, Map<string, readonly string[]>>;
+
+function externalSecretKeys(es: K8sObject): Map<string, readonly string[]> {
+  const store = `store:${str(at(es, 'spec', 'secretStoreRef', 'kind')) ?? 'SecretStore'}/${str(at(es, 'spec', 'secretStoreRef', 'name')) ?? ''}`;
+  const fetched = new Map<string, string>();
+  for (const d of arr(at(es, 'spec', 'data'))) {
+    const key = str(at(d, 'secretKey'));
+    if (key) fetched.set(key, `${store}:${str(at(d, 'remoteRef', 'key')) ?? ''}#${str(at(d, 'remoteRef', 'property')) ?? ''}`);
+  }
+  const keys = new Map<string, readonly string[]>([...fetched].map(([k, c]) => [k, [c]]));
+  for (const [k, template] of Object.entries(rec(at(es, 'spec', 'target', 'template', 'data')) ?? {})) {
+    if (typeof template !== 'string') continue;
+    // `{{ .NAME | ... }}` and `{{ .NAME }}`: the fetched values the template is built from.
+    const used = [...template.matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => fetched.get(m[1]!)).filter((c): c is string => c !== undefined);
+    keys.set(k, [...new Set(used)]);
+  }
+  return keys;
+}
+
+/** Index of the Secrets ExternalSecrets write in `objects`. */
+export function secretKeysOf(objects: readonly K8sObject[]): SecretKeys {
+  const index: SecretKeys = new Map();
+  for (const o of objects) {
+    if (kindOf(o) !== 'ExternalSecret') continue;
+    const target = str(at(o, 'spec', 'target', 'name')) ?? nameOf(o);
+    index.set(`${namespaceOf(o) ?? ''}/${target}`, externalSecretKeys(o));
+  }
+  return index;
+}
+
+/** Every credential the pods of `o` read (env, envFrom, secret volumes), as strings described above. */
+export function credentialsOf(o: K8sObject, index: SecretKeys): Set<string> {
+  const out = new Set<string>();
+  const t = podTemplateOf(o);
+  if (!t) return out;
+  const ns = namespaceOf(o) ?? '';
+  const add = (secret: string | undefined, key: string | undefined): void => {
+    if (!secret) return;
+    const keys = index.get(`${ns}/${secret}`);
+    if (!keys) {
+      out.add(`secret:${secret}#${key ?? '*'}`);
+      return;
+    }
+    for (const [k, creds] of keys) if (key === undefined || k === key) for (const c of creds) out.add(c);
+  };
+  for (const c of containersOf(t)) {
+    for (const e of arr(c.container['env'])) add(str(at(e, 'valueFrom', 'secretKeyRef', 'name')), str(at(e, 'valueFrom', 'secretKeyRef', 'key')));
+    for (const e of arr(c.container['envFrom'])) add(str(at(e, 'secretRef', 'name')), undefined);
+  }
+  for (const v of arr(t.spec['volumes'])) {
+    if (!isRecord(v)) continue;
+    const secret = rec(v['secret']);
+    if (secret) {
+      const items = arr(secret['items']);
+      if (items.length === 0) add(str(secret['secretName']), undefined);
+      for (const i of items) add(str(secret['secretName']), str(at(i, 'key')));
+    }
+    for (const s of arr(at(v, 'projected', 'sources'))) {
+      const name = str(at(s, 'secret', 'name'));
+      const items = arr(at(s, 'secret', 'items'));
+      if (items.length === 0) add(name, undefined);
+      for (const i of items) add(name, str(at(i, 'key')));
+    }
+  }
+  return out;
+}
