@@ -124,11 +124,12 @@ describe.each(names)('Kubernetes objects of %s in pulumi delivery', (name) => {
     );
   });
 
-  it('applies through a Kubernetes provider of its own, with server-side apply and the configured context', () => {
+  it('applies through a Kubernetes provider of its own, with server-side apply and the context it checked', () => {
     const providers = run.ofType('pulumi:providers:kubernetes');
     expect(providers).toHaveLength(1);
     expect(providers[0]!.inputs['enableServerSideApply']).toBe('true');
-    expect(providers[0]!.inputs['context']).toBeUndefined();
+    // No kubeContext in the stack: the kubeconfig's current context, resolved and pinned.
+    expect(providers[0]!.inputs['context']).toBe(run.env.gitops.cluster.name);
     expect(objects().every((r) => r.provider.includes('pulumi:providers:kubernetes::cluster::'))).toBe(true);
   });
 

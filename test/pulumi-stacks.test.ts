@@ -19,6 +19,8 @@ const project = yaml.load(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8')) as {
   config: Record<string, { type: string; description: string; default?: unknown }>;
 };
 const PROJECT = project.name;
+/** Stack config the engine reads: default providers of these packages (`*`: all) may not be used. */
+const DISABLE_DEFAULT_PROVIDERS = 'pulumi:disable-default-providers';
 const stackFiles = readdirSync(ROOT).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f));
 const stackConfigOf = (stack: string) =>
   (yaml.load(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> }).config;
@@ -54,7 +56,13 @@ describe('the stack files', () => {
     const env = loadEnvironment(ENVIRONMENTS_DIR, stack);
 
     it('holds only Pulumi’s keys: the AWS region and the keys Pulumi.yaml declares', () => {
-      for (const key of Object.keys(config)) expect(key === 'aws:region' || (key.startsWith(`${PROJECT}:`) && key.slice(PROJECT.length + 1) in project.config), key).toBe(true);
+      for (const key of Object.keys(config)) {
+        expect(key === 'aws:region' || key === DISABLE_DEFAULT_PROVIDERS || (key.startsWith(`${PROJECT}:`) && key.slice(PROJECT.length + 1) in project.config), key).toBe(true);
+      }
+    });
+
+    it('disables every default provider, so no resource falls back to an ambient kubeconfig or AWS profile', () => {
+      expect(config[DISABLE_DEFAULT_PROVIDERS]).toEqual(['*']);
     });
 
     it('puts the stack in the environment’s account and region', () => {
@@ -79,7 +87,7 @@ async function runEntryPoint(stack: string, extra: Record<string, string> = {}):
   for (const [key, spec] of Object.entries(project.config)) {
     if (spec.default !== undefined) values[`${PROJECT}:${key}`] = typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default);
   }
-  for (const [key, value] of Object.entries(stackConfigOf(stack))) values[key] = String(value);
+  for (const [key, value] of Object.entries(stackConfigOf(stack))) values[key] = typeof value === 'string' ? value : JSON.stringify(value);
   Object.assign(values, extra);
   await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: { ...a.inputs, arn: `arn:aws:iam::000000000000:role/${a.inputs['name']}` } }), call: (a) => a.inputs }, PROJECT, stack, false);
   pulumi.runtime.setAllConfig(values, [`${PROJECT}:secrets`]);

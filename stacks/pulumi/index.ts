@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { loadEnvironment } from '../../environments/load.ts';
 import { deployEnvironment } from './program.ts';
 import type { SecretValues } from './pulumi-secrets.ts';
+import { readKubeconfig } from './kubeconfig-source.ts';
 import { parseStackConfig } from './stack-config.ts';
 
 /** Pulumi.yaml declares optional IDs with an empty default; empty means not set. */
@@ -23,6 +24,7 @@ export default async function main(): Promise<Record<string, unknown>> {
       oidcProviderArn: cfg.get('oidcProviderArn'),
       kubeconfig: cfg.get('kubeconfig'),
       kubeContext: cfg.get('kubeContext'),
+      adoptExistingObjects: cfg.getBoolean('adoptExistingObjects'),
       externalSecretsServiceAccount: cfg.get('externalSecretsServiceAccount'),
       vpcId: nonEmpty(cfg.get('vpcId')),
       privateSubnetIds: cfg.getObject<string[]>('privateSubnetIds'),
@@ -42,6 +44,7 @@ export default async function main(): Promise<Record<string, unknown>> {
     secrets: cfg.getSecretObject<SecretValues>('secrets') ?? pulumi.secret(pulumi.output<SecretValues | undefined>(undefined)),
     redisAuthToken: cfg.getSecret('redisAuthToken'),
     opensearchMasterPassword: cfg.getSecret('opensearchMasterPassword'),
+    ...(env.delivery === 'pulumi' ? { kubeconfig: readKubeconfig(config.kubeconfig, process.env, stack) } : {}),
   });
   return result.outputs;
 }

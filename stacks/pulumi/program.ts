@@ -14,6 +14,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Environment } from '../../environments/schema/index.ts';
 import { renderEnvironment, type Manifest } from '../render.ts';
 import { BackupBucket } from './aws-backup-bucket.ts';
+import { clusterTargetOf, type ClusterTarget, type KubeconfigSource } from './cluster-target.ts';
 import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './aws-needs.ts';
 import { backupRolePolicy } from './backup-role.ts';
 import { IrsaRole } from './irsa-role.ts';
@@ -35,6 +36,8 @@ export interface ProgramInput {
   readonly secrets?: pulumi.Output<SecretValues | undefined>;
   readonly redisAuthToken?: pulumi.Output<string>;
   readonly opensearchMasterPassword?: pulumi.Output<string>;
+  /** The kubeconfig the entry point read; needed in `pulumi` delivery (checked against the environment's cluster). */
+  readonly kubeconfig?: KubeconfigSource;
   /** Replaces what is derived from the environment (tests of managed stores, data-tier fallbacks). */
   readonly needs?: (derived: AwsNeeds) => AwsNeeds;
 }
@@ -104,6 +107,12 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   if (env.delivery === 'pulumi' && !input.secrets) {
     throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi delivery")`);
   }
+  // Before anything is registered: the objects must go to the environment's cluster and nowhere else.
+  let cluster: ClusterTarget | undefined;
+  if (env.delivery === 'pulumi') {
+    if (!input.kubeconfig) throw new Error(`stack ${input.stack}: delivery is pulumi, so a kubeconfig is needed (see README, "Pulumi delivery")`);
+    cluster = clusterTargetOf(input.kubeconfig, config.kubeContext, env);
+  }
 
   // Explicit, so no resource can land in a region or account the environment does not name.
   const awsProvider = new aws.Provider('aws', { region: needs.region as aws.Region, allowedAccountIds: [config.accountId] });
@@ -154,7 +163,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
 
   const managedStores = new ManagedStores('data', managedArgs, onAws);
 
-  const kubernetesObjects = env.delivery === 'pulumi' ? registerKubernetesObjects(input, manifests, needs, backupRole) : undefined;
+  const kubernetesObjects = cluster ? registerKubernetesObjects(input, manifests, needs, backupRole, cluster) : undefined;
 
   const outputs: ProgramResult['outputs'] = {
     delivery: env.delivery,
@@ -172,7 +181,7 @@ export function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
   return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/'));
 }
 
-function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined): KubernetesObjects {
+function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined, cluster: ClusterTarget): KubernetesObjects {
   const { env, config } = input;
   if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi")`);
   const secrets = input.secrets;
@@ -193,9 +202,17 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     }));
   }
   const provider = new kubernetes.Provider('cluster', {
-    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
-    ...(config.kubeContext ? { context: config.kubeContext } : {}),
+    // Exactly what clusterTargetOf checked; a kubeconfig can hold credentials, so it stays secret.
+    kubeconfig: pulumi.secret(cluster.kubeconfig),
+    context: cluster.context,
+    cluster: cluster.cluster,
+    // The provider (and with it every object) is replaced only when the cluster itself changes,
+    // not when a credential or the kubeconfig's layout does.
+    clusterIdentifier: cluster.server,
     enableServerSideApply: true,
+    // Only for the switch-over from Argo CD (README, "Switching an environment from Argo CD"): since
+    // pulumi-kubernetes 4.29 creating an object that exists fails with AlreadyExists unless set.
+    upsertExistingObjects: config.adoptExistingObjects,
   });
   return new KubernetesObjects(env.name, { manifests, overrides, provider, protect: (m) => env.production && holdsData(m) });
 }
