@@ -8,6 +8,7 @@
  * except that ExternalSecrets become Secrets filled from secret config and the backup
  * ServiceAccount carries the role this stack created.
  */
+import { createHash } from 'node:crypto';
 import * as aws from '@pulumi/aws';
 import * as kubernetes from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -20,7 +21,8 @@ import { backupRolePolicy } from './backup-role.ts';
 import { IrsaRole } from './irsa-role.ts';
 import { KubernetesObjects } from './kubernetes-objects.ts';
 import { checkManagedStores, ManagedStores, type ManagedStoresArgs } from './managed-stores.ts';
-import { planSecret, secretData, type SecretValues } from './pulumi-secrets.ts';
+import { planSecret, secretData, type SecretPlan, type SecretValues } from './pulumi-secrets.ts';
+import { secretsReadBy } from './readiness.ts';
 import { SecretStoreEntries } from './secrets-manager.ts';
 import type { StackConfig } from './stack-config.ts';
 
@@ -186,12 +188,27 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
   if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi")`);
   const secrets = input.secrets;
   const overrides = new Map<Manifest, (m: Manifest) => Record<string, unknown>>();
+  const plans = new Map<string, SecretPlan>();
   const manifests = rendered.map((m) => {
     if (m.kind !== 'ExternalSecret') return m;
     const plan = planSecret(m, env.secrets.remoteKeyPrefix);
+    plans.set(`${plan.manifest.metadata.namespace}/${plan.manifest.metadata.name}`, plan);
     overrides.set(plan.manifest, (s) => ({ ...s, stringData: pulumi.secret(secrets.apply((values) => secretData(plan, values ?? {}, input.stack))) }));
     return plan.manifest;
   });
+  // A Job applies the values it reads once (an init Job sets the database passwords); after a
+  // `pulumi config set --secret` its spec is unchanged, so it runs again only as a replacement,
+  // triggered by a digest of those values (secret, so not even the digest is in plain state).
+  const replacementTriggers = new Map<Manifest, pulumi.Output<string>>();
+  for (const job of manifests.filter((m) => m.apiVersion === 'batch/v1' && m.kind === 'Job')) {
+    const read = secretsReadBy(job).flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
+    if (read.length === 0) continue;
+    const digest = secrets.apply((values) => {
+      const data = read.map((plan) => [plan.manifest.metadata.name, Object.entries(secretData(plan, values ?? {}, input.stack)).sort()]);
+      return createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    });
+    replacementTriggers.set(job, pulumi.secret(digest));
+  }
   // The role this stack created, not a value copied into environment data, is what the pods assume.
   for (const sa of backupRole ? needs.backup.serviceAccounts : []) {
     const backupAccount = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === sa.name && m.metadata.namespace === sa.namespace);
@@ -214,5 +231,5 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     // pulumi-kubernetes 4.29 creating an object that exists fails with AlreadyExists unless set.
     upsertExistingObjects: config.adoptExistingObjects,
   });
-  return new KubernetesObjects(env.name, { manifests, overrides, provider, protect: (m) => env.production && holdsData(m) });
+  return new KubernetesObjects(env.name, { manifests, overrides, replacementTriggers, provider, protect: (m) => env.production && holdsData(m) });
 }
