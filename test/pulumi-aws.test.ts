@@ -171,6 +171,12 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     expect(actions.some((a: string) => a.includes('*'))).toBe(false);
   });
 
+  it('replaces every AWS resource by deleting the old one first, since each has a fixed name or is one per bucket', () => {
+    const aws = run.registered.filter((r) => r.type.startsWith('aws:'));
+    expect(aws.length).toBeGreaterThan(5);
+    for (const r of aws) expect(r.options.deleteBeforeReplace, `${r.type} ${r.name}`).toBe(true);
+  });
+
   it('creates a Secrets Manager entry, without a value, for every remote key the ExternalSecrets name', () => {
     const secrets = run.ofType('aws:secretsmanager/secret:Secret');
     expect(secrets.map((s) => s.inputs['name']).sort()).toEqual(externalSecretKeys(run.result.manifests));

@@ -107,6 +107,17 @@ describe.each(['dev', 'prod'])('managed data stores of %s', (name) => {
     expect(access.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${run.env.gitops.secretStore.roleArn.split(':')[4]}:root` });
   });
 
+  it('replaces every AWS resource by deleting the old one first, since each has a fixed name', () => {
+    const aws = run.registered.filter((r) => r.type.startsWith('aws:'));
+    expect(aws.length).toBeGreaterThan(10);
+    for (const r of aws) expect(r.options.deleteBeforeReplace, `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it('keeps the data stores and the bucket through a destroy in production, and only there', () => {
+    const stateful = ['aws:rds/instance:Instance', 'aws:elasticache/replicationGroup:ReplicationGroup', 'aws:opensearch/domain:Domain', 'aws:s3/bucket:Bucket'];
+    for (const type of stateful) expect(one(run, type).options, type).toMatchObject({ protect: production, retainOnDelete: production });
+  });
+
   it('accepts connections to the stores only from the cluster’s security group', () => {
     const rules = run.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule');
     expect(rules.map((r) => r.inputs['fromPort']).sort()).toEqual([443, 5432, 6379]);

@@ -11,6 +11,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { ManagedStore } from './aws-needs.ts';
+import { FIXED_NAME } from './fixed-names.ts';
 
 /** Extensions the application may create; anything else is refused by RDS. */
 export const POSTGRES_ALLOWED_EXTENSIONS = ['vector', 'pg_stat_statements'] as const;
@@ -74,7 +75,7 @@ export class ManagedStores extends pulumi.ComponentResource {
     checkManagedStores(name, args);
     const clusterSg = args.clusterSecurityGroupId!;
     const { production, prefix, tags } = args;
-    const child = { parent: this };
+    const child = { parent: this, ...FIXED_NAME };
     // Production's stores outlive a mistaken `pulumi destroy`; Pulumi refuses to delete them.
     const keep = { ...child, protect: production, retainOnDelete: production };
 
