@@ -173,6 +173,8 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
     ...(backupRole ? { backupRoleArn: backupRole.arn } : {}),
     ...(secretStore ? { secretReaderRoleArn: secretStore.readerRoleArn } : {}),
     ...Object.fromEntries([...managedStores.endpoints].map(([name, e]) => [`${name}Endpoint`, pulumi.interpolate`${e.host}:${e.port}`])),
+    // Where the application's master password is: RDS rotates it there; nothing else holds it.
+    ...Object.fromEntries([...managedStores.endpoints].flatMap(([name, e]) => (e.masterSecretArn ? [[`${name}MasterSecretArn`, e.masterSecretArn]] : []))),
     ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
   };
   return { needs, manifests, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };

@@ -63,7 +63,10 @@ function computedState(type: string, inputs: Record<string, any>, account: strin
     case 'aws:secretsmanager/secret:Secret':
       return { arn: `arn:aws:secretsmanager:${region}:${account}:secret:${inputs['name']}-AbCdEf` };
     case 'aws:rds/instance:Instance':
-      return { address: `${inputs['identifier']}.c0ffee.${region}.rds.amazonaws.com` };
+      return {
+        address: `${inputs['identifier']}.c0ffee.${region}.rds.amazonaws.com`,
+        masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-c0ffee-AbCdEf`, secretStatus: 'active' }],
+      };
     case 'aws:elasticache/replicationGroup:ReplicationGroup':
       return { primaryEndpointAddress: `master.${inputs['replicationGroupId']}.c0ffee.euc1.cache.amazonaws.com` };
     case 'aws:opensearch/domain:Domain':
