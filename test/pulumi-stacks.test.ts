@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment, parseEnvironment } from '../environments/load.ts';
+import { checkSecretConfig, plaintextSecretConfig } from '../stacks/pulumi/secret-config.ts';
 import { SECRET_CONFIG_KEYS, parseStackConfig, stackConfigSchema } from '../stacks/pulumi/stack-config.ts';
 import { ENVIRONMENTS_DIR } from './support/pulumi-mocks.ts';
 
@@ -72,11 +73,8 @@ describe('the stack files', () => {
       expect(parsed.oidcProviderArn.split(':')[4]).toBe(parsed.accountId);
     });
 
-    it('holds no secret key in plain text', () => {
-      for (const key of SECRET_CONFIG_KEYS) {
-        const value = config[`${PROJECT}:${key}`];
-        if (value !== undefined) expect(value, key).toEqual({ secure: expect.stringMatching(/^v1:/) });
-      }
+    it('holds no secret key in plain text, at any depth', () => {
+      expect(plaintextSecretConfig(config, PROJECT)).toEqual([]);
     });
   });
 });
@@ -137,5 +135,33 @@ describe('stack config without a required key', () => {
     expect(() => parseStackConfig({ oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/X' }, 'prod')).toThrow(
       'stack prod: invalid config in Pulumi.prod.yaml:\n  accountId: expected a string, got nothing (the key is not set) (pulumi config set --stack prod accountId <value>)',
     );
+  });
+});
+
+describe('secret config in a stack file', () => {
+  const file = (lines: string[]) => ['config:', '  aws:region: eu-central-1', ...lines, ''].join('\n');
+
+  it('is accepted when every value under a secret key is encrypted', () => {
+    const encrypted = file([`  ${PROJECT}:redisAuthToken: { secure: v1:AAAA }`, `  ${PROJECT}:secrets:`, '    service:', '      OPENAI_API_KEY: { secure: v1:BBBB }']);
+    expect(() => checkSecretConfig(encrypted, PROJECT, 'prod')).not.toThrow();
+  });
+
+  it('is refused at start-up when any is plain, naming each key and the command, never the value', () => {
+    const plain = file([`  ${PROJECT}:redisAuthToken: hunter2-token`, `  ${PROJECT}:secrets:`, '    service:', '      OPENAI_API_KEY: sk-plain-4f2a', '      SECRET_KEY: { secure: v1:CCCC }']);
+    let message = '';
+    try {
+      checkSecretConfig(plain, PROJECT, 'prod');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('Pulumi.prod.yaml holds secret config in plain text (secrets.service.OPENAI_API_KEY, redisAuthToken)');
+    expect(message).toContain("pulumi config set --stack prod --secret --path 'secrets.service.OPENAI_API_KEY' <value>");
+    expect(message).toContain('pulumi config set --stack prod --secret redisAuthToken <value>');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('sk-plain');
+  });
+
+  it('covers every key the program reads as a secret', () => {
+    expect(SECRET_CONFIG_KEYS).toEqual(['secrets', 'redisAuthToken', 'opensearchMasterPassword']);
   });
 });
