@@ -46,6 +46,17 @@ describe.each(environmentNames(ENVIRONMENTS_DIR))('what pulumi delivery of %s re
     for (const r of objects()) expect(Object.keys(annotationsOf(r)).filter((k) => k.startsWith('argocd.argoproj.io/')), r.name).toEqual([]);
   });
 
+  it('waits for every custom resource another object depends on, but an ACME certificate', () => {
+    const byName = new Map(objects().map((r) => [r.name, r]));
+    const targets = new Set([...run.result.kubernetes!.dependsOn.values()].flat());
+    const custom = [...targets].map((n) => byName.get(n)!).filter((r) => r.type.startsWith('kubernetes:') && /^kubernetes:[^/]+\.[^/]+\//.test(r.type) && !r.type.includes('.k8s.io/'));
+    expect(custom.length).toBeGreaterThan(0);
+    for (const r of custom) {
+      const acme = r.type === 'kubernetes:cert-manager.io/v1:Certificate' && r.inputs['spec']['issuerRef']['kind'] === 'ClusterIssuer';
+      expect(annotationsOf(r)[WAIT_FOR_ANNOTATION], `${r.name} is depended on`).toBe(acme ? undefined : 'condition=Ready');
+    }
+  });
+
   it('lets each Job run to its own deadline before Pulumi gives up on it', () => {
     expect(rendered('Job').length).toBeGreaterThan(0);
     for (const job of rendered('Job')) {
@@ -84,6 +95,12 @@ describe('the Postgres cluster in pulumi delivery of prod', () => {
     expect(cluster.inputs['metadata']['annotations'][WAIT_FOR_ANNOTATION]).toBe('condition=Ready');
     expect(seconds(cluster.options.customTimeouts.create)).toBeGreaterThan(600);
     expect(run.result.kubernetes!.dependsOn.get('Job/agent-platform-prod/postgres-init')).toContain('Cluster/agent-platform-prod/postgres');
+  });
+
+  it('sits beside Issuers that are waited for until they can sign', () => {
+    const issuers = run.registered.filter((r) => r.type === 'kubernetes:cert-manager.io/v1:Issuer');
+    expect(issuers.length).toBeGreaterThan(0);
+    for (const r of issuers) expect(r.inputs['metadata']['annotations'][WAIT_FOR_ANNOTATION], r.name).toBe('condition=Ready');
   });
 });
 

@@ -43,6 +43,8 @@ export function readinessOf(m: Manifest): Readiness {
     return { waitFor: 'condition=Ready', customTimeouts: { create: DATABASE_READY_TIMEOUT, update: DATABASE_READY_TIMEOUT } };
   }
   if (group === 'external-secrets.io' && m.kind === 'ExternalSecret') return { waitFor: 'condition=Ready' };
+  // An Issuer is Ready once it can sign (a CA issuer: when its CA Secret exists).
+  if (group === 'cert-manager.io' && (m.kind === 'Issuer' || m.kind === 'ClusterIssuer')) return { waitFor: 'condition=Ready' };
   if (group === 'cert-manager.io' && m.kind === 'Certificate') {
     // A ClusterIssuer here is ACME: its HTTP-01 challenge is answered through the edge, which
     // itself references this certificate's Secret, so waiting would deadlock; the edge serves
