@@ -6,6 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
 import { externalSecretKeys } from '../stacks/pulumi/aws-needs.ts';
+import type { Manifest } from '../stacks/render.ts';
+import { s3CallsOf, type BackupTool } from './support/backup-s3-calls.ts';
+import { evaluate } from './support/iam-evaluator.ts';
 import { ENVIRONMENTS_DIR, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
 
 const names = environmentNames(ENVIRONMENTS_DIR);
@@ -31,6 +34,31 @@ function rolePolicy(run: MockedRun, roleName: string): any {
 /** The issuer of the OIDC provider `stackConfigFor` configures. */
 const ISSUER = 'oidc.eks.eu-central-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9';
 const accountOf = (run: MockedRun) => run.env.gitops.secretStore.roleArn.split(':')[4]!;
+
+/**
+ * Each s3:// target the rendered objects hand to a backup tool, with the tool that talks to S3:
+ * barman-cloud for CloudNativePG, Elasticsearch's S3 repository for the snapshot scripts (they only
+ * ask Elasticsearch), the aws-cli of object-store.sh for the other backup jobs.
+ */
+function backupTargets(manifests: readonly Manifest[]): { tool: BackupTool; url: string; name: string }[] {
+  const found: { tool: BackupTool; url: string; name: string }[] = [];
+  const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+  for (const m of manifests) {
+    if (m.apiVersion.includes('cnpg.io')) {
+      for (const url of strings(m['spec']).filter((s) => s.startsWith('s3://'))) found.push({ tool: 'barman-cloud', url, name: m.metadata.name });
+      continue;
+    }
+    const containers = JSON.stringify(m).includes('BACKUP_TARGET') ? (JSON.parse(JSON.stringify(m)) as any) : undefined;
+    if (!containers) continue;
+    const pod = m.kind === 'CronJob' ? containers.spec.jobTemplate.spec.template.spec : containers.spec?.template?.spec;
+    for (const c of pod?.containers ?? []) {
+      const url = (c.env ?? []).find((e: any) => e.name === 'BACKUP_TARGET')?.value as string | undefined;
+      if (!url?.startsWith('s3://')) continue;
+      found.push({ tool: JSON.stringify(c.command).includes('elasticsearch') ? 'elasticsearch-repository-s3' : 'aws-cli', url, name: m.metadata.name });
+    }
+  }
+  return found;
+}
 
 describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
   let run: MockedRun;
@@ -113,17 +141,40 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     });
   });
 
-  it('gives the backup role write, read and prune on its own prefix only, and never a version delete', () => {
+  it('lets every backup tool make each S3 request it makes against its target, evaluated as IAM would', () => {
+    const policy = rolePolicy(run, run.result.needs.backup.roleName);
+    const targets = backupTargets(run.result.manifests);
+    expect(targets.length).toBeGreaterThan(0);
+    if (run.env.data.postgres.mode === 'cloudnative-pg') expect(targets.map((t) => t.tool)).toContain('barman-cloud');
+    for (const t of targets) {
+      for (const call of s3CallsOf(t.tool, t.url, t.name)) {
+        expect(evaluate(policy, call), `${call.tool} ${call.operation} ${call.resource} ${JSON.stringify(call.context ?? {})}`).toBe('allow');
+      }
+    }
+  });
+
+  it('keeps the backup role’s object requests inside the environment’s prefix, and never deletes a version', () => {
     const { bucket, prefix, roleName } = run.result.needs.backup;
     const policy = rolePolicy(run, roleName);
+    const elsewhere = (resource: string) => resource.replace(`arn:aws:s3:::${bucket}/${prefix}/`, `arn:aws:s3:::${bucket}/other-environment/`);
+    for (const t of backupTargets(run.result.manifests)) {
+      for (const call of s3CallsOf(t.tool, t.url, t.name).filter((c) => c.resource.includes('/'))) {
+        expect(evaluate(policy, { ...call, resource: elsewhere(call.resource) }), `${call.operation} outside ${prefix}/`).toBe('implicit-deny');
+        expect(evaluate(policy, { ...call, resource: call.resource.replace(`:::${bucket}/`, ':::another-bucket/') }), `${call.operation} in another bucket`).toBe('implicit-deny');
+      }
+    }
+    const key = `arn:aws:s3:::${bucket}/${prefix}/postgres/x`;
+    for (const action of ['s3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:PutBucketPolicy', 's3:PutLifecycleConfiguration', 's3:DeleteBucket']) {
+      expect(evaluate(policy, { action, resource: action.includes('Bucket') || action.includes('Lifecycle') ? `arn:aws:s3:::${bucket}` : key }), action).toBe('implicit-deny');
+    }
     const actions = policy.Statement.flatMap((s: any) => [s.Action].flat());
-    expect(actions.some((a: string) => a.includes('*') || a.includes('Version') || a.includes('Lifecycle') || a.includes('Policy'))).toBe(false);
-    const objects = policy.Statement.find((s: any) => s.Sid === 'WriteRestoreAndPruneBackups');
-    expect(objects.Resource).toBe(`arn:aws:s3:::${bucket}/${prefix}/*`);
-    expect(objects.Action).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject', 's3:DeleteObject']));
-    const list = policy.Statement.find((s: any) => s.Sid === 'ListOwnPrefix');
-    expect(list).toMatchObject({ Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}`, Condition: { StringLike: { 's3:prefix': [`${prefix}/*`, `${prefix}/`] } } });
-    expect(policy.Statement.every((s: any) => s.Effect === 'Allow' && s.Resource !== '*')).toBe(true);
+    expect(actions.some((a: string) => a.includes('*'))).toBe(false);
+  });
+
+  it('replaces every AWS resource by deleting the old one first, since each has a fixed name or is one per bucket', () => {
+    const aws = run.registered.filter((r) => r.type.startsWith('aws:'));
+    expect(aws.length).toBeGreaterThan(5);
+    for (const r of aws) expect(r.options.deleteBeforeReplace, `${r.type} ${r.name}`).toBe(true);
   });
 
   it('creates a Secrets Manager entry, without a value, for every remote key the ExternalSecrets name', () => {
@@ -179,6 +230,34 @@ describe('a stack pointed at the wrong account', () => {
   it('is refused before anything is registered', async () => {
     await expect(runProgram('prod', { config: { accountId: '111111111111' } })).rejects.toThrow(
       'environments/prod.yaml: gitops.secretStore.roleArn is in account 222222222222, but the stack\'s accountId is 111111111111',
+    );
+  });
+});
+
+describe('the IAM evaluator the backup-role test relies on', () => {
+  const prefixOnly = {
+    Statement: [
+      { Effect: 'Allow' as const, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': ['p/*', 'p/'] } } },
+      { Effect: 'Allow' as const, Action: 's3:Get*', Resource: 'arn:aws:s3:::b/p/*' },
+      { Effect: 'Deny' as const, Action: 's3:*', Resource: 'arn:aws:s3:::b/p/locked/*' },
+    ],
+  };
+
+  it('refuses a request whose condition key is absent, as IAM does for HeadBucket under an s3:prefix condition', () => {
+    expect(evaluate(prefixOnly, { action: 's3:ListBucket', resource: 'arn:aws:s3:::b' })).toBe('implicit-deny');
+    expect(evaluate(prefixOnly, { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 's3:prefix': 'p/x/' } })).toBe('allow');
+    expect(evaluate(prefixOnly, { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 's3:prefix': 'q/' } })).toBe('implicit-deny');
+  });
+
+  it('matches action wildcards case-insensitively, resource wildcards exactly, and lets an explicit deny win', () => {
+    expect(evaluate(prefixOnly, { action: 's3:getobject', resource: 'arn:aws:s3:::b/p/k' })).toBe('allow');
+    expect(evaluate(prefixOnly, { action: 's3:GetObject', resource: 'arn:aws:s3:::b/P/k' })).toBe('implicit-deny');
+    expect(evaluate(prefixOnly, { action: 's3:GetObject', resource: 'arn:aws:s3:::b/p/locked/k' })).toBe('explicit-deny');
+  });
+
+  it('refuses to judge what it does not implement', () => {
+    expect(() => evaluate({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { ArnLike: { 'aws:SourceArn': 'x' } } }] }, { action: 's3:GetObject', resource: 'x', context: { 'aws:SourceArn': 'x' } })).toThrow(
+      'condition operator ArnLike is not supported',
     );
   });
 });

@@ -26,6 +26,13 @@ function secretValuesFor(manifests: readonly Manifest[], prefix: string): Secret
   return values;
 }
 
+/** `o` without the annotations `drop` selects (and without `annotations` when none remain). */
+function withoutAnnotations(o: Record<string, any>, drop: (key: string) => boolean): Record<string, any> {
+  const { annotations = {}, ...metadata } = o['metadata'] as Record<string, any>;
+  const kept = Object.fromEntries(Object.entries(annotations as Record<string, unknown>).filter(([k]) => !drop(k)));
+  return { ...o, metadata: Object.keys(kept).length > 0 ? { ...metadata, annotations: kept } : metadata };
+}
+
 const allValues = (values: SecretValues) => Object.values(values).flatMap((v) => Object.values(v ?? {}));
 const isKubernetes = (type: string) => type.startsWith('kubernetes:');
 
@@ -47,11 +54,13 @@ describe.each(names)('Kubernetes objects of %s in pulumi delivery', (name) => {
     expect(objects().find((r) => r.name === `Deployment/${run.env.namespace}/agent-api`)?.type).toBe('kubernetes:apps/v1:Deployment');
   });
 
-  it('registers each object with exactly the content synth renders', () => {
-    const byName = new Map(objects().map((r) => [r.name, r.inputs]));
+  it('registers each object with exactly the content synth renders, less Argo CD’s annotations and plus Pulumi’s await annotation', () => {
+    const byName = new Map(objects().map((r) => [r.name, withoutAnnotations(r.inputs, (k) => k === 'pulumi.com/waitFor')]));
     const compared = run.result.manifests.filter((m) => m.kind !== 'ExternalSecret');
     expect(compared.length).toBeGreaterThan(10);
-    for (const m of compared) expect({ name: resourceNameOf(m), inputs: byName.get(resourceNameOf(m)) }).toEqual({ name: resourceNameOf(m), inputs: m });
+    for (const m of compared) {
+      expect({ name: resourceNameOf(m), inputs: byName.get(resourceNameOf(m)) }).toEqual({ name: resourceNameOf(m), inputs: withoutAnnotations(m, (k) => k.startsWith('argocd.argoproj.io/')) });
+    }
   });
 
   it('replaces each ExternalSecret with a Secret of the same name holding the same keys', () => {
@@ -124,11 +133,12 @@ describe.each(names)('Kubernetes objects of %s in pulumi delivery', (name) => {
     );
   });
 
-  it('applies through a Kubernetes provider of its own, with server-side apply and the configured context', () => {
+  it('applies through a Kubernetes provider of its own, with server-side apply and the context it checked', () => {
     const providers = run.ofType('pulumi:providers:kubernetes');
     expect(providers).toHaveLength(1);
     expect(providers[0]!.inputs['enableServerSideApply']).toBe('true');
-    expect(providers[0]!.inputs['context']).toBeUndefined();
+    // No kubeContext in the stack: the kubeconfig's current context, resolved and pinned.
+    expect(providers[0]!.inputs['context']).toBe(run.env.gitops.cluster.name);
     expect(objects().every((r) => r.provider.includes('pulumi:providers:kubernetes::cluster::'))).toBe(true);
   });
 

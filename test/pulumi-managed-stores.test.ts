@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../environments/schema/index.ts';
 import { managedStoresOf } from '../stacks/pulumi/aws-needs.ts';
 import { POSTGRES_ALLOWED_EXTENSIONS } from '../stacks/pulumi/managed-stores.ts';
-import { isSecretInput, reveal, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
+import { isSecretInput, reveal, runProgram, type FailedRun, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
 
 const NETWORK = { vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'], clusterSecurityGroupId: 'sg-0c1' };
 const REDIS_TOKEN = 'redis-token-5e1f0d';
@@ -107,6 +107,30 @@ describe.each(['dev', 'prod'])('managed data stores of %s', (name) => {
     expect(access.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${run.env.gitops.secretStore.roleArn.split(':')[4]}:root` });
   });
 
+  it('replaces every AWS resource by deleting the old one first, since each has a fixed name', () => {
+    const aws = run.registered.filter((r) => r.type.startsWith('aws:'));
+    expect(aws.length).toBeGreaterThan(10);
+    for (const r of aws) expect(r.options.deleteBeforeReplace, `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it('keeps the data stores and the bucket through a destroy in production, and only there', () => {
+    const stateful = ['aws:rds/instance:Instance', 'aws:elasticache/replicationGroup:ReplicationGroup', 'aws:opensearch/domain:Domain', 'aws:s3/bucket:Bucket'];
+    for (const type of stateful) expect(one(run, type).options, type).toMatchObject({ protect: production, retainOnDelete: production });
+  });
+
+  it('spreads OpenSearch over as many subnets as zones it is told to use', () => {
+    const domain = one(run, 'aws:opensearch/domain:Domain').inputs;
+    const subnets = domain['vpcOptions']['subnetIds'] as string[];
+    expect(subnets).toHaveLength(production ? 3 : 1);
+    if (production) expect(domain['clusterConfig']['zoneAwarenessConfig']).toEqual({ availabilityZoneCount: subnets.length });
+    expect(new Set(subnets).size).toBe(subnets.length);
+  });
+
+  it('exports the ARN of the secret RDS keeps the Postgres master password in', async () => {
+    const arn = run.result.outputs['postgresMasterSecretArn'] as pulumi.Output<string>;
+    await expect(new Promise((resolve) => arn.apply(resolve))).resolves.toMatch(/^arn:aws:secretsmanager:eu-central-1:[0-9]{12}:secret:rds!db-/);
+  });
+
   it('accepts connections to the stores only from the cluster’s security group', () => {
     const rules = run.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule');
     expect(rules.map((r) => r.inputs['fromPort']).sort()).toEqual([443, 5432, 6379]);
@@ -158,6 +182,32 @@ describe('managed stores without a network', () => {
     await expect(
       runProgram('dev', { input: { redisAuthToken: pulumi.secret(REDIS_TOKEN), needs: (n) => ({ ...n, managedStores: managedStoresOf(allManaged(probe.env)).filter((s) => s.engine === 'redis') }) } }),
     ).rejects.toThrow('ManagedStores data: vpcId is not set (pulumi config set vpcId vpc-...); managed stores need a network');
+  });
+});
+
+describe.each([
+  ['prod', 2, 'ManagedStores data: store search: privateSubnetIds has 2 subnet(s); a production OpenSearch domain spans 3 zones, one subnet each'],
+  ['prod', 3, undefined],
+  ['dev', 2, undefined],
+] as const)('a managed OpenSearch of %s with %i subnets', (name, count, refusal) => {
+  it(refusal ? 'is refused before anything is registered, naming the key to extend' : 'is accepted, one subnet per zone', async () => {
+    const probe = await runProgram(name);
+    const attempt = runProgram(name, {
+      config: { ...NETWORK, privateSubnetIds: NETWORK.privateSubnetIds.slice(0, count) },
+      input: {
+        opensearchMasterPassword: pulumi.secret(OPENSEARCH_PASSWORD),
+        needs: (n) => ({ ...n, managedStores: managedStoresOf(allManaged(probe.env)).filter((s) => s.engine === 'opensearch') }),
+      },
+    });
+    if (refusal) {
+      const error = (await attempt.catch((e: unknown) => e)) as FailedRun;
+      expect(error.message).toContain(refusal);
+      expect(error.registered).toEqual([]);
+    } else {
+      const domain = one(await attempt, 'aws:opensearch/domain:Domain').inputs;
+      const zones = domain['clusterConfig']['zoneAwarenessEnabled'] ? domain['clusterConfig']['zoneAwarenessConfig']['availabilityZoneCount'] : 1;
+      expect(domain['vpcOptions']['subnetIds']).toHaveLength(zones);
+    }
   });
 });
 

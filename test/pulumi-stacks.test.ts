@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment, parseEnvironment } from '../environments/load.ts';
+import { checkSecretConfig, plaintextSecretConfig } from '../stacks/pulumi/secret-config.ts';
 import { SECRET_CONFIG_KEYS, parseStackConfig, stackConfigSchema } from '../stacks/pulumi/stack-config.ts';
 import { ENVIRONMENTS_DIR } from './support/pulumi-mocks.ts';
 
@@ -19,6 +20,8 @@ const project = yaml.load(readFileSync(join(ROOT, 'Pulumi.yaml'), 'utf8')) as {
   config: Record<string, { type: string; description: string; default?: unknown }>;
 };
 const PROJECT = project.name;
+/** Stack config the engine reads: default providers of these packages (`*`: all) may not be used. */
+const DISABLE_DEFAULT_PROVIDERS = 'pulumi:disable-default-providers';
 const stackFiles = readdirSync(ROOT).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f));
 const stackConfigOf = (stack: string) =>
   (yaml.load(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), 'utf8')) as { config: Record<string, unknown> }).config;
@@ -54,7 +57,13 @@ describe('the stack files', () => {
     const env = loadEnvironment(ENVIRONMENTS_DIR, stack);
 
     it('holds only Pulumi’s keys: the AWS region and the keys Pulumi.yaml declares', () => {
-      for (const key of Object.keys(config)) expect(key === 'aws:region' || (key.startsWith(`${PROJECT}:`) && key.slice(PROJECT.length + 1) in project.config), key).toBe(true);
+      for (const key of Object.keys(config)) {
+        expect(key === 'aws:region' || key === DISABLE_DEFAULT_PROVIDERS || (key.startsWith(`${PROJECT}:`) && key.slice(PROJECT.length + 1) in project.config), key).toBe(true);
+      }
+    });
+
+    it('disables every default provider, so no resource falls back to an ambient kubeconfig or AWS profile', () => {
+      expect(config[DISABLE_DEFAULT_PROVIDERS]).toEqual(['*']);
     });
 
     it('puts the stack in the environment’s account and region', () => {
@@ -64,11 +73,8 @@ describe('the stack files', () => {
       expect(parsed.oidcProviderArn.split(':')[4]).toBe(parsed.accountId);
     });
 
-    it('holds no secret key in plain text', () => {
-      for (const key of SECRET_CONFIG_KEYS) {
-        const value = config[`${PROJECT}:${key}`];
-        if (value !== undefined) expect(value, key).toEqual({ secure: expect.stringMatching(/^v1:/) });
-      }
+    it('holds no secret key in plain text, at any depth', () => {
+      expect(plaintextSecretConfig(config, PROJECT)).toEqual([]);
     });
   });
 });
@@ -79,7 +85,7 @@ async function runEntryPoint(stack: string, extra: Record<string, string> = {}):
   for (const [key, spec] of Object.entries(project.config)) {
     if (spec.default !== undefined) values[`${PROJECT}:${key}`] = typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default);
   }
-  for (const [key, value] of Object.entries(stackConfigOf(stack))) values[key] = String(value);
+  for (const [key, value] of Object.entries(stackConfigOf(stack))) values[key] = typeof value === 'string' ? value : JSON.stringify(value);
   Object.assign(values, extra);
   await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: { ...a.inputs, arn: `arn:aws:iam::000000000000:role/${a.inputs['name']}` } }), call: (a) => a.inputs }, PROJECT, stack, false);
   pulumi.runtime.setAllConfig(values, [`${PROJECT}:secrets`]);
@@ -129,5 +135,33 @@ describe('stack config without a required key', () => {
     expect(() => parseStackConfig({ oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/X' }, 'prod')).toThrow(
       'stack prod: invalid config in Pulumi.prod.yaml:\n  accountId: expected a string, got nothing (the key is not set) (pulumi config set --stack prod accountId <value>)',
     );
+  });
+});
+
+describe('secret config in a stack file', () => {
+  const file = (lines: string[]) => ['config:', '  aws:region: eu-central-1', ...lines, ''].join('\n');
+
+  it('is accepted when every value under a secret key is encrypted', () => {
+    const encrypted = file([`  ${PROJECT}:redisAuthToken: { secure: v1:AAAA }`, `  ${PROJECT}:secrets:`, '    service:', '      OPENAI_API_KEY: { secure: v1:BBBB }']);
+    expect(() => checkSecretConfig(encrypted, PROJECT, 'prod')).not.toThrow();
+  });
+
+  it('is refused at start-up when any is plain, naming each key and the command, never the value', () => {
+    const plain = file([`  ${PROJECT}:redisAuthToken: hunter2-token`, `  ${PROJECT}:secrets:`, '    service:', '      OPENAI_API_KEY: sk-plain-4f2a', '      SECRET_KEY: { secure: v1:CCCC }']);
+    let message = '';
+    try {
+      checkSecretConfig(plain, PROJECT, 'prod');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('Pulumi.prod.yaml holds secret config in plain text (secrets.service.OPENAI_API_KEY, redisAuthToken)');
+    expect(message).toContain("pulumi config set --stack prod --secret --path 'secrets.service.OPENAI_API_KEY' <value>");
+    expect(message).toContain('pulumi config set --stack prod --secret redisAuthToken <value>');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('sk-plain');
+  });
+
+  it('covers every key the program reads as a secret', () => {
+    expect(SECRET_CONFIG_KEYS).toEqual(['secrets', 'redisAuthToken', 'opensearchMasterPassword']);
   });
 });

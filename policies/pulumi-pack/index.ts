@@ -1,19 +1,23 @@
 /**
- * Entry point of the CrossGuard pack: `pulumi preview --policy-pack policies/pulumi-pack`.
- * The environment comes from AGENT_PLATFORM_ENV (default `prod`, the strictest), its production
- * flag from `environments/<env>.yaml`, the waivers from `policies/waivers.yaml`.
+ * The CrossGuard pack, as the Pulumi CLI runs it: `pulumi preview|up --policy-pack policies/pulumi-pack`.
+ * The Node.js host (`@pulumi/pulumi/cmd/run-policy-pack`) does `require(<this directory>)`, which
+ * reaches this module through `main.cjs`. The environment is the stack's (`PULUMI_NODEJS_STACK`),
+ * its production flag and delivery come from `environments/<env>.yaml`, the waivers from
+ * `policies/waivers.yaml`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PolicyPack } from '@pulumi/policy';
-import { loadEnvironment } from '../../environments/load.ts';
+import { environmentNames, loadEnvironment } from '../../environments/load.ts';
 import { RULES } from '../rules/index.ts';
 import { parseWaivers } from '../waivers.ts';
 import { buildPolicies } from './policies.ts';
+import { environmentOfStack } from './stack-environment.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const name = process.env['AGENT_PLATFORM_ENV'] ?? 'prod';
-const environment = loadEnvironment(join(root, 'environments'), name);
+const environments = join(root, 'environments');
+const name = environmentOfStack(process.env, environmentNames(environments));
+const environment = loadEnvironment(environments, name);
 const env = { name, production: environment.production, delivery: environment.delivery };
 const waiversFile = join(root, 'policies', 'waivers.yaml');
 const waivers = existsSync(waiversFile) ? parseWaivers(readFileSync(waiversFile, 'utf8'), waiversFile, new Set(RULES.map((r) => r.id))) : [];

@@ -8,6 +8,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { PolicyDocument } from './iam-documents.ts';
+import { FIXED_NAME } from './fixed-names.ts';
 
 export interface BackupBucketArgs {
   readonly bucket: string;
@@ -50,7 +51,7 @@ export class BackupBucket extends pulumi.ComponentResource {
     if (args.prefix.startsWith('/') || args.prefix.endsWith('/')) {
       throw new Error(`BackupBucket ${name}: prefix ${JSON.stringify(args.prefix)} must not start or end with "/"`);
     }
-    const child = { parent: this };
+    const child = { parent: this, ...FIXED_NAME };
     this.bucket = new aws.s3.Bucket(
       `${name}`,
       { bucket: args.bucket, forceDestroy: !args.production, tags: args.tags },

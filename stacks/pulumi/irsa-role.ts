@@ -6,6 +6,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { ServiceAccountRef } from './aws-needs.ts';
 import { irsaTrustPolicy, type PolicyDocument } from './iam-documents.ts';
+import { FIXED_NAME } from './fixed-names.ts';
 
 export interface IrsaRoleArgs {
   /** IAM role name; fixed (not auto-named) because ARNs of it are written into environment data. */
@@ -25,7 +26,7 @@ export class IrsaRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: IrsaRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('agent-platform:aws:IrsaRole', name, {}, opts);
-    const child = { parent: this };
+    const child = { parent: this, ...FIXED_NAME };
     this.role = new aws.iam.Role(
       `${name}-role`,
       {

@@ -9,11 +9,15 @@
  *   (`stacks/sync-waves.ts`), so both delivery paths apply in the same order.
  * - `deleteBeforeReplace`: names are explicit, so a replacement (an immutable field changed) must
  *   remove the old object before the new one can take its name.
+ * - Readiness and hooks (readiness.ts): custom resources others rely on carry `pulumi.com/waitFor`,
+ *   Jobs get timeouts past their own deadline, Argo CD's annotations are dropped; a Job runs again
+ *   when its `replacementTriggers` entry (the values it applies) changes.
  */
 import * as kubernetes from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Manifest } from '../render.ts';
 import { dependencies, syncWaves } from '../sync-waves.ts';
+import { forPulumi, readinessOf } from './readiness.ts';
 
 type ObjectConstructor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -68,6 +72,12 @@ export interface KubernetesObjectsArgs {
    * @default - none
    */
   readonly protect?: (m: Manifest) => boolean;
+  /**
+   * Values whose change replaces an object (a Job re-runs only as a new Job: its pod template is
+   * immutable, and an unchanged spec is not applied again).
+   * @default - none
+   */
+  readonly replacementTriggers?: ReadonlyMap<Manifest, pulumi.Input<unknown>>;
   /** Earlier resource names of objects, by current name, so renaming the scheme replaces nothing. */
   readonly previousNames?: Readonly<Record<string, readonly string[]>>;
   readonly provider?: kubernetes.Provider;
@@ -101,7 +111,9 @@ export class KubernetesObjects extends pulumi.ComponentResource {
     for (const m of ordered) {
       const resourceName = resourceNameOf(m);
       const Ctor = constructorOf(m);
-      const body = args.overrides?.get(m)?.(m) ?? m;
+      const readiness = readinessOf(m);
+      const body = forPulumi(args.overrides?.get(m)?.(m) ?? m, readiness);
+      const trigger = args.replacementTriggers?.get(m);
       const prerequisites = [...(needs.get(m) ?? [])].sort((a, b) => (resourceNameOf(a) < resourceNameOf(b) ? -1 : 1));
       const dependsOn = prerequisites.map((d) => created.get(d)!);
       dependsOnNames.set(resourceName, prerequisites.map(resourceNameOf));
@@ -111,6 +123,8 @@ export class KubernetesObjects extends pulumi.ComponentResource {
         dependsOn,
         deleteBeforeReplace: true,
         protect: args.protect?.(m) ?? false,
+        ...(readiness.customTimeouts ? { customTimeouts: readiness.customTimeouts } : {}),
+        ...(trigger === undefined ? {} : { replacementTrigger: trigger }),
         ...(previous.length ? { aliases: previous.map((n) => ({ name: n })) } : {}),
       });
       created.set(m, resource);

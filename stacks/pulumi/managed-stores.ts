@@ -11,12 +11,20 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { ManagedStore } from './aws-needs.ts';
+import { FIXED_NAME } from './fixed-names.ts';
 
 /** Extensions the application may create; anything else is refused by RDS. */
 export const POSTGRES_ALLOWED_EXTENSIONS = ['vector', 'pg_stat_statements'] as const;
 const POSTGRES_PORT = 5432;
 const REDIS_PORT = 6379;
 const HTTPS_PORT = 443;
+/**
+ * Zones of a production OpenSearch domain, one node and one subnet each. Three, not two: with two
+ * zones OpenSearch wants an even number of data nodes, and three nodes keep a quorum when a zone fails.
+ */
+export const OPENSEARCH_PRODUCTION_ZONES = 3;
+/** RDS and ElastiCache subnet groups need subnets in at least two zones. */
+const MIN_SUBNETS = 2;
 
 export interface ManagedStoresArgs {
   readonly stores: readonly ManagedStore[];
@@ -38,6 +46,8 @@ export interface ManagedEndpoint {
   readonly engine: ManagedStore['engine'];
   readonly host: pulumi.Output<string>;
   readonly port: number;
+  /** Postgres: the Secrets Manager secret RDS keeps the master password in (`manageMasterUserPassword`). */
+  readonly masterSecretArn?: pulumi.Output<string | undefined>;
 }
 
 /**
@@ -48,11 +58,19 @@ export function checkManagedStores(name: string, args: ManagedStoresArgs): void 
   if (args.stores.length === 0) return;
   const where = `ManagedStores ${name}`;
   if (!args.vpcId) throw new Error(`${where}: vpcId is not set (pulumi config set vpcId vpc-...); managed stores need a network`);
-  if (args.subnetIds.length < 2) throw new Error(`${where}: privateSubnetIds has ${args.subnetIds.length} subnet(s); RDS and ElastiCache need at least 2 in different zones`);
+  if (args.subnetIds.length < MIN_SUBNETS) {
+    throw new Error(`${where}: privateSubnetIds has ${args.subnetIds.length} subnet(s); RDS and ElastiCache need at least ${MIN_SUBNETS} in different zones`);
+  }
   if (!args.clusterSecurityGroupId) throw new Error(`${where}: clusterSecurityGroupId is not set; without it nothing could reach the stores`);
   for (const store of args.stores) {
     if (store.engine === 'redis' && !args.redisAuthToken) throw new Error(`${where}: store ${store.name}: set the auth token with pulumi config set --secret redisAuthToken <token>`);
     if (store.engine === 'opensearch') {
+      if (args.production && args.subnetIds.length < OPENSEARCH_PRODUCTION_ZONES) {
+        throw new Error(
+          `${where}: store ${store.name}: privateSubnetIds has ${args.subnetIds.length} subnet(s); a production OpenSearch domain spans ${OPENSEARCH_PRODUCTION_ZONES} zones, ` +
+            `one subnet each (pulumi config set --path 'privateSubnetIds[${args.subnetIds.length}]' subnet-...)`,
+        );
+      }
       if (store.identifier.length > 28) throw new Error(`${where}: store ${store.name}: domain name ${JSON.stringify(store.identifier)} is longer than OpenSearch's 28 characters`);
       if (!args.opensearchMasterPassword) throw new Error(`${where}: store ${store.name}: set the master password with pulumi config set --secret opensearchMasterPassword <password>`);
     }
@@ -74,7 +92,7 @@ export class ManagedStores extends pulumi.ComponentResource {
     checkManagedStores(name, args);
     const clusterSg = args.clusterSecurityGroupId!;
     const { production, prefix, tags } = args;
-    const child = { parent: this };
+    const child = { parent: this, ...FIXED_NAME };
     // Production's stores outlive a mistaken `pulumi destroy`; Pulumi refuses to delete them.
     const keep = { ...child, protect: production, retainOnDelete: production };
 
@@ -136,7 +154,7 @@ export class ManagedStores extends pulumi.ComponentResource {
             },
             keep,
           );
-          endpoints.set(store.name, { engine: 'postgres', host: db.address, port: POSTGRES_PORT });
+          endpoints.set(store.name, { engine: 'postgres', host: db.address, port: POSTGRES_PORT, masterSecretArn: db.masterUserSecrets.apply((s) => s[0]?.secretArn) });
           break;
         }
         case 'redis': {
@@ -177,7 +195,7 @@ export class ManagedStores extends pulumi.ComponentResource {
         }
         case 'opensearch': {
           allowFromCluster(store.name, HTTPS_PORT);
-          const nodes = production ? 3 : 1;
+          const zones = production ? OPENSEARCH_PRODUCTION_ZONES : 1;
           const domain = new aws.opensearch.Domain(
             `${name}-${store.name}`,
             {
@@ -185,15 +203,15 @@ export class ManagedStores extends pulumi.ComponentResource {
               engineVersion: 'OpenSearch_2.19',
               clusterConfig: {
                 instanceType: store.instanceType,
-                instanceCount: nodes,
+                instanceCount: zones,
                 zoneAwarenessEnabled: production,
-                ...(production ? { zoneAwarenessConfig: { availabilityZoneCount: 3 } } : {}),
+                ...(production ? { zoneAwarenessConfig: { availabilityZoneCount: zones } } : {}),
               },
               ebsOptions: { ebsEnabled: true, volumeSize: store.volumeGiB, volumeType: 'gp3' },
               encryptAtRest: { enabled: true },
               nodeToNodeEncryption: { enabled: true },
               domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' },
-              vpcOptions: { subnetIds: args.subnetIds.slice(0, production ? 3 : 1), securityGroupIds: [sg.id] },
+              vpcOptions: { subnetIds: args.subnetIds.slice(0, zones), securityGroupIds: [sg.id] },
               advancedSecurityOptions: {
                 enabled: true,
                 internalUserDatabaseEnabled: true,

@@ -8,18 +8,21 @@
  * except that ExternalSecrets become Secrets filled from secret config and the backup
  * ServiceAccount carries the role this stack created.
  */
+import { createHash } from 'node:crypto';
 import * as aws from '@pulumi/aws';
 import * as kubernetes from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Environment } from '../../environments/schema/index.ts';
 import { renderEnvironment, type Manifest } from '../render.ts';
 import { BackupBucket } from './aws-backup-bucket.ts';
+import { clusterTargetOf, type ClusterTarget, type KubeconfigSource } from './cluster-target.ts';
 import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './aws-needs.ts';
 import { backupRolePolicy } from './backup-role.ts';
 import { IrsaRole } from './irsa-role.ts';
 import { KubernetesObjects } from './kubernetes-objects.ts';
 import { checkManagedStores, ManagedStores, type ManagedStoresArgs } from './managed-stores.ts';
-import { planSecret, secretData, type SecretValues } from './pulumi-secrets.ts';
+import { planSecret, secretData, type SecretPlan, type SecretValues } from './pulumi-secrets.ts';
+import { secretsReadBy } from './readiness.ts';
 import { SecretStoreEntries } from './secrets-manager.ts';
 import type { StackConfig } from './stack-config.ts';
 
@@ -35,6 +38,8 @@ export interface ProgramInput {
   readonly secrets?: pulumi.Output<SecretValues | undefined>;
   readonly redisAuthToken?: pulumi.Output<string>;
   readonly opensearchMasterPassword?: pulumi.Output<string>;
+  /** The kubeconfig the entry point read; needed in `pulumi` delivery (checked against the environment's cluster). */
+  readonly kubeconfig?: KubeconfigSource;
   /** Replaces what is derived from the environment (tests of managed stores, data-tier fallbacks). */
   readonly needs?: (derived: AwsNeeds) => AwsNeeds;
 }
@@ -104,6 +109,12 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   if (env.delivery === 'pulumi' && !input.secrets) {
     throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi delivery")`);
   }
+  // Before anything is registered: the objects must go to the environment's cluster and nowhere else.
+  let cluster: ClusterTarget | undefined;
+  if (env.delivery === 'pulumi') {
+    if (!input.kubeconfig) throw new Error(`stack ${input.stack}: delivery is pulumi, so a kubeconfig is needed (see README, "Pulumi delivery")`);
+    cluster = clusterTargetOf(input.kubeconfig, config.kubeContext, env);
+  }
 
   // Explicit, so no resource can land in a region or account the environment does not name.
   const awsProvider = new aws.Provider('aws', { region: needs.region as aws.Region, allowedAccountIds: [config.accountId] });
@@ -154,7 +165,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
 
   const managedStores = new ManagedStores('data', managedArgs, onAws);
 
-  const kubernetesObjects = env.delivery === 'pulumi' ? registerKubernetesObjects(input, manifests, needs, backupRole) : undefined;
+  const kubernetesObjects = cluster ? registerKubernetesObjects(input, manifests, needs, backupRole, cluster) : undefined;
 
   const outputs: ProgramResult['outputs'] = {
     delivery: env.delivery,
@@ -162,6 +173,8 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
     ...(backupRole ? { backupRoleArn: backupRole.arn } : {}),
     ...(secretStore ? { secretReaderRoleArn: secretStore.readerRoleArn } : {}),
     ...Object.fromEntries([...managedStores.endpoints].map(([name, e]) => [`${name}Endpoint`, pulumi.interpolate`${e.host}:${e.port}`])),
+    // Where the application's master password is: RDS rotates it there; nothing else holds it.
+    ...Object.fromEntries([...managedStores.endpoints].flatMap(([name, e]) => (e.masterSecretArn ? [[`${name}MasterSecretArn`, e.masterSecretArn]] : []))),
     ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
   };
   return { needs, manifests, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
@@ -172,17 +185,32 @@ export function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
   return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/'));
 }
 
-function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined): KubernetesObjects {
+function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined, cluster: ClusterTarget): KubernetesObjects {
   const { env, config } = input;
   if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi")`);
   const secrets = input.secrets;
   const overrides = new Map<Manifest, (m: Manifest) => Record<string, unknown>>();
+  const plans = new Map<string, SecretPlan>();
   const manifests = rendered.map((m) => {
     if (m.kind !== 'ExternalSecret') return m;
     const plan = planSecret(m, env.secrets.remoteKeyPrefix);
+    plans.set(`${plan.manifest.metadata.namespace}/${plan.manifest.metadata.name}`, plan);
     overrides.set(plan.manifest, (s) => ({ ...s, stringData: pulumi.secret(secrets.apply((values) => secretData(plan, values ?? {}, input.stack))) }));
     return plan.manifest;
   });
+  // A Job applies the values it reads once (an init Job sets the database passwords); after a
+  // `pulumi config set --secret` its spec is unchanged, so it runs again only as a replacement,
+  // triggered by a digest of those values (secret, so not even the digest is in plain state).
+  const replacementTriggers = new Map<Manifest, pulumi.Output<string>>();
+  for (const job of manifests.filter((m) => m.apiVersion === 'batch/v1' && m.kind === 'Job')) {
+    const read = secretsReadBy(job).flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
+    if (read.length === 0) continue;
+    const digest = secrets.apply((values) => {
+      const data = read.map((plan) => [plan.manifest.metadata.name, Object.entries(secretData(plan, values ?? {}, input.stack)).sort()]);
+      return createHash('sha256').update(JSON.stringify(data)).digest('hex');
+    });
+    replacementTriggers.set(job, pulumi.secret(digest));
+  }
   // The role this stack created, not a value copied into environment data, is what the pods assume.
   for (const sa of backupRole ? needs.backup.serviceAccounts : []) {
     const backupAccount = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === sa.name && m.metadata.namespace === sa.namespace);
@@ -193,9 +221,17 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     }));
   }
   const provider = new kubernetes.Provider('cluster', {
-    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
-    ...(config.kubeContext ? { context: config.kubeContext } : {}),
+    // Exactly what clusterTargetOf checked; a kubeconfig can hold credentials, so it stays secret.
+    kubeconfig: pulumi.secret(cluster.kubeconfig),
+    context: cluster.context,
+    cluster: cluster.cluster,
+    // The provider (and with it every object) is replaced only when the cluster itself changes,
+    // not when a credential or the kubeconfig's layout does.
+    clusterIdentifier: cluster.server,
     enableServerSideApply: true,
+    // Only for the switch-over from Argo CD (README, "Switching an environment from Argo CD"): since
+    // pulumi-kubernetes 4.29 creating an object that exists fails with AlreadyExists unless set.
+    upsertExistingObjects: config.adoptExistingObjects,
   });
-  return new KubernetesObjects(env.name, { manifests, overrides, provider, protect: (m) => env.production && holdsData(m) });
+  return new KubernetesObjects(env.name, { manifests, overrides, replacementTriggers, provider, protect: (m) => env.production && holdsData(m) });
 }

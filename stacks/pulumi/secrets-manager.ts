@@ -9,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ServiceAccountRef } from './aws-needs.ts';
 import type { PolicyDocument } from './iam-documents.ts';
 import { IrsaRole } from './irsa-role.ts';
+import { FIXED_NAME } from './fixed-names.ts';
 
 export interface SecretStoreEntriesArgs {
   /** Names of the Secrets Manager entries, e.g. `agent-platform/prod/service`. */
@@ -57,7 +58,9 @@ export class SecretStoreEntries extends pulumi.ComponentResource {
             recoveryWindowInDays: args.production ? 30 : 7,
             tags: args.tags,
           },
-          { ...child, protect: args.production },
+          // A deleted secret keeps its name through the recovery window, so a replacement under the
+          // same name waits for it; only a rename replaces, and then the names differ.
+          { ...child, ...FIXED_NAME, protect: args.production },
         ),
       );
     }

@@ -31,6 +31,13 @@ export const stackConfigSchema = z.strictObject({
    */
   kubeContext: z.string().default(''),
   /**
+   * Adopt Kubernetes objects that already exist (the provider's `upsertExistingObjects`), for the
+   * one `pulumi up` that takes an environment over from Argo CD; unset it right after, since with
+   * it a renamed resource's create-then-delete removes the object it just adopted.
+   * @default false
+   */
+  adoptExistingObjects: z.boolean().default(false),
+  /**
    * ServiceAccount External Secrets Operator reads the store with, when the rendered objects do not
    * contain the environment's store (installed elsewhere).
    * @default 'external-secrets/external-secrets'

@@ -1,0 +1,83 @@
+/**
+ * What Argo CD gave the objects through annotations and Pulumi must be told another way.
+ *
+ * - Readiness. pulumi-kubernetes counts a custom resource as created the moment the API server
+ *   accepts it, unless it carries `pulumi.com/waitFor` (pulumi-kubernetes >= 4.18; the value is
+ *   `condition=<type>` or `jsonpath={...}=<value>`, as `kubectl wait --for`). So "the init Job
+ *   depends on the Postgres Cluster" would not mean Postgres is up. The kinds whose readiness
+ *   others rely on wait for their `Ready` condition.
+ * - Time. Pulumi gives up on a create or update after 10 minutes by default, while a Job may run
+ *   until its own `activeDeadlineSeconds`; Pulumi waits a little longer, so a failing Job is
+ *   reported with Kubernetes' reason (DeadlineExceeded, BackoffLimitExceeded) rather than a timeout.
+ * - Hooks. `argocd.argoproj.io/*` annotations (hook, hook-delete-policy, sync-wave, sync-options)
+ *   mean nothing to Pulumi, which orders by dependencies (kubernetes-objects.ts); they are dropped
+ *   from what Pulumi applies, whatever their values, so a hook's phase can change without this file.
+ */
+import type * as pulumi from '@pulumi/pulumi';
+import type { Manifest } from '../render.ts';
+
+export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
+const ARGO_CD_ANNOTATION_PREFIX = 'argocd.argoproj.io/';
+
+/**
+ * A 3-instance CloudNativePG cluster creates its instances one after another (volume, initdb or
+ * join, streaming), which can outlast Pulumi's default 10 minutes on a cluster adding nodes.
+ */
+const DATABASE_READY_TIMEOUT = '30m';
+/** How much longer than a Job's own deadline Pulumi waits for it. */
+const JOB_DEADLINE_MARGIN_SECONDS = 60;
+
+export interface Readiness {
+  /** Value of `pulumi.com/waitFor`, when the object has a readiness worth waiting for. */
+  readonly waitFor?: string;
+  readonly customTimeouts?: pulumi.CustomTimeouts;
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '');
+
+/** How Pulumi must wait for `m` before what depends on it is applied. */
+export function readinessOf(m: Manifest): Readiness {
+  const group = groupOf(m.apiVersion);
+  const spec = (m['spec'] ?? {}) as Record<string, any>;
+  if (group === 'postgresql.cnpg.io' && m.kind === 'Cluster') {
+    return { waitFor: 'condition=Ready', customTimeouts: { create: DATABASE_READY_TIMEOUT, update: DATABASE_READY_TIMEOUT } };
+  }
+  if (group === 'external-secrets.io' && m.kind === 'ExternalSecret') return { waitFor: 'condition=Ready' };
+  // An Issuer is Ready once it can sign (a CA issuer: when its CA Secret exists).
+  if (group === 'cert-manager.io' && (m.kind === 'Issuer' || m.kind === 'ClusterIssuer')) return { waitFor: 'condition=Ready' };
+  if (group === 'cert-manager.io' && m.kind === 'Certificate') {
+    // A ClusterIssuer here is ACME: its HTTP-01 challenge is answered through the edge, which
+    // itself references this certificate's Secret, so waiting would deadlock; the edge serves
+    // the controller's default certificate for the minute issuance takes. Issuers of the
+    // environment (self-signed, CA) issue at once, and the stores mount their Secrets.
+    return spec['issuerRef']?.kind === 'ClusterIssuer' ? {} : { waitFor: 'condition=Ready' };
+  }
+  if (m.apiVersion === 'batch/v1' && m.kind === 'Job' && typeof spec['activeDeadlineSeconds'] === 'number') {
+    const seconds = `${spec['activeDeadlineSeconds'] + JOB_DEADLINE_MARGIN_SECONDS}s`;
+    return { customTimeouts: { create: seconds, update: seconds } };
+  }
+  return {};
+}
+
+/** `m` as Pulumi applies it: without Argo CD's annotations, with Pulumi's await annotation. */
+export function forPulumi(m: Record<string, unknown>, readiness: Readiness): Record<string, unknown> {
+  const { annotations: present, ...metadata } = (m['metadata'] ?? {}) as Record<string, unknown>;
+  const annotations = Object.fromEntries(Object.entries((present ?? {}) as Record<string, unknown>).filter(([key]) => !key.startsWith(ARGO_CD_ANNOTATION_PREFIX)));
+  if (readiness.waitFor) annotations[WAIT_FOR_ANNOTATION] = readiness.waitFor;
+  return { ...m, metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata };
+}
+
+/** Names of the Secrets a Job's pods read at start (env, envFrom, volumes). */
+export function secretsReadBy(job: Manifest): string[] {
+  const pod = ((job['spec'] as any)?.template?.spec ?? {}) as Record<string, any>;
+  const names = new Set<string>();
+  for (const c of [...(pod['initContainers'] ?? []), ...(pod['containers'] ?? [])]) {
+    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name) names.add(e.valueFrom.secretKeyRef.name);
+    for (const e of c.envFrom ?? []) if (e.secretRef?.name) names.add(e.secretRef.name);
+  }
+  for (const v of pod['volumes'] ?? []) {
+    if (v.secret?.secretName) names.add(v.secret.secretName);
+    for (const s of v.projected?.sources ?? []) if (s.secret?.name) names.add(s.secret.name);
+  }
+  return [...names].sort();
+}
