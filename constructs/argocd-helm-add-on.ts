@@ -23,6 +23,8 @@ export interface ArgoHelmAddOnProps {
   /** API groups of the custom resources this add-on serves, e.g. `['cert-manager.io']`. */
   readonly provides: readonly string[];
   readonly sync: SyncPolicy;
+  /** Leave the chart's CRDs out; another add-on installs them. @default false */
+  readonly skipCrds?: boolean;
   /** @default - the chart name, so resource names match the upstream documentation */
   readonly releaseName?: string;
 }
@@ -43,7 +45,7 @@ export class ArgoHelmAddOn extends Construct {
       name: props.name,
       namespace: props.argoNamespace,
       project: props.project,
-      source: { chart: props.chart, releaseName: props.releaseName ?? props.chart.chart, values: props.values ?? {} },
+      source: { chart: props.chart, releaseName: props.releaseName ?? props.chart.chart, values: props.values ?? {}, skipCrds: props.skipCrds },
       destination: { server: props.server, namespace: props.namespace },
       sync: props.sync,
       createNamespace: true,

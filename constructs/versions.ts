@@ -42,19 +42,47 @@ export const IMAGES = {
   kubeStateMetrics: { repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.15.0' },
 } as const satisfies Record<string, PinnedImage>;
 
+/** Until when upstream supports a pinned release (security fixes), and where that is published. */
+export interface SupportWindow {
+  readonly endOfSupport: string;
+  readonly source: string;
+}
+
 /** An upstream Helm chart at an exact version, installed as an Argo CD Application. */
 export interface PinnedChart {
-  /** Helm repository URL (`index.yaml` lives there). */
+  /**
+   * Helm repository URL (`index.yaml` lives there), or `oci://<registry>/<namespace>` for a chart
+   * published to an OCI registry (the chart is then `<repoURL>/<chart>`).
+   */
   readonly repoURL: string;
   readonly chart: string;
   /** Exact chart version; ranges would let a cluster add-on change without a commit. */
   readonly version: string;
+  readonly support?: SupportWindow;
 }
+
+/**
+ * Envoy Gateway's support window per minor release, from its compatibility matrix: v1.9 is
+ * supported until 2027-02-14 and is built against Gateway API v1.6.1.
+ */
+const ENVOY_GATEWAY_SUPPORT: SupportWindow = { endOfSupport: '2027-02-14', source: 'https://gateway.envoyproxy.io/news/releases/matrix/' };
+
+/**
+ * The Gateway API release whose standard-channel CRDs the clusters run: the one Envoy Gateway
+ * v1.9 is compiled against, installed by its `gateway-crds-helm` chart (`crds.gatewayAPI.channel:
+ * standard`). Gateway API publishes no end-of-support dates; it is supported as long as the
+ * Envoy Gateway release bundling it.
+ */
+export const GATEWAY_API = { version: 'v1.6.1', channel: 'standard', support: ENVOY_GATEWAY_SUPPORT } as const;
 
 /** Cluster add-ons the rendered objects rely on (see `stacks/gitops.ts`). */
 export const CHARTS = {
   certManager: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2' },
-  ingressNginx: { repoURL: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.12.0' },
+  // The edge (Gateway API). OCI charts on Docker Hub; v1.9.1 is the newest v1.9 patch (Go module
+  // proxy, github.com/envoyproxy/gateway, 2026-08-28). The CRDs come from their own chart so the
+  // Gateway API CRDs are the standard channel, not the experimental set gateway-helm bundles.
+  envoyGateway: { repoURL: 'oci://registry-1.docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.1', support: ENVOY_GATEWAY_SUPPORT },
+  gatewayCrds: { repoURL: 'oci://registry-1.docker.io/envoyproxy', chart: 'gateway-crds-helm', version: 'v1.9.1', support: ENVOY_GATEWAY_SUPPORT },
   // 0.17 is the first release serving external-secrets.io/v1, the version our ExternalSecrets use.
   externalSecrets: { repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '0.19.2' },
   cloudNativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.23.0' },

@@ -1,12 +1,12 @@
 /**
  * The application tier of one environment: settings, secrets, the API and worker Deployments, the
- * Ingress, and their network relationships.
+ * Gateway API edge in front of the API, and their network relationships.
  */
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../environments/schema/index.ts';
 import { imageRef } from '../environments/schema/common.ts';
-import { ApiIngress } from '../constructs/api-ingress.ts';
+import { ApiGateway, envoyPodLabels } from '../constructs/api-gateway.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
 import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
@@ -91,30 +91,34 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     terminationGracePeriod: Duration.seconds(120),
   });
 
-  new ApiIngress(scope, 'ingress', {
+  const edge = new ApiGateway(scope, 'edge', {
     name: 'agent-api',
-    component: 'ingress',
+    component: 'edge',
+    gatewayClassName: env.ingress.gatewayClassName,
     host: env.ingress.host,
-    className: env.ingress.className,
     clusterIssuer: env.ingress.clusterIssuer,
     backend: { name: api.service!.name, port: api.service!.port },
     rateLimit: env.ingress.rateLimit,
-    maxBodySize: env.ingress.maxBodySize,
+    maxBodySize: Size.mebibytes(env.ingress.maxBodyMiB),
     timeout: Duration.seconds(env.ingress.timeoutSeconds),
     hstsMaxAge: Duration.seconds(env.ingress.hstsMaxAgeSeconds),
+    corsOrigins: env.settings.corsOrigins,
+    // One Envoy per environment outside production; production survives losing one.
+    replicas: env.production ? 2 : 1,
   });
 
-  const ingressController: ExternalPeer = {
-    name: 'ingress controller',
-    namespace: env.network.ingressControllerNamespace,
-    podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+  // Only this environment's Envoy pods, in the namespace Envoy Gateway runs them in.
+  const gateway: ExternalPeer = {
+    name: 'gateway proxy',
+    namespace: env.network.gatewayNamespace,
+    podLabels: envoyPodLabels(edge.gatewayName, env.namespace),
   };
   const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
   // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses; private
   // ranges and the cloud metadata service stay unreachable.
   const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
 
-  api.connections.allowFromExternal(ingressController);
+  api.connections.allowFromExternal(gateway);
   for (const tier of [api, worker]) {
     tier.connections.allowToDns(dns);
     tier.connections.allowToExternal(internet, HTTPS);

@@ -6,6 +6,10 @@ import { loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
 import { ADD_ONS, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, isBuiltInGroup, renderGitOps } from '../stacks/gitops.ts';
 import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
+import { CHARTS } from '../constructs/versions.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const DIR = join(import.meta.dirname, '..', 'environments');
 
@@ -120,15 +124,35 @@ describe('Argo CD applications', () => {
     expect(project.sourceRepos).toEqual([envs[0]!.gitops.repoURL]);
   });
 
-  it('ingress-nginx allows exactly the response headers our Ingresses set, TLS 1.2/1.3 only, no snippets', () => {
-    const config = find('Application', 'ingress-nginx-prod').spec.source.helm.valuesObject.controller;
-    expect(config.allowSnippetAnnotations).toBe(false);
-    expect(config.config['ssl-protocols']).toBe('TLSv1.2 TLSv1.3');
-    const headers = envFiles.find((f) => f.path === 'prod/configmap-agent-api-response-headers.yaml')!.manifest['data'] as Record<string, string>;
-    expect(config.config['global-allowed-response-headers'].split(',')).toEqual(Object.keys(headers).sort());
+  it('the edge add-ons: standard-channel Gateway API CRDs from their own chart, Envoy Gateway from its OCI chart without them', () => {
+    const crds = find('Application', 'gateway-crds-prod').spec;
+    expect(crds.source.repoURL).toBe('oci://registry-1.docker.io/envoyproxy/gateway-crds-helm');
+    expect(crds.source.helm.valuesObject.crds.gatewayAPI).toEqual({ enabled: true, channel: 'standard' });
+    const eg = find('Application', 'envoy-gateway-prod').spec;
+    expect(eg.source).toMatchObject({ repoURL: 'oci://registry-1.docker.io/envoyproxy/gateway-helm', path: '.', targetRevision: CHARTS.envoyGateway.version });
+    expect(eg.source.helm.skipCrds).toBe(true);
+    // Per-client-IP limits are global: the rate limit service needs its Redis.
+    expect(eg.source.helm.valuesObject.config.envoyGateway.rateLimit.backend.type).toBe('Redis');
+    expect(find('AppProject', 'platform-add-ons').spec.sourceRepos).toEqual(expect.arrayContaining([crds.source.repoURL, eg.source.repoURL]));
+    expect(argo.map((f) => f.path)).not.toContain(expect.stringMatching(/ingress-nginx/));
   });
 
-  it('each environment gets its ClusterSecretStore on its own cluster, and the issuer its Ingress names', () => {
+  it('cert-manager answers DNS-01 in Route 53 with the IRSA role of its cluster', () => {
+    const prod = envs.find((e) => e.name === 'prod')!;
+    const values = find('Application', 'cert-manager-prod').spec.source.helm.valuesObject;
+    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(prod.gitops.acme.route53.roleArn);
+    const issuer = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/prod/clusterissuer-${prod.ingress.clusterIssuer}.yaml`)!.manifest as Obj;
+    expect(issuer['spec'].acme.solvers).toEqual([{ dns01: { route53: { region: prod.gitops.acme.route53.region, hostedZoneID: prod.gitops.acme.route53.hostedZoneID } } }]);
+  });
+
+  it('each cluster gets the GatewayClass its Gateways name, served by Envoy Gateway', () => {
+    for (const e of envs) {
+      const f = argo.find((x) => x.path === `${GITOPS_GROUP}/clusters/${e.gitops.cluster.name}/gatewayclass-${e.ingress.gatewayClassName}.yaml`);
+      expect((f?.manifest as Obj | undefined)?.['spec'].controllerName).toBe('gateway.envoyproxy.io/gatewayclass-controller');
+    }
+  });
+
+  it('each environment gets its ClusterSecretStore on its own cluster, and the issuer its Certificate names', () => {
     for (const e of envs) {
       const dir = `${GITOPS_GROUP}/clusters/${e.gitops.cluster.name}/`;
       expect(argo.map((f) => f.path)).toContain(`${dir}clustersecretstore-${e.secrets.store.name}.yaml`);
@@ -141,7 +165,8 @@ describe('Argo CD applications', () => {
     expect(wave('AppProject', 'agent-platform')).toBe(0);
     expect(wave('Application', 'external-secrets-prod')).toBeLessThan(wave('Application', 'cluster-config-prod'));
     expect(wave('Application', 'cluster-config-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
-    expect(wave('Application', 'ingress-nginx-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
+    expect(wave('Application', 'gateway-crds-prod')).toBeLessThan(wave('Application', 'envoy-gateway-prod'));
+    expect(wave('Application', 'envoy-gateway-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
   });
 });
 
