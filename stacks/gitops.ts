@@ -26,7 +26,8 @@ import { ArgoApplication, chartSourceURL, type SyncPolicy } from '../constructs/
 import { ArgoHelmAddOn } from '../constructs/argocd-helm-add-on.ts';
 import { AwsClusterSecretStore } from '../constructs/aws-cluster-secret-store.ts';
 import { EnvoyGatewayClass } from '../constructs/envoy-gateway-class.ts';
-import { CHARTS, GATEWAY_API, type PinnedChart } from '../constructs/versions.ts';
+import { RateLimitRedis, rateLimitRedisUrl } from '../constructs/rate-limit-redis.ts';
+import { CHARTS, GATEWAY_API, IMAGES, pinnedImageRef, type PinnedChart } from '../constructs/versions.ts';
 import { CLUSTER_SCOPED_KINDS, manifestsOf, toYaml, type Manifest, type RenderedFile } from './render.ts';
 import { applySyncWaves, type Dependency } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
@@ -45,7 +46,8 @@ const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
 export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
 /** The controller that serves our GatewayClass. */
 const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
-const RATE_LIMIT_REDIS_URL = `envoy-ratelimit-redis.${ENVOY_GATEWAY_NAMESPACE}.svc.cluster.local:6379`;
+/** Namespace of the Redis the rate limit service counts in (rendered with the cluster's configuration). */
+const RATE_LIMIT_NAMESPACE = 'edge-ratelimit';
 
 /** What the environments deployed to one cluster render, as far as add-ons care. */
 export interface ClusterUsage {
@@ -113,7 +115,7 @@ export const ADD_ONS: readonly AddOn[] = [
         envoyGateway: {
           // Per-client-IP limits are global rate limits (see constructs/api-gateway.ts): Envoy
           // Gateway runs its rate limit service, which counts in this Redis.
-          rateLimit: { backend: { type: 'Redis', redis: { url: RATE_LIMIT_REDIS_URL } } },
+          rateLimit: { backend: { type: 'Redis', redis: { url: rateLimitRedisUrl(RATE_LIMIT_NAMESPACE) } } },
         },
       },
     }),
@@ -272,6 +274,12 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
     }
     for (const className of [...new Set(members.map((e) => e.ingress.gatewayClassName))].sort()) {
       new EnvoyGatewayClass(clusterChart, `gateway-class-${className}`, { name: className, controllerName: ENVOY_GATEWAY_CONTROLLER });
+    }
+    // The per-client-IP rate limits of the Gateways count in this Redis (global rate limiting).
+    const rateLimited = manifests.some((m) => m.kind === 'BackendTrafficPolicy' && JSON.stringify(m['spec'] ?? {}).includes('"global"'));
+    if (rateLimited) {
+      new RateLimitRedis(clusterChart, 'rate-limit-redis', { namespace: RATE_LIMIT_NAMESPACE, image: pinnedImageRef(IMAGES.redis), clientNamespace: ENVOY_GATEWAY_NAMESPACE });
+      addOnDestinations.push({ server, namespace: RATE_LIMIT_NAMESPACE });
     }
     const esoNamespace = ADD_ONS.find((a) => a.key === 'external-secrets')!.namespace;
     for (const e of members) {

@@ -8,7 +8,6 @@ import { ADD_ONS, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, isBuiltInGroup, r
 import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
 import { CHARTS } from '../constructs/versions.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 const DIR = join(import.meta.dirname, '..', 'environments');
