@@ -33,8 +33,9 @@ export const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
 
 /**
  * Labels Envoy Gateway sets on the Envoy pods of a Gateway (in its controller namespace), used by
- * the API's NetworkPolicy to admit exactly this Gateway's proxies.
- * @see https://gateway.envoyproxy.io/docs/tasks/operations/deployment-mode/ (owning-gateway labels)
+ * the API's NetworkPolicy to admit exactly this Gateway's proxies (Envoy Gateway v1.9:
+ * `EnvoyAppLabel()` in internal/infrastructure/kubernetes/proxy/resource.go and the
+ * `OwningGateway*Label` constants in internal/gatewayapi/translator.go).
  */
 export function envoyPodLabels(gatewayName: string, gatewayNamespace: string): Record<string, string> {
   return {

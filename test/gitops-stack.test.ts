@@ -144,6 +144,23 @@ describe('Argo CD applications', () => {
     expect(issuer['spec'].acme.solvers).toEqual([{ dns01: { route53: { region: prod.gitops.acme.route53.region, hostedZoneID: prod.gitops.acme.route53.hostedZoneID } } }]);
   });
 
+  it('each cluster with a per-IP rate limit gets the Redis the rate limit service counts in, reachable only from that service', () => {
+    const url = find('Application', 'envoy-gateway-prod').spec.source.helm.valuesObject.config.envoyGateway.rateLimit.backend.redis.url as string;
+    const [host, port] = url.split(':') as [string, string];
+    const [name, namespace] = host.split('.') as [string, string];
+    const service = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/prod/service-${name}.yaml`)!.manifest as Obj;
+    expect(service.metadata.namespace).toBe(namespace);
+    expect(service['spec'].ports[0].port).toBe(Number(port));
+    const policy = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/prod/networkpolicy-${name}.yaml`)!.manifest as Obj;
+    expect(policy['spec'].ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy-ratelimit', 'app.kubernetes.io/component': 'ratelimit', 'app.kubernetes.io/managed-by': 'envoy-gateway' } } }],
+        ports: [{ port: Number(port), protocol: 'TCP' }],
+      },
+    ]);
+    expect(find('AppProject', 'platform-add-ons').spec.destinations).toContainEqual({ server: envs.find((e) => e.name === 'prod')!.gitops.cluster.server, namespace });
+  });
+
   it('each cluster gets the GatewayClass its Gateways name, served by Envoy Gateway', () => {
     for (const e of envs) {
       const f = argo.find((x) => x.path === `${GITOPS_GROUP}/clusters/${e.gitops.cluster.name}/gatewayclass-${e.ingress.gatewayClassName}.yaml`);
