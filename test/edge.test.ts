@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
 import { renderEnvironment, type Manifest } from '../stacks/render.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 const envs = loadEnvironments(join(import.meta.dirname, '..', 'environments'));
