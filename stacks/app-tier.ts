@@ -11,6 +11,7 @@ import { AppDeployment } from '../constructs/app-deployment.ts';
 import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import type { k8s } from '../constructs/k8s.ts';
+import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { SettingsConfigMap } from '../constructs/settings-config-map.ts';
 import { SERVICE_PORT, serviceSecretKeys, serviceSettings } from './service-settings.ts';
@@ -22,6 +23,8 @@ export interface AppTier {
   readonly settings: SettingsConfigMap;
   /** The API's metrics (design 002: `/metrics` every 10 s; design 004: LangMem's `/metrics/memory` every 30 s). */
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /** The edge's metrics: its Gateway's Envoy pods and cert-manager (certificate expiry). */
+  readonly podTargets: readonly PodScrapeTarget[];
 }
 
 export interface AppTierExtras {
@@ -130,5 +133,12 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     { job: 'langmem', ...metricsEndpoint, path: '/metrics/memory', interval: Duration.seconds(30) },
   ];
 
-  return { api, worker, secrets, settings, scrapeTargets };
+  const podTargets: PodScrapeTarget[] = [
+    // Envoy serves its statistics on 19001 (Envoy Gateway v1.9, bootstrap.EnvoyStatsPort).
+    { job: 'envoy', namespace: gateway.namespace!, podLabels: gateway.podLabels!, port: 19001, path: '/stats/prometheus' },
+    // cert-manager's controller exports certmanager_certificate_expiration_timestamp_seconds on 9402.
+    { job: 'cert-manager', namespace: env.network.certManagerNamespace, podLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' }, port: 9402, seriesOfNamespace: env.namespace },
+  ];
+
+  return { api, worker, secrets, settings, scrapeTargets, podTargets };
 }

@@ -26,6 +26,8 @@ import { ArgoApplication, chartSourceURL, type SyncPolicy } from '../constructs/
 import { ArgoHelmAddOn } from '../constructs/argocd-helm-add-on.ts';
 import { AwsClusterSecretStore } from '../constructs/aws-cluster-secret-store.ts';
 import { EnvoyGatewayClass } from '../constructs/envoy-gateway-class.ts';
+import { PodDiscoveryGrant } from '../constructs/pod-discovery-grant.ts';
+import { PROMETHEUS_NAME } from '../constructs/prometheus.ts';
 import { RateLimitRedis, rateLimitRedisUrl } from '../constructs/rate-limit-redis.ts';
 import { CHARTS, GATEWAY_API, IMAGES, pinnedImageRef, type PinnedChart } from '../constructs/versions.ts';
 import { CLUSTER_SCOPED_KINDS, manifestsOf, toYaml, type Manifest, type RenderedFile } from './render.ts';
@@ -271,9 +273,23 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       if (e.network.gatewayNamespace !== ENVOY_GATEWAY_NAMESPACE) {
         throw new Error(`environment ${e.name}: network.gatewayNamespace is ${e.network.gatewayNamespace}, but the envoy-gateway add-on runs the Envoy pods in ${ENVOY_GATEWAY_NAMESPACE}`);
       }
+      const certManager = ADD_ONS.find((a) => a.key === 'cert-manager')!.namespace;
+      if (e.network.certManagerNamespace !== certManager) {
+        throw new Error(`environment ${e.name}: network.certManagerNamespace is ${e.network.certManagerNamespace}, but the cert-manager add-on runs in ${certManager}`);
+      }
     }
     for (const className of [...new Set(members.map((e) => e.ingress.gatewayClassName))].sort()) {
       new EnvoyGatewayClass(clusterChart, `gateway-class-${className}`, { name: className, controllerName: ENVOY_GATEWAY_CONTROLLER });
+    }
+    // Our own Prometheus of each environment scrapes its Gateway's Envoy pods and cert-manager
+    // (stacks/app-tier.ts, podTargets) and may find those pods.
+    const scrapers = members.filter((e) => e.monitoring.mode === 'plain');
+    const discovered = new Map<string, { name: string; namespace: string }[]>();
+    for (const e of scrapers) {
+      for (const ns of [e.network.gatewayNamespace, e.network.certManagerNamespace]) discovered.set(ns, [...(discovered.get(ns) ?? []), { name: PROMETHEUS_NAME, namespace: e.namespace }]);
+    }
+    for (const [ns, accounts] of [...discovered].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      new PodDiscoveryGrant(clusterChart, `pod-discovery-${ns}`, { namespace: ns, serviceAccounts: accounts, name: `prometheus-pod-discovery-${ns}` });
     }
     // The per-client-IP rate limits of the Gateways count in this Redis (global rate limiting).
     const rateLimited = manifests.some((m) => m.kind === 'BackendTrafficPolicy' && JSON.stringify(m['spec'] ?? {}).includes('"global"'));

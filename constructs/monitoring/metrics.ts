@@ -24,6 +24,9 @@ export const METRIC_SOURCES = [
   'alertmanager',
   // Our own Prometheus's self-scrape (plain mode only).
   'prometheus',
+  // The edge: the Gateway's Envoy pods and cert-manager (pods of other namespaces).
+  'envoy',
+  'cert-manager',
 ] as const;
 export type MetricSource = (typeof METRIC_SOURCES)[number];
 
@@ -100,6 +103,11 @@ export const METRICS = {
   kube_pod_container_status_restarts_total: m('kube-state-metrics', 'counter', 'container restarts'),
   kube_cronjob_status_last_successful_time: m('kube-state-metrics', 'gauge', 'unix time of the last successful run'),
   kube_cronjob_created: m('kube-state-metrics', 'gauge', 'unix time the CronJob was created'),
+
+  // the edge (Envoy's /stats/prometheus, cert-manager's controller)
+  envoy_http_downstream_rq_xx: m('envoy', 'counter', 'requests answered by Envoy, by response code class'),
+  envoy_cluster_membership_healthy: m('envoy', 'gauge', 'healthy endpoints of an upstream cluster'),
+  certmanager_certificate_expiration_timestamp_seconds: m('cert-manager', 'gauge', 'unix time a Certificate expires'),
 
   // the monitoring tier itself
   alertmanager_notifications_failed_total: m('alertmanager', 'counter', 'notifications that failed, per integration'),

@@ -9,6 +9,8 @@ export const network = z
      * only this environment's Envoy pods there may reach the API.
      */
     gatewayNamespace: dnsLabel.default('envoy-gateway-system'),
+    /** Namespace of cert-manager, whose metrics report the expiry of the environment's certificates. */
+    certManagerNamespace: dnsLabel.default('cert-manager'),
     /** Namespace and pod label of the cluster DNS. */
     dnsNamespace: dnsLabel.default('kube-system'),
     dnsPodLabel: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }),
