@@ -315,7 +315,7 @@ export function syncWaves(manifests: readonly Manifest[], extra: readonly Depend
   for (const m of [...manifests].sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : 1))) depth(m);
   // Argo CD waits for a wave to be healthy before the next. A Certificate is healthy only once the
   // CA has answered (DNS, ACME), so it goes as late as its consumers allow: a pending certificate
-  // then holds back the Ingress that needs it, not every workload.
+  // then holds back the Gateway that needs it, not every workload.
   for (const m of manifests) {
     if (!LATE_KINDS.has(m.kind)) continue;
     const consumers = [...edges].filter(([, to]) => to.includes(m)).map(([from]) => waves.get(from)!);

@@ -161,6 +161,17 @@ describe('Argo CD applications', () => {
     expect(find('AppProject', 'platform-add-ons').spec.destinations).toContainEqual({ server: envs.find((e) => e.name === 'prod')!.gitops.cluster.server, namespace });
   });
 
+  it("lets each environment's Prometheus find the pods of its Gateway and of cert-manager, and nothing more", () => {
+    for (const [cluster, ns] of [['nonprod', 'envoy-gateway-system'], ['nonprod', 'cert-manager'], ['prod', 'envoy-gateway-system']] as const) {
+      const role = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/${cluster}/role-prometheus-pod-discovery-${ns}.yaml`)!.manifest as Obj;
+      expect(role.metadata.namespace).toBe(ns);
+      expect(role['rules']).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+      const binding = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/${cluster}/rolebinding-prometheus-pod-discovery-${ns}.yaml`)!.manifest as Obj;
+      const expected = envs.filter((e) => e.gitops.cluster.name === cluster && e.monitoring.mode === 'plain').map((e) => ({ kind: 'ServiceAccount', name: 'prometheus', namespace: e.namespace }));
+      expect(binding['subjects']).toEqual(expected);
+    }
+  });
+
   it('each cluster gets the GatewayClass its Gateways name, served by Envoy Gateway', () => {
     for (const e of envs) {
       const f = argo.find((x) => x.path === `${GITOPS_GROUP}/clusters/${e.gitops.cluster.name}/gatewayclass-${e.ingress.gatewayClassName}.yaml`);
