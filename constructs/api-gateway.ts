@@ -218,9 +218,9 @@ export class ApiGateway extends Construct {
       },
     });
 
-    const perClientIp = [
-      { sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } },
-    ];
+    // Every IPv4 address counted on its own. The NLB is IPv4-only (its default address type); a
+    // dualstack one needs the same rules for ::/0, or IPv6 clients go unlimited.
+    const perClientIp = [{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }];
     new ApiObject(this, 'backend-traffic', {
       apiVersion: `${ENVOY_GATEWAY_GROUP}/v1alpha1`,
       kind: 'BackendTrafficPolicy',

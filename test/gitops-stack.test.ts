@@ -223,6 +223,14 @@ describe('cluster add-ons', () => {
     );
   });
 
+  it('refuses environment data that puts the Gateway pods or cert-manager where their add-ons do not run', () => {
+    const rendered = renderedFor(envFiles);
+    const moved = envs.map((e) => (e.name === 'dev' ? { ...e, network: { ...e.network, gatewayNamespace: 'edge' } } : e));
+    expect(() => buildGitOps({ envs: moved, rendered })).toThrowError('environment dev: network.gatewayNamespace is edge, but the envoy-gateway add-on runs the Envoy pods in envoy-gateway-system');
+    const split = envs.map((e) => (e.name === 'dev' ? { ...e, gitops: { ...e.gitops, acme: { ...e.gitops.acme, route53: { ...e.gitops.acme.route53, roleArn: 'arn:aws:iam::111111111111:role/other' } } } } : e));
+    expect(() => buildGitOps({ envs: split, rendered })).toThrowError(/share one cert-manager but name different gitops\.acme\.route53\.roleArn/);
+  });
+
   it('an add-on is declared only when something needs it: CloudNativePG appears with the first Cluster', () => {
     const rendered = renderedFor(envFiles);
     const withoutCnpg = (list: Manifest[]) => list.filter((m) => !m.apiVersion.startsWith('postgresql.cnpg.io/'));
