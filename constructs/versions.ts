@@ -70,8 +70,9 @@ const ENVOY_GATEWAY_SUPPORT: SupportWindow = { endOfSupport: '2027-02-14', sourc
 /**
  * The Gateway API release whose standard-channel CRDs the clusters run: the one Envoy Gateway
  * v1.9 is compiled against, installed by its `gateway-crds-helm` chart (`crds.gatewayAPI.channel:
- * standard`). Gateway API publishes no end-of-support dates; it is supported as long as the
- * Envoy Gateway release bundling it.
+ * standard`; its templates/standard-gatewayapi-crds.yaml carries `bundle-version: v1.6.1`).
+ * Gateway API publishes no end-of-support dates; it is supported as long as the Envoy Gateway
+ * release bundling it.
  */
 export const GATEWAY_API = { version: 'v1.6.1', channel: 'standard', support: ENVOY_GATEWAY_SUPPORT } as const;
 
