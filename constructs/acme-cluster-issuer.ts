@@ -1,7 +1,10 @@
 /**
- * A cert-manager `ClusterIssuer` for Let's Encrypt (ACME, HTTP-01 through the ingress class our
- * Ingresses use). The ACME account key lives in a Secret cert-manager generates; nothing secret is
- * rendered.
+ * A cert-manager `ClusterIssuer` for Let's Encrypt, answering DNS-01 challenges in Route 53 with
+ * the credentials of cert-manager's own ServiceAccount (IRSA; no static keys). DNS-01 rather than
+ * HTTP-01 through the Gateway: a certificate is issued before DNS points at the Gateway (the
+ * migration from ingress-nginx needs exactly that), and no inbound path to solver pods has to be
+ * opened through every namespace's default-deny policy. The ACME account key lives in a Secret
+ * cert-manager generates; nothing secret is rendered.
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -14,13 +17,13 @@ export const ACME_SERVERS = {
 } as const;
 
 export interface AcmeClusterIssuerProps {
-  /** Name Ingresses refer to in `cert-manager.io/cluster-issuer`. */
+  /** Name Certificates refer to in `issuerRef`. */
   readonly name: string;
   readonly server: keyof typeof ACME_SERVERS;
   /** Address for expiry notices. */
   readonly email: string;
-  /** IngressClass that serves the HTTP-01 challenge. */
-  readonly ingressClassName: string;
+  /** Route 53 zone the DNS-01 TXT records are written to, and the region of the API calls. */
+  readonly route53: { readonly region: string; readonly hostedZoneID: string };
 }
 
 export class AcmeClusterIssuer extends Construct {
@@ -39,7 +42,9 @@ export class AcmeClusterIssuer extends Construct {
           server: ACME_SERVERS[props.server],
           email: props.email,
           privateKeySecretRef: { name: `${props.name}-account-key` },
-          solvers: [{ http01: { ingress: { ingressClassName: props.ingressClassName } } }],
+          // Ambient credentials (IRSA on cert-manager's ServiceAccount) are allowed for ClusterIssuers
+          // by default (--cluster-issuer-ambient-credentials).
+          solvers: [{ dns01: { route53: { region: props.route53.region, hostedZoneID: props.route53.hostedZoneID } } }],
         },
       },
     });

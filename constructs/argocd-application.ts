@@ -23,6 +23,8 @@ export interface HelmSource {
   readonly releaseName?: string;
   /** Values passed to the chart. @default {} */
   readonly values?: Record<string, unknown>;
+  /** Leave out the chart's `crds/` (another Application installs them). @default false */
+  readonly skipCrds?: boolean;
 }
 
 export interface SyncPolicy {
@@ -63,6 +65,16 @@ export interface ArgoApplicationProps {
   readonly annotations?: Record<string, string>;
 }
 
+/** Whether a chart is published to an OCI registry rather than a Helm repository. */
+export function isOciChart(chart: PinnedChart): boolean {
+  return chart.repoURL.startsWith('oci://');
+}
+
+/** The URL an Application (and its AppProject's sourceRepos) names for a chart. */
+export function chartSourceURL(chart: PinnedChart): string {
+  return isOciChart(chart) ? `${chart.repoURL}/${chart.chart}` : chart.repoURL;
+}
+
 /** Go duration (`10s`, `5m`) of a cdk8s Duration, as Argo CD's retry backoff reads it. */
 function goDuration(d: Duration): string {
   const seconds = d.toSeconds();
@@ -81,14 +93,18 @@ export class ArgoApplication extends Construct {
       throw new Error(`ArgoApplication ${props.name}: retry.maxBackoff (${goDuration(retry.maxBackoff)}) is shorter than retry.backoff (${goDuration(retry.backoff)})`);
     }
     const isHelm = 'chart' in props.source;
-    const source = isHelm
+    const pinned = isHelm ? (props.source as HelmSource).chart : undefined;
+    const source = pinned
       ? {
-          repoURL: (props.source as HelmSource).chart.repoURL,
-          chart: (props.source as HelmSource).chart.chart,
-          targetRevision: (props.source as HelmSource).chart.version,
+          repoURL: chartSourceURL(pinned),
+          // An OCI chart is Argo CD's native OCI source (3.1+): the artifact's root is the chart,
+          // and no repository Secret with enableOCI is needed for a public registry.
+          ...(isOciChart(pinned) ? { path: '.' } : { chart: pinned.chart }),
+          targetRevision: pinned.version,
           helm: {
             releaseName: (props.source as HelmSource).releaseName ?? props.name,
             valuesObject: (props.source as HelmSource).values ?? {},
+            ...((props.source as HelmSource).skipCrds ? { skipCrds: true } : {}),
           },
         }
       : {

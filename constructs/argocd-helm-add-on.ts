@@ -33,6 +33,8 @@ export interface ArgoHelmAddOnProps {
   /** Name of the cluster, labelled `agent-platform.io/cluster` so checks of its environments find it. @default - unlabelled */
   readonly cluster?: string;
   readonly sync: SyncPolicy;
+  /** Leave the chart's CRDs out; another add-on installs them. @default false */
+  readonly skipCrds?: boolean;
   /** @default - the chart name, so resource names match the upstream documentation */
   readonly releaseName?: string;
 }
@@ -54,7 +56,7 @@ export class ArgoHelmAddOn extends Construct {
       name: props.name,
       namespace: props.argoNamespace,
       project: props.project,
-      source: { chart: props.chart, releaseName: props.releaseName ?? props.chart.chart, values: props.values ?? {} },
+      source: { chart: props.chart, releaseName: props.releaseName ?? props.chart.chart, values: props.values ?? {}, skipCrds: props.skipCrds },
       destination: { server: props.server, namespace: props.namespace },
       sync: props.sync,
       createNamespace: true,

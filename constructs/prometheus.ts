@@ -23,6 +23,7 @@ import { ruleFileName } from './monitoring/rule-files.ts';
 import { binaryQuantity, promDuration, prometheusSize } from './monitoring/units.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
+import type { PodScrapeTarget } from './pod-scrape-target.ts';
 import type { ScrapeTarget } from './scrape-target.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 import type { WorkloadRef } from './workload-ref.ts';
@@ -31,6 +32,8 @@ import type { WorkloadRef } from './workload-ref.ts';
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
 export const PROMETHEUS_RULES_DIR = `${PROMETHEUS_CONFIG_DIR}/rules`;
 export const PROMETHEUS_PORT = 9090;
+/** Name of the Prometheus workload and its ServiceAccount unless given. */
+export const PROMETHEUS_NAME = 'prometheus';
 /** Job name of Prometheus's scrape of itself. */
 export { PROMETHEUS_SELF_JOB } from './monitoring/prometheus-config.ts';
 /** The image's `nobody` user. */
@@ -44,6 +47,8 @@ export interface PrometheusProps {
   /** Namespace whose targets are discovered (the chart's). */
   readonly namespace: string;
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /** Pods of other namespaces (the Gateway's Envoy, cert-manager), found by label and port. @default - none */
+  readonly podTargets?: readonly PodScrapeTarget[];
   readonly ruleGroups: readonly RenderedRuleGroup[];
   /**
    * Identical, independent replicas (each scrapes everything and evaluates every rule; Alertmanager
@@ -89,7 +94,7 @@ export class Prometheus extends Construct implements Connectable {
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
-    const name = props.name ?? 'prometheus';
+    const name = props.name ?? PROMETHEUS_NAME;
     if (props.retentionSize.toKibibytes() >= props.storage.toKibibytes()) {
       throw new Error(
         `Prometheus ${name}: retentionSize (${binaryQuantity(props.retentionSize)}) must be smaller than storage (${binaryQuantity(props.storage)}), leaving room for the WAL and compaction`,
@@ -109,6 +114,7 @@ export class Prometheus extends Construct implements Connectable {
       evaluationInterval: props.evaluationInterval ?? Duration.seconds(15),
       externalLabels: props.externalLabels ?? {},
       targets: props.scrapeTargets,
+      podTargets: props.podTargets,
       selfPort: PROMETHEUS_PORT,
       // Relative to prometheus.yml, so promtool checks the same text in any directory laid out alike.
       ruleFiles: 'rules/*.rules.yml',
@@ -125,6 +131,7 @@ export class Prometheus extends Construct implements Connectable {
     peers
       .filter((p, i) => peers.findIndex((q) => q.workload === p.workload && q.port === p.port) === i)
       .forEach((p) => this.connections.allowTo(p.workload, [{ port: p.port }]));
+    for (const t of props.podTargets ?? []) this.connections.allowToExternal({ name: t.job, namespace: t.namespace, podLabels: { ...t.podLabels } }, [{ port: t.port }]);
     this.connections.allowToDns(props.dns);
     for (const cidr of props.kubernetesApi.cidrs) {
       this.connections.allowToExternal({ name: 'Kubernetes API', ipBlock: { cidr } }, props.kubernetesApi.ports.map((port) => ({ port })));

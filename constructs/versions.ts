@@ -117,7 +117,10 @@ export const IMAGES = {
 
 /** An upstream Helm chart at an exact version, installed as an Argo CD Application. */
 export interface PinnedChart {
-  /** Helm repository URL (`index.yaml` lives there). */
+  /**
+   * Helm repository URL (`index.yaml` lives there), or `oci://<registry>/<namespace>` for a chart
+   * published to an OCI registry (the chart is then `<repoURL>/<chart>`).
+   */
   readonly repoURL: string;
   readonly chart: string;
   /** Exact chart version; ranges would let a cluster add-on change without a commit. */
@@ -125,6 +128,21 @@ export interface PinnedChart {
   /** Support of the application the chart installs (its `appVersion`). */
   readonly support: SupportWindow;
 }
+
+/**
+ * Envoy Gateway's support window per minor release, from its compatibility matrix: v1.9 is
+ * supported until 2027-02-14 and is built against Gateway API v1.6.1.
+ */
+const ENVOY_GATEWAY_SUPPORT: SupportWindow = { endOfSupport: '2027-02-14', source: 'https://gateway.envoyproxy.io/news/releases/matrix/' };
+
+/**
+ * The Gateway API release whose standard-channel CRDs the clusters run: the one Envoy Gateway
+ * v1.9 is compiled against, installed by its `gateway-crds-helm` chart (`crds.gatewayAPI.channel:
+ * standard`; its templates/standard-gatewayapi-crds.yaml carries `bundle-version: v1.6.1`).
+ * Gateway API publishes no end-of-support dates; it is supported as long as the Envoy Gateway
+ * release bundling it.
+ */
+export const GATEWAY_API = { version: 'v1.6.1', channel: 'standard', support: ENVOY_GATEWAY_SUPPORT } as const;
 
 /** Cluster add-ons the rendered objects rely on (see `stacks/gitops.ts`). */
 export const CHARTS = {
@@ -135,12 +153,11 @@ export const CHARTS = {
     // "End of life: release of 1.23"; releases come every 4 months (1.20 2026-03-10, 1.21 2026-07-08).
     support: { endOfSupport: '2027-03-09', source: 'https://cert-manager.io/docs/releases/ (1.21 is supported until 1.23 is released, expected 2027-03 on the 4-month cadence)' },
   },
-  ingressNginx: {
-    repoURL: 'https://kubernetes.github.io/ingress-nginx',
-    chart: 'ingress-nginx',
-    version: '4.12.0',
-    support: { endOfSupport: '2026-04-01', source: 'https://kubernetes.io/blog/2025/11/11/ingress-nginx-retirement/ (best-effort maintenance until March 2026, then retired)' },
-  },
+  // The edge (Gateway API). OCI charts on Docker Hub; v1.9.1 is the newest v1.9 patch (Go module
+  // proxy, github.com/envoyproxy/gateway, 2026-08-28). The CRDs come from their own chart so the
+  // Gateway API CRDs are the standard channel, not the experimental set gateway-helm bundles.
+  envoyGateway: { repoURL: 'oci://registry-1.docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.1', support: ENVOY_GATEWAY_SUPPORT },
+  gatewayCrds: { repoURL: 'oci://registry-1.docker.io/envoyproxy', chart: 'gateway-crds-helm', version: 'v1.9.1', support: ENVOY_GATEWAY_SUPPORT },
   // 0.17 is the first release serving external-secrets.io/v1, the version our ExternalSecrets use.
   externalSecrets: {
     repoURL: 'https://charts.external-secrets.io',

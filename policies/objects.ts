@@ -207,6 +207,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'PriorityClass',
   'RuntimeClass',
   'IngressClass',
+  'GatewayClass',
   'APIService',
   'ValidatingWebhookConfiguration',
   'MutatingWebhookConfiguration',

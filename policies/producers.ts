@@ -67,6 +67,13 @@ export function producedBy(o: K8sObject): Produced {
       const secret = str(at(o, 'spec', 'secretName'));
       return { ...NOTHING, secrets: secret ? [secret] : [] };
     }
+    case 'Gateway': {
+      // cert-manager's gateway-shim issues a certificate for every HTTPS listener of an annotated Gateway.
+      const annotations = rec(at(o, 'metadata', 'annotations')) ?? {};
+      if (!('cert-manager.io/cluster-issuer' in annotations) && !('cert-manager.io/issuer' in annotations)) return NOTHING;
+      const secrets = arr(at(o, 'spec', 'listeners')).flatMap((l) => arr(at(l, 'tls', 'certificateRefs')).flatMap((r) => (str(at(r, 'name')) ? [str(at(r, 'name'))!] : [])));
+      return { ...NOTHING, secrets };
+    }
     case 'Ingress': {
       // cert-manager's ingress-shim issues a certificate for every TLS block of an annotated Ingress.
       const annotations = rec(at(o, 'metadata', 'annotations')) ?? {};

@@ -1,17 +1,18 @@
 /**
  * The application tier of one environment: settings, secrets, the API and worker Deployments, the
- * Ingress, and their network relationships.
+ * Gateway API edge in front of the API, and their network relationships.
  */
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../environments/schema/index.ts';
 import { imageRef } from '../environments/schema/common.ts';
-import { ApiIngress } from '../constructs/api-ingress.ts';
+import { ApiGateway, envoyPodLabels } from '../constructs/api-gateway.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
 import type { CaBundle } from '../constructs/ca-bundle.ts';
 import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import type { k8s } from '../constructs/k8s.ts';
+import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 import { SettingsConfigMap } from '../constructs/settings-config-map.ts';
@@ -26,6 +27,8 @@ export interface AppTier {
   readonly scrapeTargets: readonly ScrapeTarget[];
   /** The API and worker Deployments, for availability alerts. */
   readonly workloads: readonly WatchedWorkload[];
+  /** The edge's metrics: its Gateway's Envoy pods and cert-manager (certificate expiry). */
+  readonly podTargets: readonly PodScrapeTarget[];
 }
 
 export interface AppTierExtras {
@@ -99,29 +102,33 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     terminationGracePeriod: Duration.seconds(120),
   });
 
-  new ApiIngress(scope, 'ingress', {
+  const edge = new ApiGateway(scope, 'edge', {
     name: 'agent-api',
-    component: 'ingress',
+    component: 'edge',
+    gatewayClassName: env.ingress.gatewayClassName,
     host: env.ingress.host,
-    className: env.ingress.className,
     clusterIssuer: env.ingress.clusterIssuer,
     backend: { name: api.service!.name, port: api.service!.port },
     rateLimit: env.ingress.rateLimit,
-    maxBodySize: env.ingress.maxBodySize,
+    maxBodySize: Size.mebibytes(env.ingress.maxBodyMiB),
     timeout: Duration.seconds(env.ingress.timeoutSeconds),
     hstsMaxAge: Duration.seconds(env.ingress.hstsMaxAgeSeconds),
+    corsOrigins: env.settings.corsOrigins,
+    // One Envoy per environment outside production; production survives losing one.
+    replicas: env.production ? 2 : 1,
   });
 
-  const ingressController: ExternalPeer = {
-    name: 'ingress controller',
-    namespace: env.network.ingressControllerNamespace,
-    podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+  // Only this environment's Envoy pods, in the namespace Envoy Gateway runs them in.
+  const gateway: ExternalPeer = {
+    name: 'gateway proxy',
+    namespace: env.network.gatewayNamespace,
+    podLabels: envoyPodLabels(edge.gatewayName, env.namespace),
   };
   // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses; private
   // ranges and the cloud metadata service stay unreachable.
   const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
 
-  api.connections.allowFromExternal(ingressController);
+  api.connections.allowFromExternal(gateway);
   for (const tier of [api, worker]) {
     tier.connections.allowToExternal(internet, HTTPS);
   }
@@ -137,5 +144,12 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     { ...worker.workload, component: 'worker' },
   ];
 
-  return { api, worker, secrets, settings, scrapeTargets, workloads };
+  const podTargets: PodScrapeTarget[] = [
+    // Envoy serves its statistics on 19001 (Envoy Gateway v1.9, bootstrap.EnvoyStatsPort).
+    { job: 'envoy', namespace: gateway.namespace!, podLabels: gateway.podLabels!, port: 19001, path: '/stats/prometheus' },
+    // cert-manager's controller exports certmanager_certificate_expiration_timestamp_seconds on 9402.
+    { job: 'cert-manager', namespace: env.network.certManagerNamespace, podLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' }, port: 9402, seriesOfNamespace: env.namespace },
+  ];
+
+  return { api, worker, secrets, settings, scrapeTargets, podTargets, workloads };
 }

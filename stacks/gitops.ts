@@ -7,8 +7,8 @@
  *   Applications of their pinned upstream charts, and one `cluster-config-<cluster>` Application
  *   per destination cluster. The root Application manages itself after a one-time bootstrap.
  * - `clusters/<cluster>/`: objects of the add-ons that belong to our environments: the ACME
- *   ClusterIssuers their Ingresses name, the ClusterSecretStore of each environment, and the
- *   StorageClasses their claims name.
+ *   ClusterIssuers their Certificates name, the GatewayClass their Gateways name, the
+ *   ClusterSecretStore of each environment, and the StorageClasses their claims name.
  *
  * App of apps rather than an ApplicationSet: each environment differs in sync policy and revision
  * (automated on `main` in dev, manual on a tag in prod), and rendered Applications show those
@@ -23,13 +23,17 @@ import { App, Chart, Duration } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
 import { AcmeClusterIssuer } from '../constructs/acme-cluster-issuer.ts';
 import { ArgoAppProject, type GroupKind } from '../constructs/argocd-app-project.ts';
-import { ArgoApplication, type SyncPolicy } from '../constructs/argocd-application.ts';
+import { ArgoApplication, chartSourceURL, type SyncPolicy } from '../constructs/argocd-application.ts';
 import { ArgoHelmAddOn } from '../constructs/argocd-helm-add-on.ts';
 import { AwsClusterSecretStore } from '../constructs/aws-cluster-secret-store.ts';
-import { CHARTS, type PinnedChart } from '../constructs/versions.ts';
+import { EnvoyGatewayClass } from '../constructs/envoy-gateway-class.ts';
+import { PodDiscoveryGrant } from '../constructs/pod-discovery-grant.ts';
+import { PROMETHEUS_NAME } from '../constructs/prometheus.ts';
+import { RateLimitRedis, rateLimitRedisUrl } from '../constructs/rate-limit-redis.ts';
 import { CLUSTER_LABEL, METRICS_API, reloadedSecretsOf, resourceMetricsOf, SECRET_RELOAD, type Capability } from '../policies/cluster.ts';
 import { CLUSTER_ADD_ONS } from './cluster-add-ons.ts';
 import { declareStorageClasses } from './cluster-storage.ts';
+import { CHARTS, GATEWAY_API, IMAGES, pinnedImageRef, type PinnedChart } from '../constructs/versions.ts';
 import { CLUSTER_SCOPED_KINDS, manifestsOf, toYaml, type Manifest, type RenderedFile } from './render.ts';
 import { applySyncWaves, type Dependency } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
@@ -46,15 +50,21 @@ const ADD_ON_PROJECT = 'platform-add-ons';
 /** The root Application's project: Applications and AppProjects in Argo CD's namespace, nothing else. */
 const ROOT_PROJECT = 'platform-root';
 const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
+/** Where Envoy Gateway runs, with the Envoy pods of every Gateway (its default deploy mode). */
+export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
+/** The controller that serves our GatewayClass. */
+const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
+/** Namespace of the Redis the rate limit service counts in (rendered with the cluster's configuration). */
+const RATE_LIMIT_NAMESPACE = 'edge-ratelimit';
 
 /** What the environments deployed to one cluster render, as far as add-ons care. */
 export interface ClusterUsage {
   /** API groups of the custom resources rendered for the cluster. */
   readonly groups: ReadonlySet<string>;
-  /** IngressClass names the Ingresses use. */
-  readonly ingressClasses: ReadonlySet<string>;
-  /** Response headers set through ingress-nginx's `custom-headers` annotation. */
-  readonly responseHeaders: ReadonlySet<string>;
+  /** GatewayClass names the Gateways use. */
+  readonly gatewayClasses: ReadonlySet<string>;
+  /** IAM role cert-manager assumes (IRSA) for DNS-01 in Route 53, agreed by the cluster's environments. */
+  readonly certManagerRoleArn?: string;
   /** Whether a production environment runs on the cluster (add-ons then sync by hand too). */
   readonly production: boolean;
   /** Name of the cluster, for messages. */
@@ -83,6 +93,8 @@ export interface AddOn {
   readonly values: (usage: ClusterUsage) => Record<string, unknown>;
   /** Keys of add-ons this one needs installed first (installed with it, synced before it). @default [] */
   readonly requires?: readonly string[];
+  /** The chart's CRDs come from another add-on (Argo CD `skipCrds`). @default false */
+  readonly skipCrds?: boolean;
 }
 
 /** Every add-on the stack knows. Values say why they differ from the chart's defaults. */
@@ -94,31 +106,39 @@ export const ADD_ONS: readonly AddOn[] = [
     provides: ['cert-manager.io', 'acme.cert-manager.io'],
     neededBy: (u) => u.groups.has('cert-manager.io'),
     // `keep`: uninstalling the chart must not delete every Certificate in the cluster with its CRD.
-    values: () => ({ crds: { enabled: true, keep: true } }),
+    // The ServiceAccount's IRSA role lets the ClusterIssuers answer DNS-01 in Route 53.
+    values: (u) => ({
+      crds: { enabled: true, keep: true },
+      ...(u.certManagerRoleArn ? { serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': u.certManagerRoleArn } } } : {}),
+    }),
   },
   {
-    key: 'ingress-nginx',
-    chart: CHARTS.ingressNginx,
-    namespace: 'ingress-nginx',
+    // Gateway API CRDs (standard channel, constructs/versions.ts GATEWAY_API) and Envoy Gateway's
+    // own CRDs, from their own chart: gateway-helm bundles the experimental channel.
+    key: 'gateway-crds',
+    chart: CHARTS.gatewayCrds,
+    namespace: ENVOY_GATEWAY_NAMESPACE,
+    provides: ['gateway.networking.k8s.io', 'gateway.envoyproxy.io'],
+    neededBy: (u) => u.groups.has('gateway.networking.k8s.io') || u.groups.has('gateway.envoyproxy.io'),
+    values: () => ({ crds: { gatewayAPI: { enabled: true, channel: GATEWAY_API.channel }, envoyGateway: { enabled: true } } }),
+  },
+  {
+    key: 'envoy-gateway',
+    chart: CHARTS.envoyGateway,
+    namespace: ENVOY_GATEWAY_NAMESPACE,
     provides: [],
-    neededBy: (u) => u.ingressClasses.size > 0,
+    neededBy: (u) => u.gatewayClasses.size > 0,
+    skipCrds: true,
+    after: ['gateway-crds'],
     values: (u) => ({
-      controller: {
-        replicaCount: u.production ? 3 : 1,
-        ingressClassResource: { name: [...u.ingressClasses][0], default: false },
-        // Snippets let an Ingress author inject nginx configuration (CVE-2021-25742, CVE-2025-1974);
-        // our Ingresses use annotations only.
-        allowSnippetAnnotations: false,
-        config: {
-          'ssl-protocols': 'TLSv1.2 TLSv1.3',
-          // custom-headers only sets headers listed here (ingress-nginx >= 1.12).
-          'global-allowed-response-headers': [...u.responseHeaders].sort().join(','),
-          // HSTS comes from our headers ConfigMap, per environment.
-          hsts: 'false',
-          'server-tokens': 'false',
+      deployment: { replicas: u.production ? 2 : 1 },
+      podDisruptionBudget: u.production ? { minAvailable: 1 } : undefined,
+      config: {
+        envoyGateway: {
+          // Per-client-IP limits are global rate limits (see constructs/api-gateway.ts): Envoy
+          // Gateway runs its rate limit service, which counts in this Redis.
+          rateLimit: { backend: { type: 'Redis', redis: { url: rateLimitRedisUrl(RATE_LIMIT_NAMESPACE) } } },
         },
-        metrics: { enabled: true },
-        podDisruptionBudget: u.production ? { enabled: true, minAvailable: 1 } : undefined,
       },
     }),
   },
@@ -167,9 +187,12 @@ function apiGroup(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** API groups under `k8s.io` that are CRDs installed by an add-on, not served by Kubernetes. */
+const ADD_ON_K8S_IO_GROUPS: ReadonlySet<string> = new Set(['gateway.networking.k8s.io']);
+
 /** API groups served by Kubernetes itself. */
 export function isBuiltInGroup(group: string): boolean {
-  return /^$|\.k8s\.io$|^(apps|batch|autoscaling|policy)$/.test(group);
+  return /^$|\.k8s\.io$|^(apps|batch|autoscaling|policy)$/.test(group) && !ADD_ON_K8S_IO_GROUPS.has(group);
 }
 
 /** The add-on serving `group`, if any. */
@@ -180,37 +203,25 @@ export function addOnFor(group: string): AddOn | undefined {
 /** What one cluster's environments need from its add-ons, read from their rendered objects. */
 export function clusterUsage(envs: readonly Environment[], manifests: readonly Manifest[]): ClusterUsage {
   const groups = new Set<string>();
-  const ingressClasses = new Set<string>();
-  const responseHeaders = new Set<string>();
+  const gatewayClasses = new Set<string>();
   const needs = new Set<string>();
-  const byNsName = new Map(manifests.map((m) => [`${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`, m]));
   for (const m of manifests) {
     const group = apiGroup(m.apiVersion);
     if (!isBuiltInGroup(group)) groups.add(group);
     if (resourceMetricsOf(m).length > 0) needs.add(METRICS_API);
     if (reloadedSecretsOf(m).size > 0) needs.add(SECRET_RELOAD);
     if (m.kind === 'StorageClass' && typeof m['provisioner'] === 'string') needs.add(`provisioner:${m['provisioner']}`);
-    if (m.kind !== 'Ingress') continue;
     const spec = (m['spec'] ?? {}) as Record<string, unknown>;
-    if (typeof spec['ingressClassName'] === 'string') ingressClasses.add(spec['ingressClassName']);
-    const annotations = (m.metadata['annotations'] ?? {}) as Record<string, string>;
-    // The ClusterIssuer an Ingress names is a cert-manager object even if no Certificate is rendered.
-    if (annotations['cert-manager.io/cluster-issuer']) groups.add('cert-manager.io');
-    const headers = annotations['nginx.ingress.kubernetes.io/custom-headers'];
-    if (headers) {
-      const [ns, name] = headers.includes('/') ? headers.split('/') : [m.metadata.namespace ?? '', headers];
-      const cm = byNsName.get(`ConfigMap/${ns}/${name}`);
-      if (!cm) throw new Error(`Ingress ${m.metadata.name}: custom-headers names ConfigMap ${headers}, which is not rendered`);
-      for (const key of Object.keys((cm['data'] ?? {}) as object)) responseHeaders.add(key);
-    }
+    if (m.kind === 'Gateway' && typeof spec['gatewayClassName'] === 'string') gatewayClasses.add(spec['gatewayClassName']);
   }
-  if (ingressClasses.size > 1) {
-    throw new Error(`cluster of ${envs.map((e) => e.name).join(', ')}: Ingresses use classes ${[...ingressClasses].sort().join(', ')}; one ingress-nginx controller serves one class`);
+  const roles = [...new Set(envs.map((e) => e.gitops.acme.route53.roleArn))];
+  if (roles.length > 1) {
+    throw new Error(`environments ${envs.map((e) => e.name).join(', ')} share one cert-manager but name different gitops.acme.route53.roleArn (${roles.sort().join(', ')})`);
   }
-  const roles = [...new Set(envs.flatMap((e) => (e.gitops.storage.ebsCsiRoleArn ? [e.gitops.storage.ebsCsiRoleArn] : [])))];
-  if (roles.length > 1) throw new Error(`cluster of ${envs.map((e) => e.name).join(', ')}: environments name different gitops.storage.ebsCsiRoleArn (${roles.join(', ')}); one driver serves the cluster`);
+  const ebsRoles = [...new Set(envs.flatMap((e) => (e.gitops.storage.ebsCsiRoleArn ? [e.gitops.storage.ebsCsiRoleArn] : [])))];
+  if (ebsRoles.length > 1) throw new Error(`cluster of ${envs.map((e) => e.name).join(', ')}: environments name different gitops.storage.ebsCsiRoleArn (${ebsRoles.join(', ')}); one driver serves the cluster`);
   const cluster = envs[0]?.gitops.cluster.name ?? '';
-  return { groups, ingressClasses, responseHeaders, production: envs.some((e) => e.production), cluster, needs, ...(roles[0] ? { ebsCsiRoleArn: roles[0] } : {}) };
+  return { groups, gatewayClasses, certManagerRoleArn: roles[0], production: envs.some((e) => e.production), cluster, needs, ...(ebsRoles[0] ? { ebsCsiRoleArn: ebsRoles[0] } : {}) };
 }
 
 /** The one value every item agrees on, or an error naming who disagrees. */
@@ -287,17 +298,47 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
 
     // Objects of our own add-on configuration on this cluster.
     const clusterChart = new Chart(new App(), `cluster-${clusterName}`, { disableResourceNameHashes: true });
-    const issuers = new Map<string, { server: Environment['gitops']['acme']['server']; email: string; className: string; envs: string[] }>();
+    const issuers = new Map<string, { wanted: string; acme: Environment['gitops']['acme']; envs: string[] }>();
     for (const e of members) {
-      const wanted = { server: e.gitops.acme.server, email: e.gitops.acme.email, className: e.ingress.className };
+      const { server, email, route53 } = e.gitops.acme;
+      const wanted = JSON.stringify({ server, email, region: route53.region, hostedZoneID: route53.hostedZoneID });
       const seen = issuers.get(e.ingress.clusterIssuer);
-      if (seen && JSON.stringify({ server: seen.server, email: seen.email, className: seen.className }) !== JSON.stringify(wanted)) {
+      if (seen && seen.wanted !== wanted) {
         throw new Error(`ClusterIssuer ${e.ingress.clusterIssuer} on cluster ${clusterName}: ${e.name} configures it differently from ${seen.envs.join(', ')} (gitops.acme)`);
       }
-      issuers.set(e.ingress.clusterIssuer, { ...wanted, envs: [...(seen?.envs ?? []), e.name] });
+      issuers.set(e.ingress.clusterIssuer, { wanted, acme: e.gitops.acme, envs: [...(seen?.envs ?? []), e.name] });
     }
-    for (const [name, issuer] of [...issuers].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      new AcmeClusterIssuer(clusterChart, `issuer-${name}`, { name, server: issuer.server, email: issuer.email, ingressClassName: issuer.className });
+    for (const [name, { acme }] of [...issuers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      new AcmeClusterIssuer(clusterChart, `issuer-${name}`, { name, server: acme.server, email: acme.email, route53: acme.route53 });
+    }
+    for (const e of members) {
+      if (e.network.gatewayNamespace !== ENVOY_GATEWAY_NAMESPACE) {
+        throw new Error(`environment ${e.name}: network.gatewayNamespace is ${e.network.gatewayNamespace}, but the envoy-gateway add-on runs the Envoy pods in ${ENVOY_GATEWAY_NAMESPACE}`);
+      }
+      const certManager = ADD_ONS.find((a) => a.key === 'cert-manager')!.namespace;
+      if (e.network.certManagerNamespace !== certManager) {
+        throw new Error(`environment ${e.name}: network.certManagerNamespace is ${e.network.certManagerNamespace}, but the cert-manager add-on runs in ${certManager}`);
+      }
+    }
+    for (const className of [...new Set(members.map((e) => e.ingress.gatewayClassName))].sort()) {
+      new EnvoyGatewayClass(clusterChart, `gateway-class-${className}`, { name: className, controllerName: ENVOY_GATEWAY_CONTROLLER });
+    }
+    // Our own Prometheus of each environment scrapes its Gateway's Envoy pods and cert-manager
+    // (stacks/app-tier.ts, podTargets) and may find those pods.
+    const scrapers = members.filter((e) => e.monitoring.mode === 'plain');
+    const discovered = new Map<string, { name: string; namespace: string }[]>();
+    for (const e of scrapers) {
+      for (const ns of [e.network.gatewayNamespace, e.network.certManagerNamespace]) discovered.set(ns, [...(discovered.get(ns) ?? []), { name: PROMETHEUS_NAME, namespace: e.namespace }]);
+    }
+    for (const [ns, accounts] of [...discovered].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      new PodDiscoveryGrant(clusterChart, `pod-discovery-${ns}`, { namespace: ns, serviceAccounts: accounts, name: `prometheus-pod-discovery-${ns}` });
+    }
+    // The per-client-IP rate limits of the Gateways count in this Redis (global rate limiting).
+    const rateLimited = manifests.some((m) => m.kind === 'BackendTrafficPolicy' && JSON.stringify(m['spec'] ?? {}).includes('"global"'));
+    if (rateLimited) {
+      const dns = agreed(members, 'network.dnsNamespace and network.dnsPodLabel', (e) => ({ name: 'cluster DNS', namespace: e.network.dnsNamespace, podLabels: e.network.dnsPodLabel }));
+      new RateLimitRedis(clusterChart, 'rate-limit-redis', { namespace: RATE_LIMIT_NAMESPACE, image: pinnedImageRef(IMAGES.redis), clientNamespace: ENVOY_GATEWAY_NAMESPACE, dns });
+      addOnDestinations.push({ server, namespace: RATE_LIMIT_NAMESPACE });
     }
     const esoNamespace = ADD_ONS.find((a) => a.key === 'external-secrets')!.namespace;
     for (const e of members) {
@@ -346,9 +387,10 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
         provides: addOn.provides,
         ...(addOn.capabilities ? { capabilities: addOn.capabilities } : {}),
         cluster: clusterName,
+        skipCrds: addOn.skipCrds,
         sync: addOnSync,
       });
-      addOnSources.add(addOn.chart.repoURL);
+      addOnSources.add(chartSourceURL(addOn.chart));
       addOnDestinations.push({ server, namespace: addOn.namespace });
       for (const namespace of addOn.extraNamespaces ?? []) addOnDestinations.push({ server, namespace });
       clusterKinds.push(...(addOn.clusterKinds ?? []));
@@ -415,7 +457,6 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
     ...['ClusterRole', 'ClusterRoleBinding'].map((kind) => ({ group: 'rbac.authorization.k8s.io', kind })),
     ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({ group: 'admissionregistration.k8s.io', kind })),
     { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
-    { group: 'networking.k8s.io', kind: 'IngressClass' },
     { group: '', kind: 'Namespace' },
     ...clusterKinds,
   ];

@@ -26,6 +26,7 @@ import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../const
 import { sizeOf } from '../constructs/monitoring/units.ts';
 import { Prometheus, PROMETHEUS_PORT, PROMETHEUS_SELF_JOB } from '../constructs/prometheus.ts';
 import { PrometheusRule } from '../constructs/prometheus-rule.ts';
+import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ServiceMonitor } from '../constructs/service-monitor.ts';
 import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
@@ -46,6 +47,12 @@ export interface LogsSource {
 export interface MonitoringInputs {
   /** Metrics endpoints of every rendered component (app tier, data tier, ...). */
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /**
+   * Metrics of pods in other namespaces that belong to the environment (its Gateway's Envoy,
+   * cert-manager). Scraped by our own Prometheus; a cluster's Prometheus Operator scrapes add-ons
+   * by its own configuration. @default - none
+   */
+  readonly podTargets?: readonly PodScrapeTarget[];
   /** Backup CronJobs whose freshness is alerted on. @default - none */
   readonly backups?: readonly BackupWatch[];
   /** Memory limit of an API pod, in bytes: design 002's memory alert is a share of it. */
@@ -70,6 +77,8 @@ export interface MonitoringTier {
   readonly mode: 'plain' | 'operator';
   /** Every target scraped, the monitoring tier's own included. */
   readonly scrapeTargets: readonly ScrapeTarget[];
+  /** Pods of other namespaces scraped (the edge); `plain` mode only. */
+  readonly podTargets: readonly PodScrapeTarget[];
   /** Every job name, with Prometheus's scrape of itself in `plain` mode; alerts and panels read only these. */
   readonly jobs: readonly string[];
   /** Alert definitions whose jobs exist, with their promtool test cases. */
@@ -127,7 +136,8 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
 
   const ownTargets = [kubeStateMetrics.scrapeTarget, ...(alertmanager ? [alertmanager.scrapeTarget] : [])];
   // Our own Prometheus scrapes itself (a static job, not a ScrapeTarget); the operator's is its own business.
-  const jobs = new Set([...inputs.scrapeTargets, ...ownTargets].map((t) => t.job).concat(GRAFANA_JOB, mon.mode === 'plain' ? [PROMETHEUS_SELF_JOB] : []));
+  const podTargets = mon.mode === 'plain' ? (inputs.podTargets ?? []) : [];
+  const jobs = new Set([...inputs.scrapeTargets, ...ownTargets, ...podTargets].map((t) => t.job).concat(GRAFANA_JOB, mon.mode === 'plain' ? [PROMETHEUS_SELF_JOB] : []));
   const dashboards = DASHBOARDS.map((d) => servedDashboard(d, jobs)).filter((d): d is DashboardDefinition => d !== undefined);
 
   const grafana = new Grafana(scope, 'grafana', {
@@ -177,6 +187,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
       namespace: env.namespace,
       replicas: mon.prometheus.replicas,
       scrapeTargets,
+      podTargets,
       ruleGroups,
       scrapeInterval: seconds(mon.scrapeInterval),
       evaluationInterval: seconds(mon.evaluationInterval),
@@ -191,7 +202,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
       dns,
     });
     grafana.connections.allowTo(prometheus);
-    return { mode: 'plain', scrapeTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics, prometheus, alertmanager };
+    return { mode: 'plain', scrapeTargets, podTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics, prometheus, alertmanager };
   }
 
   const operator = mon.operator!;
@@ -221,5 +232,5 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
     });
   }
   grafana.connections.allowToExternal(clusterPrometheus, [{ port: operator.prometheusPort }]);
-  return { mode: 'operator', scrapeTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics };
+  return { mode: 'operator', scrapeTargets, podTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics };
 }

@@ -32,6 +32,7 @@ export class PlatformChart extends Chart {
     this.data.allowClients([this.app.api, this.app.worker]);
     this.monitoring = buildMonitoringTier(this, env, {
       scrapeTargets: [...this.app.scrapeTargets, ...this.data.scrapeTargets],
+      podTargets: this.app.podTargets,
       backups: [...this.data.backups],
       apiMemoryLimitBytes: memoryBytes(env.api.resources.limits.memory),
       replicatedPostgres: env.data.postgres.mode === 'cloudnative-pg' && env.data.postgres.instances > 1,

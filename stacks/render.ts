@@ -38,6 +38,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'PriorityClass',
   'PersistentVolume',
   'IngressClass',
+  'GatewayClass',
   'ClusterIssuer',
   'ClusterSecretStore',
   'ValidatingWebhookConfiguration',

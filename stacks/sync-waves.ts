@@ -4,7 +4,7 @@
  * Every object's wave is the length of the longest chain of references below it: a Namespace or
  * CRD references nothing and lands in wave 0; a ConfigMap or ExternalSecret references its
  * Namespace (1); a Deployment references its ConfigMap, Secret and ServiceAccount (2); its Service
- * selects it (3); the Ingress routes to the Service (4). A workload whose configuration names a
+ * selects it (3); the HTTPRoute routes to the Service (4). A workload whose configuration names a
  * Service (a `DATABASE_URL` pointing at `agent-postgres-rw`, a scrape config pointing at
  * `agent-api`) comes after that Service, so data stores precede the app and monitoring follows it.
  * A workload that reads a credential an init Job also reads comes after that Job (see
@@ -234,18 +234,28 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
         if (matches(spec['selector'], wp.labels)) add(m, w, `selects the pods of ${w.kind} ${w.metadata.name}`);
       }
     }
-    if (m.kind === 'Ingress') {
-      const backends = [spec['defaultBackend'], ...asArray(spec['rules']).flatMap((r) => asArray(((r as Json)['http'] as Json | undefined)?.['paths']).map((p) => (p as Json)['backend']))];
-      for (const b of backends.filter(isObject)) {
-        const name = str((b['service'] as Json | undefined)?.['name']);
-        add(m, lookup('Service', ns, name), `backend Service ${name}`);
+    if (m.kind === 'Gateway') {
+      // A listener's certificate Secret comes from a Certificate; a pending certificate then holds
+      // back the Gateway that needs it, not every workload (see LATE_KINDS).
+      for (const l of asArray(spec['listeners']).filter(isObject)) {
+        for (const ref of asArray((l['tls'] as Json | undefined)?.['certificateRefs']).filter(isObject)) {
+          const secret = str(ref['name']);
+          for (const c of manifests) {
+            if (c.kind === 'Certificate' && (c.metadata.namespace ?? '') === ns && (c['spec'] as Json | undefined)?.['secretName'] === secret) add(m, c, `listener ${String(l['name'])} certificate Secret ${secret}`);
+          }
+        }
       }
-      const headers = str((m.metadata['annotations'] as Record<string, string> | undefined)?.['nginx.ingress.kubernetes.io/custom-headers']);
-      if (headers) {
-        const [hns, hname] = headers.includes('/') ? (headers.split('/') as [string, string]) : [ns, headers];
-        add(m, lookup('ConfigMap', hns, hname), `custom-headers ConfigMap ${hname}`);
+      const params = (spec['infrastructure'] as Json | undefined)?.['parametersRef'];
+      if (isObject(params)) add(m, lookup(String(params['kind']), ns, params['name']), `infrastructure ${String(params['kind'])} ${String(params['name'])}`);
+    }
+    if (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute') {
+      for (const p of asArray(spec['parentRefs']).filter(isObject)) add(m, lookup(String(p['kind'] ?? 'Gateway'), str(p['namespace']) ?? ns, p['name']), `parentRef ${String(p['name'])}`);
+      for (const r of asArray(spec['rules']).filter(isObject)) {
+        for (const b of asArray(r['backendRefs']).filter(isObject)) add(m, lookup(String(b['kind'] ?? 'Service'), str(b['namespace']) ?? ns, b['name']), `backendRef ${String(b['name'])}`);
       }
     }
+    // Envoy Gateway's policies attach to a Gateway or route.
+    for (const t of asArray(spec['targetRefs']).filter(isObject)) add(m, lookup(String(t['kind']), ns, t['name']), `targetRef ${String(t['kind'])} ${String(t['name'])}`);
     if (m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding') {
       const role = (m['roleRef'] ?? {}) as Json;
       add(m, lookup(String(role['kind']), role['kind'] === 'ClusterRole' ? '' : ns, role['name']), `roleRef ${String(role['name'])}`);
@@ -317,7 +327,7 @@ export function syncWaves(manifests: readonly Manifest[], extra: readonly Depend
   for (const m of [...manifests].sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : 1))) depth(m);
   // Argo CD waits for a wave to be healthy before the next. A Certificate is healthy only once the
   // CA has answered (DNS, ACME), so it goes as late as its consumers allow: a pending certificate
-  // then holds back the Ingress that needs it, not every workload.
+  // then holds back the Gateway that needs it, not every workload.
   for (const m of manifests) {
     if (!LATE_KINDS.has(m.kind)) continue;
     const consumers = [...edges].filter(([, to]) => to.includes(m)).map(([from]) => waves.get(from)!);

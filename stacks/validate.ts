@@ -14,6 +14,11 @@ const CRD_PACKAGES: Record<string, string> = {
   'argoproj.io': '@kubernetes-models/argo-cd',
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
   'postgresql.cnpg.io': '@kubernetes-models/cloudnative-pg',
+  // Models generated from the upstream Go API types (sigs.k8s.io/gateway-api, and
+  // github.com/envoyproxy/gateway/api/v1alpha1 for ClientTrafficPolicy, BackendTrafficPolicy,
+  // SecurityPolicy, EnvoyProxy, ...).
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+  'gateway.envoyproxy.io': '@kubernetes-models/envoy-gateway',
 };
 
 /**
@@ -46,7 +51,7 @@ function modulePath(apiVersion: string, kind: string): string | undefined {
   const slash = apiVersion.lastIndexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  if (BUILT_IN_GROUP.test(group)) return `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+  if (BUILT_IN_GROUP.test(group) && !(group in CRD_PACKAGES)) return `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
   const pkg = CRD_PACKAGES[group];
   return pkg ? `${pkg}/${group}/${version}/${kind}` : undefined;
 }

@@ -208,4 +208,22 @@ describe('the review diff', () => {
     expect(md.indexOf('#### Flagged changes')).toBeLessThan(md.indexOf('<details>'));
     expect(md).toContain('<details><summary>prod: 2 object(s) differ</summary>');
   });
+
+  it('flags a changed listener hostname, route hostname or certificate as an edge risk, in any environment', () => {
+    const host = 'api.example.org';
+    const gateway = report(edit('Gateway', 'agent-api', (b) => (b.spec.listeners[1].hostname = host)));
+    expect(gateway.risks.filter((x) => x.severity === 'edge').map((x) => x.message)).toEqual([
+      `spec.listeners[https].hostname api.agents.example.com → ${host}: listeners (hostname, port, protocol, certificate) change what the load balancer answers for`,
+    ]);
+    expect(exitCodeOf(gateway)).toBe(2);
+    const route = report(edit('HTTPRoute', 'agent-api', (b) => (b.spec.hostnames = [host])));
+    expect(route.risks.map((x) => `${x.severity}: ${x.subject}`)).toEqual([`edge: HTTPRoute ${NS}/agent-api`]);
+    const cert = report(edit('Certificate', 'agent-api', (b) => (b.spec.dnsNames = [host])));
+    expect(cert.risks.map((x) => x.message)).toEqual([expect.stringMatching(/^spec\.dnsNames.*: a certificate without the host fails every TLS handshake$/)]);
+    const gone = report(base.filter((r) => r.kind !== 'Gateway'));
+    expect(gone.risks.map((x) => `${x.severity}: ${x.message}`)).toContain('edge: Gateway removed: clients it served get no answer (or no valid certificate)');
+    // Envoy replicas are not the entrance itself.
+    const replicas = report(edit('EnvoyProxy', 'agent-api', (b) => (b.spec.provider.kubernetes.envoyDeployment.replicas = 3)));
+    expect(replicas.risks.filter((x) => x.severity === 'edge')).toEqual([]);
+  });
 });

@@ -123,12 +123,12 @@ describe('ArgoAppProject', () => {
 });
 
 describe('cluster add-on objects', () => {
-  it('an ACME ClusterIssuer answers HTTP-01 through our ingress class', () => {
+  it('an ACME ClusterIssuer answers DNS-01 in Route 53 (no inbound path, issued before DNS moves)', () => {
     const chart = testChart();
-    new AcmeClusterIssuer(chart, 'i', { name: 'letsencrypt-prod', server: 'production', email: 'ops@example.com', ingressClassName: 'nginx' });
+    new AcmeClusterIssuer(chart, 'i', { name: 'letsencrypt-prod', server: 'production', email: 'ops@example.com', route53: { region: 'eu-central-1', hostedZoneID: 'Z123' } });
     const issuer = only(chart, 'ClusterIssuer');
     expect(issuer.spec.acme.server).toBe(ACME_SERVERS.production);
-    expect(issuer.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx' } } }]);
+    expect(issuer.spec.acme.solvers).toEqual([{ dns01: { route53: { region: 'eu-central-1', hostedZoneID: 'Z123' } } }]);
   });
 
   it('an AWS ClusterSecretStore authenticates with IRSA and serves only its environment', () => {

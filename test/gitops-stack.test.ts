@@ -6,6 +6,9 @@ import { loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
 import { ADD_ONS, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, isBuiltInGroup, renderGitOps } from '../stacks/gitops.ts';
 import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
+import { CHARTS } from '../constructs/versions.ts';
+
+type Obj = Record<string, any>;
 
 const DIR = join(import.meta.dirname, '..', 'environments');
 
@@ -120,15 +123,63 @@ describe('Argo CD applications', () => {
     expect(project.sourceRepos).toEqual([envs[0]!.gitops.repoURL]);
   });
 
-  it('ingress-nginx allows exactly the response headers our Ingresses set, TLS 1.2/1.3 only, no snippets', () => {
-    const config = find('Application', 'ingress-nginx-prod').spec.source.helm.valuesObject.controller;
-    expect(config.allowSnippetAnnotations).toBe(false);
-    expect(config.config['ssl-protocols']).toBe('TLSv1.2 TLSv1.3');
-    const headers = envFiles.find((f) => f.path === 'prod/configmap-agent-api-response-headers.yaml')!.manifest['data'] as Record<string, string>;
-    expect(config.config['global-allowed-response-headers'].split(',')).toEqual(Object.keys(headers).sort());
+  it('the edge add-ons: standard-channel Gateway API CRDs from their own chart, Envoy Gateway from its OCI chart without them', () => {
+    const crds = find('Application', 'gateway-crds-prod').spec;
+    expect(crds.source.repoURL).toBe('oci://registry-1.docker.io/envoyproxy/gateway-crds-helm');
+    expect(crds.source.helm.valuesObject.crds.gatewayAPI).toEqual({ enabled: true, channel: 'standard' });
+    const eg = find('Application', 'envoy-gateway-prod').spec;
+    expect(eg.source).toMatchObject({ repoURL: 'oci://registry-1.docker.io/envoyproxy/gateway-helm', path: '.', targetRevision: CHARTS.envoyGateway.version });
+    expect(eg.source.helm.skipCrds).toBe(true);
+    // Per-client-IP limits are global: the rate limit service needs its Redis.
+    expect(eg.source.helm.valuesObject.config.envoyGateway.rateLimit.backend.type).toBe('Redis');
+    expect(find('AppProject', 'platform-add-ons').spec.sourceRepos).toEqual(expect.arrayContaining([crds.source.repoURL, eg.source.repoURL]));
+    expect(argo.map((f) => f.path)).not.toContain(expect.stringMatching(/ingress-nginx/));
   });
 
-  it('each environment gets its ClusterSecretStore on its own cluster, and the issuer its Ingress names', () => {
+  it('cert-manager answers DNS-01 in Route 53 with the IRSA role of its cluster', () => {
+    const prod = envs.find((e) => e.name === 'prod')!;
+    const values = find('Application', 'cert-manager-prod').spec.source.helm.valuesObject;
+    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(prod.gitops.acme.route53.roleArn);
+    const issuer = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/prod/clusterissuer-${prod.ingress.clusterIssuer}.yaml`)!.manifest as Obj;
+    expect(issuer['spec'].acme.solvers).toEqual([{ dns01: { route53: { region: prod.gitops.acme.route53.region, hostedZoneID: prod.gitops.acme.route53.hostedZoneID } } }]);
+  });
+
+  it('each cluster with a per-IP rate limit gets the Redis the rate limit service counts in, reachable only from that service', () => {
+    const url = find('Application', 'envoy-gateway-prod').spec.source.helm.valuesObject.config.envoyGateway.rateLimit.backend.redis.url as string;
+    const [host, port] = url.split(':') as [string, string];
+    const [name, namespace] = host.split('.') as [string, string];
+    const service = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/prod/service-${name}.yaml`)!.manifest as Obj;
+    expect(service.metadata.namespace).toBe(namespace);
+    expect(service['spec'].ports[0].port).toBe(Number(port));
+    const policy = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/prod/networkpolicy-${name}.yaml`)!.manifest as Obj;
+    expect(policy['spec'].ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy-ratelimit', 'app.kubernetes.io/component': 'ratelimit', 'app.kubernetes.io/managed-by': 'envoy-gateway' } } }],
+        ports: [{ port: Number(port), protocol: 'TCP' }],
+      },
+    ]);
+    expect(find('AppProject', 'platform-add-ons').spec.destinations).toContainEqual({ server: envs.find((e) => e.name === 'prod')!.gitops.cluster.server, namespace });
+  });
+
+  it("lets each environment's Prometheus find the pods of its Gateway and of cert-manager, and nothing more", () => {
+    for (const [cluster, ns] of [['nonprod', 'envoy-gateway-system'], ['nonprod', 'cert-manager'], ['prod', 'envoy-gateway-system']] as const) {
+      const role = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/${cluster}/role-prometheus-pod-discovery-${ns}.yaml`)!.manifest as Obj;
+      expect(role.metadata.namespace).toBe(ns);
+      expect(role['rules']).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+      const binding = argo.find((f) => f.path === `${GITOPS_GROUP}/clusters/${cluster}/rolebinding-prometheus-pod-discovery-${ns}.yaml`)!.manifest as Obj;
+      const expected = envs.filter((e) => e.gitops.cluster.name === cluster && e.monitoring.mode === 'plain').map((e) => ({ kind: 'ServiceAccount', name: 'prometheus', namespace: e.namespace }));
+      expect(binding['subjects']).toEqual(expected);
+    }
+  });
+
+  it('each cluster gets the GatewayClass its Gateways name, served by Envoy Gateway', () => {
+    for (const e of envs) {
+      const f = argo.find((x) => x.path === `${GITOPS_GROUP}/clusters/${e.gitops.cluster.name}/gatewayclass-${e.ingress.gatewayClassName}.yaml`);
+      expect((f?.manifest as Obj | undefined)?.['spec'].controllerName).toBe('gateway.envoyproxy.io/gatewayclass-controller');
+    }
+  });
+
+  it('each environment gets its ClusterSecretStore on its own cluster, and the issuer its Certificate names', () => {
     for (const e of envs) {
       const dir = `${GITOPS_GROUP}/clusters/${e.gitops.cluster.name}/`;
       expect(argo.map((f) => f.path)).toContain(`${dir}clustersecretstore-${e.secrets.store.name}.yaml`);
@@ -141,7 +192,8 @@ describe('Argo CD applications', () => {
     expect(wave('AppProject', 'agent-platform')).toBe(0);
     expect(wave('Application', 'external-secrets-prod')).toBeLessThan(wave('Application', 'cluster-config-prod'));
     expect(wave('Application', 'cluster-config-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
-    expect(wave('Application', 'ingress-nginx-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
+    expect(wave('Application', 'gateway-crds-prod')).toBeLessThan(wave('Application', 'envoy-gateway-prod'));
+    expect(wave('Application', 'envoy-gateway-prod')).toBeLessThan(wave('Application', 'agent-platform-prod'));
   });
 });
 
@@ -169,6 +221,14 @@ describe('cluster add-ons', () => {
     expect(() => buildGitOps({ envs, rendered })).toThrowError(
       'cluster nonprod: custom resources of API group kafka.strimzi.io are rendered but no add-on in stacks/gitops.ts installs their CRDs',
     );
+  });
+
+  it('refuses environment data that puts the Gateway pods or cert-manager where their add-ons do not run', () => {
+    const rendered = renderedFor(envFiles);
+    const moved = envs.map((e) => (e.name === 'dev' ? { ...e, network: { ...e.network, gatewayNamespace: 'edge' } } : e));
+    expect(() => buildGitOps({ envs: moved, rendered })).toThrowError('environment dev: network.gatewayNamespace is edge, but the envoy-gateway add-on runs the Envoy pods in envoy-gateway-system');
+    const split = envs.map((e) => (e.name === 'dev' ? { ...e, gitops: { ...e.gitops, acme: { ...e.gitops.acme, route53: { ...e.gitops.acme.route53, roleArn: 'arn:aws:iam::111111111111:role/other' } } } } : e));
+    expect(() => buildGitOps({ envs: split, rendered })).toThrowError(/share one cert-manager but name different gitops\.acme\.route53\.roleArn/);
   });
 
   it('an add-on is declared only when something needs it: CloudNativePG appears with the first Cluster', () => {

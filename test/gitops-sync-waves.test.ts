@@ -128,8 +128,11 @@ describe('sync waves', () => {
     expect(wave('Namespace', env.namespace)).toBe(0);
     expect(wave('ExternalSecret', 'agent-service-secrets')).toBeLessThan(wave('Deployment', 'agent-api'));
     expect(wave('Deployment', 'agent-api')).toBeLessThan(wave('Service', 'agent-api'));
-    expect(wave('Service', 'agent-api')).toBeLessThan(wave('Ingress', 'agent-api'));
-    // A certificate waiting for DNS or the CA holds back only the Ingress, not the workloads.
-    expect(wave('Certificate', 'agent-api')).toBe(wave('Ingress', 'agent-api') - 1);
+    expect(wave('Service', 'agent-api')).toBeLessThan(wave('HTTPRoute', 'agent-api'));
+    expect(wave('Gateway', 'agent-api')).toBeLessThan(wave('HTTPRoute', 'agent-api'));
+    expect(wave('EnvoyProxy', 'agent-api')).toBeLessThan(wave('Gateway', 'agent-api'));
+    expect(wave('HTTPRoute', 'agent-api')).toBeLessThan(wave('BackendTrafficPolicy', 'agent-api'));
+    // A certificate waiting for DNS or the CA holds back only the Gateway, not the workloads.
+    expect(wave('Certificate', 'agent-api')).toBe(wave('Gateway', 'agent-api') - 1);
   });
 });

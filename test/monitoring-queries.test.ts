@@ -111,7 +111,7 @@ describe('alert definitions', () => {
 
   it('gives twins one name and two severities, so the inhibition can pair them', () => {
     const twins = ALL_ALERTS.filter((a) => a.levels.length === 2);
-    expect([...new Set(twins.map((a) => a.name))].sort()).toEqual(['PostgresTooManyConnections', 'RedisMemoryNearLimit']);
+    expect([...new Set(twins.map((a) => a.name))].sort()).toEqual(['EdgeCertificateExpiring', 'PostgresTooManyConnections', 'RedisMemoryNearLimit']);
     for (const t of twins) expect(t.levels.map((l) => l.severity)).toEqual(['warning', 'critical']);
   });
 
@@ -123,6 +123,9 @@ describe('alert definitions', () => {
         'AgentApiHighErrorRate',
         'AgentApiSlowResponses',
         'NoActiveAgents',
+        'EdgeHighErrorRate',
+        'EdgeUpstreamUnavailable',
+        'EdgeCertificateExpiring',
         'LangMemSearchSlow',
         'LangMemOperationErrors',
         'PostgresDown',
@@ -151,7 +154,7 @@ describe('what an environment renders', () => {
   it.each(envs.map((e) => [e.name, e] as const))('%s queries only metrics of jobs it scrapes', (_name, env) => {
     const tier = buildPlatform(env).monitoring;
     const jobs = new Set(tier.jobs);
-    expect(tier.jobs).toEqual([...tier.scrapeTargets.map((t) => t.job), ...(env.monitoring.mode === 'plain' ? ['prometheus'] : [])].sort());
+    expect(tier.jobs).toEqual([...tier.scrapeTargets.map((t) => t.job), ...tier.podTargets.map((t) => t.job), ...(env.monitoring.mode === 'plain' ? ['prometheus'] : [])].sort());
     const queries = [...tier.alertGroups.flatMap((g) => g.alerts.flatMap((a) => a.levels.map((l) => a.expr(l)))), ...tier.dashboards.flatMap(dashboardQueries)];
     expect(queries.length).toBeGreaterThan(0);
     for (const q of queries) for (const s of sourcesOf(q)) expect(jobs, q.expr).toContain(s);

@@ -232,6 +232,9 @@ describe('an object of a built-in kind without a typed class', () => {
 
   it('is a custom resource when its group is a CRD’s', () => {
     expect(constructorOf({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }).name).toBe('CustomResource');
+    // The Gateway API is a CRD group under k8s.io, installed by an add-on, not served by Kubernetes.
+    expect(constructorOf({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }).name).toBe('CustomResource');
+    expect(constructorOf({ apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'BackendTrafficPolicy' }).name).toBe('CustomResource');
   });
 });
 

@@ -46,14 +46,15 @@ describe.each(environmentNames(ENVIRONMENTS_DIR))('what pulumi delivery of %s re
     for (const r of objects()) expect(Object.keys(annotationsOf(r)).filter((k) => k.startsWith('argocd.argoproj.io/')), r.name).toEqual([]);
   });
 
-  it('waits for every custom resource another object depends on, but an ACME certificate', () => {
+  it('waits for every custom resource another object depends on, but status-less configuration', () => {
     const byName = new Map(objects().map((r) => [r.name, r]));
     const targets = new Set([...run.result.kubernetes!.dependsOn.values()].flat());
     const custom = [...targets].map((n) => byName.get(n)!).filter((r) => r.type.startsWith('kubernetes:') && /^kubernetes:[^/]+\.[^/]+\//.test(r.type) && !r.type.includes('.k8s.io/'));
     expect(custom.length).toBeGreaterThan(0);
     for (const r of custom) {
-      const acme = r.type === 'kubernetes:cert-manager.io/v1:Certificate' && r.inputs['spec']['issuerRef']['kind'] === 'ClusterIssuer';
-      expect(annotationsOf(r)[WAIT_FOR_ANNOTATION], `${r.name} is depended on`).toBe(acme ? undefined : 'condition=Ready');
+      // Configuration without a status (EnvoyProxy) has nothing to wait for; a Gateway's readiness is Programmed.
+      const expected = r.type.endsWith(':EnvoyProxy') ? undefined : r.type.endsWith(':Gateway') ? 'condition=Programmed' : 'condition=Ready';
+      expect(annotationsOf(r)[WAIT_FOR_ANNOTATION], `${r.name} is depended on`).toBe(expected);
     }
   });
 
@@ -67,13 +68,14 @@ describe.each(environmentNames(ENVIRONMENTS_DIR))('what pulumi delivery of %s re
     }
   });
 
-  it('waits for Certificates of the environment’s own issuers, not for ACME ones issued through the edge', () => {
+  it('waits for every Certificate, ACME ones included (DNS-01 needs no path through the edge)', () => {
+    expect(rendered('Certificate').some((c) => (c['spec'] as { issuerRef: { kind?: string } }).issuerRef.kind === 'ClusterIssuer')).toBe(true);
     for (const cert of rendered('Certificate')) {
       const registered = objects().find((r) => r.name === `Certificate/${cert.metadata.namespace}/${cert.metadata.name}`)!;
-      const acme = (cert['spec'] as { issuerRef: { kind?: string } }).issuerRef.kind === 'ClusterIssuer';
-      expect(annotationsOf(registered)[WAIT_FOR_ANNOTATION], registered.name).toBe(acme ? undefined : 'condition=Ready');
+      expect(annotationsOf(registered)[WAIT_FOR_ANNOTATION], registered.name).toBe('condition=Ready');
     }
   });
+
 
   it('re-runs each Job that applies secret values when they change, through a secret digest', () => {
     for (const job of objects().filter((r) => r.type === 'kubernetes:batch/v1:Job')) {

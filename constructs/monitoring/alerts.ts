@@ -7,6 +7,7 @@
  * query reads (`sourcesOf`), so an environment without Elasticsearch has no Elasticsearch alerts.
  */
 import { type AlertDefinition, type AlertGroup, type AlertLevel, series } from './alert-definition.ts';
+import { edgeAlerts } from './edge-alerts.ts';
 import { M, type MetricRef, promql, type Query } from './metrics.ts';
 
 /** A backup CronJob whose last success is watched. */
@@ -571,6 +572,7 @@ export function alertGroups(p: AlertParams): AlertGroup[] {
   return [
     { name: 'agent-api', alerts: serviceAlerts(p) },
     { name: 'langmem', alerts: langmemAlerts() },
+    { name: 'edge', alerts: edgeAlerts() },
     // Only one of the two families renders: the one whose job is scraped.
     { name: 'postgres', alerts: [...postgresAlerts(p, POSTGRES_EXPORTER), ...postgresAlerts(p, CLOUDNATIVE_PG)] },
     { name: 'redis', alerts: redisAlerts() },

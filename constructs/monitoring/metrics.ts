@@ -24,6 +24,9 @@ export const METRIC_SOURCES = [
   'alertmanager',
   // Our own Prometheus's self-scrape (plain mode only).
   'prometheus',
+  // The edge: the Gateway's Envoy pods and cert-manager (pods of other namespaces).
+  'envoy',
+  'cert-manager',
 ] as const;
 export type MetricSource = (typeof METRIC_SOURCES)[number];
 
@@ -117,6 +120,11 @@ export const METRICS = {
   kube_deployment_status_replicas_available: m('kube-state-metrics', 'gauge', 'replicas of a Deployment ready for minReadySeconds'),
   kube_statefulset_replicas: m('kube-state-metrics', 'gauge', 'replicas a StatefulSet asks for'),
   kube_statefulset_status_replicas_ready: m('kube-state-metrics', 'gauge', 'replicas of a StatefulSet that are ready'),
+
+  // the edge (Envoy's /stats/prometheus, cert-manager's controller)
+  envoy_http_downstream_rq_xx: m('envoy', 'counter', 'requests answered by Envoy, by response code class'),
+  envoy_cluster_membership_healthy: m('envoy', 'gauge', 'healthy endpoints of an upstream cluster'),
+  certmanager_certificate_expiration_timestamp_seconds: m('cert-manager', 'gauge', 'unix time a Certificate expires'),
 
   // the monitoring tier itself
   alertmanager_notifications_failed_total: m('alertmanager', 'counter', 'notifications that failed, per integration'),

@@ -6,6 +6,7 @@
  * Only fields that promtool 2.42 (Debian bookworm, which the tests run) understands are written.
  */
 import type { Duration } from 'cdk8s';
+import type { PodScrapeTarget } from '../pod-scrape-target.ts';
 import type { ScrapeTarget } from '../scrape-target.ts';
 import { promDuration } from './units.ts';
 
@@ -20,6 +21,8 @@ export interface PrometheusConfigProps {
   /** Labels added to every series and alert leaving this Prometheus (e.g. `environment`). */
   readonly externalLabels: Readonly<Record<string, string>>;
   readonly targets: readonly ScrapeTarget[];
+  /** Pods in other namespaces, found by label and port. @default - none */
+  readonly podTargets?: readonly PodScrapeTarget[];
   /** Port Prometheus itself listens on, for its own job. */
   readonly selfPort: number;
   /** Glob of the mounted rule files (relative paths are resolved against prometheus.yml's directory). */
@@ -48,8 +51,33 @@ function discoveryRelabel(t: ScrapeTarget): Record<string, unknown>[] {
   ];
 }
 
+/** `__meta_kubernetes_pod_label_<name>` of a label, as Prometheus sanitises it. */
+function podLabelMeta(label: string): string {
+  return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+function podJob(t: PodScrapeTarget): Record<string, unknown> {
+  const labels = Object.keys(t.podLabels).sort();
+  return {
+    job_name: t.job,
+    ...(t.interval ? { scrape_interval: promDuration(t.interval) } : {}),
+    ...(t.seriesOfNamespace ? { honor_labels: true } : {}),
+    metrics_path: t.path ?? '/metrics',
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [t.namespace] } }],
+    relabel_configs: [
+      { source_labels: [...labels.map(podLabelMeta), '__meta_kubernetes_pod_container_port_number'], regex: [...labels.map((l) => t.podLabels[l]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), String(t.port)].join(';'), action: 'keep' },
+      // Unready pods are scraped too, as for the Service jobs above (an edge that fails its probes
+      // is the one the edge alerts must see); pods that ended or have no address yet are not.
+      { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    ],
+    ...(t.seriesOfNamespace ? { metric_relabel_configs: [{ source_labels: ['namespace'], regex: t.seriesOfNamespace, action: 'keep' }] } : {}),
+  };
+}
+
 export function prometheusConfig(p: PrometheusConfigProps): Record<string, unknown> {
-  const jobs = p.targets.map((t) => t.job);
+  const jobs = [...p.targets, ...(p.podTargets ?? [])].map((t) => t.job);
   const dup = jobs.find((j, i) => jobs.indexOf(j) !== i);
   if (dup) throw new Error(`prometheusConfig: job ${JSON.stringify(dup)} is registered twice; job names must be unique`);
   if (jobs.includes(PROMETHEUS_SELF_JOB)) throw new Error(`prometheusConfig: job "${PROMETHEUS_SELF_JOB}" is Prometheus's own; choose another job name`);
@@ -65,6 +93,7 @@ export function prometheusConfig(p: PrometheusConfigProps): Record<string, unkno
         kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [p.namespace] } }],
         relabel_configs: discoveryRelabel(t),
       })),
+    ...[...(p.podTargets ?? [])].sort((a, b) => (a.job < b.job ? -1 : a.job > b.job ? 1 : 0)).map(podJob),
   ];
   return {
     global: {

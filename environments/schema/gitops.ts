@@ -68,6 +68,21 @@ export const gitops = z.strictObject({
     server: z.enum(['production', 'staging']),
     /** Address Let's Encrypt sends expiry notices to. */
     email: z.email({ error: 'an email address' }),
+    /**
+     * DNS-01 through Route 53: cert-manager proves control of the host with a TXT record, so a
+     * certificate is issued before DNS points at the Gateway (no inbound path, no solver pods).
+     */
+    route53: z.strictObject({
+      /** AWS region cert-manager calls Route 53 from. */
+      region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, 'an AWS region like eu-central-1'),
+      /** Hosted zone of the environment's host, e.g. `Z0123456789ABCDEFGHIJ`. */
+      hostedZoneID: z.string().regex(/^Z[0-9A-Z]{1,32}$/, 'a Route 53 hosted zone ID like Z0123456789ABCDEFGHIJ'),
+      /**
+       * IAM role cert-manager's ServiceAccount assumes through IRSA (one per cluster); it should
+       * only change TXT records under `_acme-challenge.` of the zone.
+       */
+      roleArn: z.string().regex(/^arn:aws(-[a-z]+)?:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\-/]+$/, 'an IAM role ARN like arn:aws:iam::123456789012:role/name'),
+    }),
   }),
   /** The AWS Secrets Manager store named by `secrets.store`, read with IRSA (no static keys). */
   secretStore: z.strictObject({

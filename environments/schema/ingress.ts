@@ -1,6 +1,7 @@
 /**
- * How the API is reached from outside: ingress-nginx with a cert-manager certificate
- * (STACK.md, "Ingress": rate limit, body size, timeouts, security headers, TLS 1.2/1.3).
+ * How the API is reached from outside: a Gateway API edge served by Envoy Gateway, with a
+ * cert-manager certificate (STACK.md, "Ingress": rate limit, body size, timeouts, security
+ * headers, TLS 1.2/1.3).
  */
 import { z } from 'zod';
 import { hostName } from './common.ts';
@@ -8,8 +9,8 @@ import { hostName } from './common.ts';
 export const ingress = z.strictObject({
   /** Public host of the API, e.g. `api.example.com`; always served over TLS. */
   host: hostName,
-  /** IngressClass of the controller. */
-  className: z.string().min(1).default('nginx'),
+  /** GatewayClass of the Envoy Gateway controller (one per cluster, rendered with its add-ons). */
+  gatewayClassName: z.string().min(1).default('envoy-gateway'),
   /** cert-manager ClusterIssuer that signs the certificate. */
   clusterIssuer: z.string().min(1),
   /** Requests per minute per client IP, and the burst allowed above it. */
@@ -19,9 +20,9 @@ export const ingress = z.strictObject({
       burst: z.number().int().min(1).default(200),
     })
     .prefault({}),
-  /** Largest request body, in nginx's notation. */
-  maxBodySize: z.string().regex(/^[1-9][0-9]*[kmg]?$/, 'a size like "10m"').default('10m'),
-  /** Seconds nginx waits to connect to, send to and read from the API. */
+  /** Largest request body in MiB; larger requests are answered 413 by the edge. */
+  maxBodyMiB: z.number().int().min(1).max(1024).default(10),
+  /** Seconds a request may take end to end before the edge answers 504. */
   timeoutSeconds: z.number().int().min(1).max(3600).default(60),
   /** Seconds browsers remember to use HTTPS only (HSTS max-age); one year by default. */
   hstsMaxAgeSeconds: z.number().int().min(0).default(31536000),

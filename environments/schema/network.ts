@@ -4,8 +4,13 @@ import { dnsLabel } from './common.ts';
 
 export const network = z
   .strictObject({
-    /** Namespace of the ingress controller, the only source allowed to reach the API from outside. */
-    ingressControllerNamespace: dnsLabel.default('ingress-nginx'),
+    /**
+     * Namespace Envoy Gateway runs the Gateways' Envoy pods in (its own, the default deploy mode):
+     * only this environment's Envoy pods there may reach the API.
+     */
+    gatewayNamespace: dnsLabel.default('envoy-gateway-system'),
+    /** Namespace of cert-manager, whose metrics report the expiry of the environment's certificates. */
+    certManagerNamespace: dnsLabel.default('cert-manager'),
     /** Namespace and pod label of the cluster DNS. */
     dnsNamespace: dnsLabel.default('kube-system'),
     dnsPodLabel: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }),

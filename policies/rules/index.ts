@@ -49,9 +49,11 @@ import { rule as statefulsetClaimsSized } from './statefulset-claims-sized.ts';
 import { rule as statefulsetHeadlessService } from './statefulset-headless-service.ts';
 import { rule as configmapsExist } from './configmaps-exist.ts';
 import { rule as egressReachesDns } from './egress-reaches-dns.ts';
-import { rule as ingressBackendExists } from './ingress-backend-exists.ts';
-import { rule as ingressClassName } from './ingress-class-name.ts';
-import { rule as ingressTlsHosts } from './ingress-tls-hosts.ts';
+import { rule as routeBackendExists } from './route-backend-exists.ts';
+import { rule as routeParentAccepted } from './route-parent-accepted.ts';
+import { rule as gatewayListenerTls } from './gateway-listener-tls.ts';
+import { rule as acmeHttp01SolverPath } from './acme-http01-solver-path.ts';
+import { rule as rateLimitClientIp } from './rate-limit-client-ip.ts';
 import { rule as namespaceDefaultDeny } from './namespace-default-deny.ts';
 import { rule as networkpolicySelectsPods } from './networkpolicy-selects-pods.ts';
 import { rule as noDefaultNamespace } from './no-default-namespace.ts';
@@ -120,9 +122,11 @@ export const RULES: readonly Rule[] = [
   statefulsetHeadlessService,
   configmapsExist,
   egressReachesDns,
-  ingressBackendExists,
-  ingressClassName,
-  ingressTlsHosts,
+  routeBackendExists,
+  routeParentAccepted,
+  gatewayListenerTls,
+  acmeHttp01SolverPath,
+  rateLimitClientIp,
   namespaceDefaultDeny,
   networkpolicySelectsPods,
   noDefaultNamespace,

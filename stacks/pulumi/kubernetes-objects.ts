@@ -16,6 +16,7 @@
 import * as kubernetes from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Manifest } from '../render.ts';
+import { isBuiltInGroup } from '../gitops.ts';
 import { dependencies, syncWaves } from '../sync-waves.ts';
 import { forPulumi, readinessOf } from './readiness.ts';
 
@@ -57,7 +58,7 @@ export function constructorOf(m: Pick<Manifest, 'apiVersion' | 'kind'>): ObjectC
   const typed = BUILT_IN.get(`${m.apiVersion}/${m.kind}`);
   if (typed) return typed;
   const group = m.apiVersion.includes('/') ? m.apiVersion.slice(0, m.apiVersion.lastIndexOf('/')) : '';
-  if (group.includes('.') && !group.endsWith('.k8s.io')) return kubernetes.apiextensions.CustomResource as unknown as ObjectConstructor;
+  if (group.includes('.') && !isBuiltInGroup(group)) return kubernetes.apiextensions.CustomResource as unknown as ObjectConstructor;
   throw new Error(`${m.apiVersion} ${m.kind}: no typed class registered for this built-in kind; add it to BUILT_IN in stacks/pulumi/kubernetes-objects.ts`);
 }
 

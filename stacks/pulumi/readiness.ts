@@ -45,13 +45,16 @@ export function readinessOf(m: Manifest): Readiness {
   if (group === 'external-secrets.io' && m.kind === 'ExternalSecret') return { waitFor: 'condition=Ready' };
   // An Issuer is Ready once it can sign (a CA issuer: when its CA Secret exists).
   if (group === 'cert-manager.io' && (m.kind === 'Issuer' || m.kind === 'ClusterIssuer')) return { waitFor: 'condition=Ready' };
-  if (group === 'cert-manager.io' && m.kind === 'Certificate') {
-    // A ClusterIssuer here is ACME: its HTTP-01 challenge is answered through the edge, which
-    // itself references this certificate's Secret, so waiting would deadlock; the edge serves
-    // the controller's default certificate for the minute issuance takes. Issuers of the
-    // environment (self-signed, CA) issue at once, and the stores mount their Secrets.
-    return spec['issuerRef']?.kind === 'ClusterIssuer' ? {} : { waitFor: 'condition=Ready' };
-  }
+  // Every Certificate is waited for: the environment's own issuers (self-signed, CA) sign at once,
+  // and the ACME ClusterIssuers answer DNS-01 in Route 53, which needs no path through the edge, so
+  // the Gateway's HTTPS listener is applied with its Secret in place.
+  if (group === 'cert-manager.io' && m.kind === 'Certificate') return { waitFor: 'condition=Ready' };
+  // EnvoyProxy is configuration Envoy Gateway reads when it programs a Gateway; it has no status,
+  // so there is nothing to wait for. The Gateway itself is waited for (Programmed), which covers it.
+  if (group === 'gateway.envoyproxy.io' && m.kind === 'EnvoyProxy') return {};
+  // A Gateway is Programmed once Envoy Gateway has created its proxy and the load balancer has an
+  // address; routes and policies attach to it.
+  if (group === 'gateway.networking.k8s.io' && m.kind === 'Gateway') return { waitFor: 'condition=Programmed' };
   if (m.apiVersion === 'batch/v1' && m.kind === 'Job' && typeof spec['activeDeadlineSeconds'] === 'number') {
     const seconds = `${spec['activeDeadlineSeconds'] + JOB_DEADLINE_MARGIN_SECONDS}s`;
     return { customTimeouts: { create: seconds, update: seconds } };

@@ -193,28 +193,42 @@ const CASES: Record<string, Case[]> = {
   'job-backoff-limit': [{ change: 'an implicit backoff limit', mutate: (s) => delete find(s, 'CronJob', 'backup').spec.jobTemplate.spec.backoffLimit, object: 'CronJob shop/backup', path: 'spec.jobTemplate.spec.backoffLimit', message: 'the job has no backoffLimit' }],
   'service-selects-pods': [{ change: 'a Service selecting a typo', mutate: (s) => (find(s, 'Service', 'api').spec.selector = { app: 'apii' }), object: 'Service shop/api', path: 'spec.selector', message: 'the selector {"app":"apii"} matches no pods in namespace shop' }],
   'service-target-ports': [{ change: 'a targetPort nobody declares', mutate: (s) => (find(s, 'Service', 'api').spec.ports[0].targetPort = 8080), object: 'Service shop/api', path: 'spec.ports[0].targetPort', message: 'port http targets 8080, which the selected pods do not declare (they declare 8000, http)' }],
-  'ingress-backend-exists': [
-    { change: 'a backend Service that does not exist', mutate: (s) => (find(s, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.name = 'web'), object: 'Ingress shop/api', path: 'spec.rules[0].http.paths[0].backend.service.name', message: 'backend Service web is not rendered in namespace shop' },
-    { change: 'a backend port the Service lacks', mutate: (s) => (find(s, 'Ingress', 'api').spec.rules[0].http.paths[0].backend.service.port.number = 80), object: 'Ingress shop/api', path: 'spec.rules[0].http.paths[0].backend.service.port.number', message: 'Service api has no port 80; expected one of 8000' },
+  'route-backend-exists': [
+    { change: 'a backend Service that does not exist', mutate: (s) => (find(s, 'HTTPRoute', 'api').spec.rules[0].backendRefs[0].name = 'web'), object: 'HTTPRoute shop/api', path: 'spec.rules[0].backendRefs[0].name', message: 'backend Service web is not rendered in namespace shop' },
+    { change: 'a backend port the Service lacks', mutate: (s) => (find(s, 'HTTPRoute', 'api').spec.rules[0].backendRefs[0].port = 80), object: 'HTTPRoute shop/api', path: 'spec.rules[0].backendRefs[0].port', message: 'Service api has no port 80; expected one of 8000' },
   ],
-  'ingress-class-name': [
+  'route-parent-accepted': [
+    { change: 'a listener the Gateway lacks', mutate: (s) => (find(s, 'HTTPRoute', 'api').spec.parentRefs[0].sectionName = 'admin'), object: 'HTTPRoute shop/api', path: 'spec.parentRefs[0].sectionName', message: 'Gateway api has no listener admin; expected one of http, https' },
+    { change: 'a hostname no listener serves', mutate: (s) => (find(s, 'HTTPRoute', 'api').spec.hostnames = ['admin.shop.example.com']), object: 'HTTPRoute shop/api', path: 'spec.hostnames', message: 'hostnames admin.shop.example.com match no listener hostname of Gateway api' },
+    { change: 'a Gateway that is not rendered', mutate: (s) => (find(s, 'HTTPRoute', 'api').spec.parentRefs[0].name = 'edge'), object: 'HTTPRoute shop/api', path: 'spec.parentRefs[0].name', message: 'Gateway edge is not rendered in namespace shop' },
+  ],
+  'gateway-listener-tls': [
+    { change: 'an HTTPS listener without a certificate', mutate: (s) => delete find(s, 'Gateway', 'api').spec.listeners[1].tls, object: 'Gateway shop/api', path: 'spec.listeners[1].tls.certificateRefs', message: 'HTTPS listener https has no certificate' },
+    { change: 'a listener without a hostname', mutate: (s) => delete find(s, 'Gateway', 'api').spec.listeners[0].hostname, object: 'Gateway shop/api', path: 'spec.listeners[0].hostname', message: 'listener http names no hostname' },
+    { change: 'the API served on the plain-HTTP listener', mutate: (s) => (find(s, 'HTTPRoute', 'api').spec.parentRefs[0].sectionName = 'http'), object: 'HTTPRoute shop/api', path: 'spec.rules[0]', message: 'rule 0 is served on a plain-HTTP listener' },
+  ],
+  'acme-http01-solver-path': [
     {
-      change: 'a class given only by the deprecated annotation',
-      mutate: (s) => {
-        const ingress = find(s, 'Ingress', 'api');
-        delete ingress.spec.ingressClassName;
-        ingress.metadata.annotations = { 'kubernetes.io/ingress.class': 'nginx' };
-      },
-      object: 'Ingress shop/api',
-      path: 'spec.ingressClassName',
-      message: 'names its class "nginx" only through the deprecated kubernetes.io/ingress.class annotation; expected spec.ingressClassName: nginx',
+      change: 'an HTTP-01 issuer behind the default deny',
+      mutate: (s) => (find(s, 'ClusterIssuer', 'letsencrypt').spec.acme.solvers = [{ http01: { gatewayHTTPRoute: { parentRefs: [{ name: 'api', sectionName: 'http' }] } } }]),
+      object: 'Certificate shop/api',
+      path: 'spec.issuerRef.name',
+      message: 'ClusterIssuer letsencrypt answers HTTP-01 through solver pods in namespace shop, whose default deny blocks them',
     },
   ],
-  'ingress-tls-hosts': [{ change: 'a host outside TLS', mutate: (s) => find(s, 'Ingress', 'api').spec.rules.push({ host: 'admin.shop.example.com', http: { paths: [] } }), object: 'Ingress shop/api', path: 'spec.rules[1].host', message: 'host admin.shop.example.com is in no TLS block' }],
+  'rate-limit-client-ip': [
+    {
+      change: 'a per-IP rate limit behind a Service that hides client addresses',
+      mutate: (s) => delete find(s, 'EnvoyProxy', 'api').spec.provider.kubernetes.envoyService.externalTrafficPolicy,
+      object: 'BackendTrafficPolicy shop/api',
+      path: 'spec.rateLimit',
+      message: 'the rate limit counts per client address, but Gateway api passes on the load balancer',
+    },
+  ],
   'configmaps-exist': [{ change: 'a ConfigMap that is not rendered', mutate: (s) => (firstContainer(api(s)).envFrom[0].configMapRef.name = 'setings'), object: 'Deployment shop/api', path: `${C0}.envFrom[0].configMapRef.name`, message: 'ConfigMap setings is not rendered in namespace shop' }],
   'secrets-exist': [
     { change: 'a Secret nothing produces', mutate: (s) => (find(s, 'ExternalSecret', 'api-secrets').spec.target.name = 'other'), object: 'Deployment shop/api', path: `${C0}.env[0].valueFrom.secretKeyRef.name`, message: 'Secret api-credentials is produced by nothing in namespace shop' },
-    { change: 'a TLS Secret nothing issues', mutate: (s) => (find(s, 'Certificate', 'api').spec.secretName = 'other-tls'), object: 'Ingress shop/api', path: 'spec.tls[0].secretName', message: 'TLS Secret api-tls is produced by nothing in namespace shop' },
+    { change: 'a TLS Secret nothing issues', mutate: (s) => (find(s, 'Certificate', 'api').spec.secretName = 'other-tls'), object: 'Gateway shop/api', path: 'spec.listeners[1].tls.certificateRefs[0].name', message: 'TLS Secret api-tls is produced by nothing in namespace shop' },
   ],
   'argocd-project-scoped': [
     { change: 'a project allowing every repository', mutate: (s) => (find(s, 'AppProject', 'shop').spec.sourceRepos = ['*']), object: 'AppProject argocd/shop', path: 'spec.sourceRepos[0]', message: 'the project allows every source repository ("*")' },
@@ -406,10 +420,10 @@ describe('objects produced by operators and controllers', () => {
     expect(checkObjects(sourced(set), { env: PROD, rules: RULES.filter((r) => r.id === 'secrets-exist') }).findings).toEqual([]);
   });
 
-  it('treats TLS secrets of an Ingress annotated for cert-manager as issued', () => {
+  it('treats TLS secrets of a Gateway annotated for cert-manager as issued', () => {
     const set = goodSet();
     set.splice(set.indexOf(find(set, 'Certificate', 'api')), 1);
-    find(set, 'Ingress', 'api').metadata.annotations = { 'cert-manager.io/cluster-issuer': 'letsencrypt' };
+    find(set, 'Gateway', 'api').metadata.annotations = { 'cert-manager.io/cluster-issuer': 'letsencrypt' };
     expect(checkObjects(sourced(set), { env: PROD }).findings).toEqual([]);
   });
 

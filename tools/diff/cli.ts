@@ -9,7 +9,8 @@
  *   npm run diff -- --format markdown --output diff.md
  *
  * Exit codes: 0 nothing changed; 1 changes, none risky; 2 risky changes (immutable field,
- * stateful deletion, weakened production); 3 the diff could not be computed.
+ * stateful deletion, an edge change that can take the service off the air, weakened production);
+ * 3 the diff could not be computed.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -7,7 +7,7 @@ import { compareRenderings, resourceLabel, type Json, type Resource, type Resour
 import { SEVERITIES, assessRisks, capacityOf, formatCpu, formatMemory, type Capacity, type Risk, type Severity } from './risk.ts';
 
 /** Severities that make the exit code 2; `restart` and `capacity` are shown but expected in most releases. */
-export const RISKY: ReadonlySet<Severity> = new Set(['immutable', 'deletion', 'weakened']);
+export const RISKY: ReadonlySet<Severity> = new Set(['immutable', 'deletion', 'edge', 'weakened']);
 
 /** Exit codes of `npm run diff`. */
 export const EXIT = { unchanged: 0, changed: 1, risky: 2, error: 3 } as const;
@@ -101,7 +101,7 @@ function changeLines(d: ResourceDiff): string[] {
   return lines;
 }
 
-const ICON: Record<Severity, string> = { immutable: '⛔', deletion: '🗑️', restart: '🔄', weakened: '⚠️', capacity: '📈' };
+const ICON: Record<Severity, string> = { immutable: '⛔', deletion: '🗑️', edge: '📡', restart: '🔄', weakened: '⚠️', capacity: '📈' };
 
 export function formatText(report: Report): string {
   const out: string[] = [`rendering diff: ${report.base} → ${report.head}`, ''];

@@ -5,6 +5,9 @@
  *    Argo CD sync fails (selectors, StatefulSet volumeClaimTemplates/serviceName, Service
  *    clusterIP, Job templates, PVC storage class or a shrink);
  * 2. `deletion`: stateful resources and namespaces that go away with their data;
+ * 2b. `edge`: changes to the public entrance (Gateway listeners, route hostnames, certificates,
+ *    the Envoy load balancer Service, ACME issuers): a mistake there takes the service off the
+ *    air for every client at once, in any environment;
  * 3. `restart`: pod-template changes, one entry per workload, naming what changed;
  * 4. `weakened`: less availability or security in production;
  * 5. `capacity`: the change in requested CPU and memory per environment, at HPA min and max.
@@ -12,7 +15,7 @@
 import { cpuMillis, memoryBytes } from '../../environments/schema/common.ts';
 import { joinPath, resourceLabel, type FieldChange, type Json, type JsonObject, type Resource, type ResourceDiff } from './compare.ts';
 
-export const SEVERITIES = ['immutable', 'deletion', 'restart', 'weakened', 'capacity'] as const;
+export const SEVERITIES = ['immutable', 'deletion', 'edge', 'restart', 'weakened', 'capacity'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export interface Risk {
@@ -74,6 +77,38 @@ function immutableRisks(d: ResourceDiff): string[] {
     }
   }
   return out;
+}
+
+/** Fields of the edge whose change can take the service off the air, by kind. */
+const EDGE_FIELDS: Readonly<Record<string, readonly { readonly path: readonly string[]; readonly why: string }[]>> = {
+  Gateway: [
+    { path: ['spec', 'listeners'], why: 'listeners (hostname, port, protocol, certificate) change what the load balancer answers for' },
+    { path: ['spec', 'gatewayClassName'], why: 'another GatewayClass means another controller and a new load balancer address' },
+    { path: ['spec', 'infrastructure'], why: 'other Envoy parameters can replace the load balancer' },
+  ],
+  HTTPRoute: [
+    { path: ['spec', 'hostnames'], why: 'requests for a hostname no longer listed get 404' },
+    { path: ['spec', 'parentRefs'], why: 'a route attached elsewhere stops being served where clients reach it' },
+  ],
+  Certificate: [
+    { path: ['spec', 'dnsNames'], why: 'a certificate without the host fails every TLS handshake' },
+    { path: ['spec', 'secretName'], why: 'the listener names the old Secret until it changes too' },
+    { path: ['spec', 'issuerRef'], why: 'the new issuer must issue before the old certificate expires' },
+  ],
+  EnvoyProxy: [{ path: ['spec', 'provider', 'kubernetes', 'envoyService'], why: 'load balancer settings can recreate it with a new address, and DNS still points at the old one' }],
+  ClusterIssuer: [{ path: ['spec', 'acme'], why: 'renewals of every certificate of the issuer depend on it' }],
+};
+const EDGE_KINDS = new Set(['Gateway', 'HTTPRoute', 'Certificate', 'ClusterIssuer']);
+
+function edgeRisks(d: ResourceDiff): string[] {
+  if (d.change === 'removed' && EDGE_KINDS.has(d.kind)) return [`${d.kind} removed: clients it served get no answer (or no valid certificate)`];
+  if (d.change !== 'changed') return [];
+  return (EDGE_FIELDS[d.kind] ?? []).flatMap(({ path, why }) => {
+    const fields = d.fields.filter((f) => at(f, ...path));
+    if (fields.length === 0) return [];
+    const shown = fields.slice(0, 3).map((f) => `${f.path} ${show(f.old)} → ${show(f.new)}`).join('; ');
+    return [`${shown}${fields.length > 3 ? ` and ${fields.length - 3} more` : ''}: ${why}`];
+  });
 }
 
 function isStateful(r: Resource): boolean {
@@ -267,6 +302,7 @@ export function assessRisks(
     if (d.change === 'removed' && d.old && isStateful(d.old)) {
       push('deletion', d.kind === 'Namespace' ? 'namespace deleted, with everything in it' : `${d.kind} deleted${d.kind === 'CronJob' ? ' (backups stop)' : ', with its data unless retained'}`);
     }
+    for (const m of edgeRisks(d)) push('edge', m);
     const restart = restartRisk(d);
     if (restart) push('restart', restart);
     if (production.has(d.env)) for (const m of weakenedRisks(d, hpaMinimum)) push('weakened', m);

@@ -1,6 +1,6 @@
 /**
  * A small platform that passes every rule in production: one namespace with a default deny, an API
- * Deployment behind a Service, Ingress and autoscaler, a worker, a Postgres StatefulSet with its
+ * Deployment behind a Service, Gateway, HTTPRoutes and autoscaler, a worker, a Postgres StatefulSet with its
  * headless Service, a backup CronJob, a CloudNativePG cluster, secrets from an ExternalSecret and a
  * Certificate, RBAC for one account, and an Argo CD Application. Rule tests break one field of it.
  */
@@ -123,14 +123,58 @@ export function goodSet(): Obj[] {
     },
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'api', namespace: NS }, spec: { maxUnavailable: 1, selector: { matchLabels: api } } },
     {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'EnvoyProxy',
+      metadata: { name: 'api', namespace: NS },
+      spec: { provider: { type: 'Kubernetes', kubernetes: { envoyService: { externalTrafficPolicy: 'Local' } } } },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
       metadata: { name: 'api', namespace: NS },
       spec: {
-        ingressClassName: 'nginx',
-        tls: [{ hosts: ['api.shop.example.com'], secretName: 'api-tls' }],
-        rules: [{ host: 'api.shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 8000 } } } }] } }],
+        gatewayClassName: 'envoy-gateway',
+        infrastructure: { parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: 'api' } },
+        listeners: [
+          { name: 'http', protocol: 'HTTP', port: 80, hostname: 'api.shop.example.com', allowedRoutes: { namespaces: { from: 'Same' } } },
+          { name: 'https', protocol: 'HTTPS', port: 443, hostname: 'api.shop.example.com', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'api-tls' }] }, allowedRoutes: { namespaces: { from: 'Same' } } },
+        ],
       },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'api-https-redirect', namespace: NS },
+      spec: {
+        parentRefs: [{ name: 'api', sectionName: 'http' }],
+        hostnames: ['api.shop.example.com'],
+        rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+      },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'api', namespace: NS },
+      spec: {
+        parentRefs: [{ name: 'api', sectionName: 'https' }],
+        hostnames: ['api.shop.example.com'],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'api', port: 8000 }] }],
+      },
+    },
+    {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'BackendTrafficPolicy',
+      metadata: { name: 'api', namespace: NS },
+      spec: {
+        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'api' }],
+        rateLimit: { global: { rules: [{ clientSelectors: [{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }], limit: { requests: 100, unit: 'Minute' } }] } },
+      },
+    },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: 'letsencrypt' },
+      spec: { acme: { server: 'https://acme-v02.api.letsencrypt.org/directory', privateKeySecretRef: { name: 'letsencrypt-account-key' }, solvers: [{ dns01: { route53: { region: 'eu-central-1' } } }] } },
     },
     {
       apiVersion: 'cert-manager.io/v1',

@@ -1,0 +1,30 @@
+/**
+ * The GatewayClass our Gateways name, served by Envoy Gateway. One per cluster, rendered with the
+ * cluster's add-on configuration: a Gateway whose class no controller accepts stays unprogrammed.
+ * Per-Gateway Envoy settings (replicas, load balancer) live in each Gateway's own EnvoyProxy
+ * (`infrastructure.parametersRef`), so environments sharing the class stay independent.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { componentLabels } from './labels.ts';
+
+export interface EnvoyGatewayClassProps {
+  readonly name: string;
+  /** `gateway.envoyproxy.io/gatewayclass-controller` unless Envoy Gateway was configured otherwise. */
+  readonly controllerName: string;
+}
+
+export class EnvoyGatewayClass extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: EnvoyGatewayClassProps) {
+    super(scope, id);
+    this.name = props.name;
+    new ApiObject(this, 'gateway-class', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: props.name, labels: componentLabels(props.name, 'edge') },
+      spec: { controllerName: props.controllerName, description: 'Envoy Gateway; each Gateway brings its own EnvoyProxy parameters.' },
+    });
+  }
+}
