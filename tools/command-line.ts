@@ -85,21 +85,24 @@ export function environmentArguments(requested: readonly string[], dir?: string,
  * exits `environmentExit`. Anything else is a defect and keeps its stack trace.
  */
 export function runCommand(command: string, main: () => number | Promise<number>, environmentExit = 1, failureExit = 1): void {
+  // exitCode, not process.exit(): exiting at once would cut off output still being written to a pipe.
   Promise.resolve()
     .then(main)
     .then(
-      (code) => process.exit(code),
+      (code) => {
+        process.exitCode = code;
+      },
       (e: unknown) => {
         if (e instanceof UsageError) {
           console.error(`${command}: ${e.message}`);
-          process.exit(USAGE_EXIT);
-        }
-        if (e instanceof EnvironmentError) {
+          process.exitCode = USAGE_EXIT;
+        } else if (e instanceof EnvironmentError) {
           console.error(`${command} failed: the environment files have problems:\n${e.message}`);
-          process.exit(environmentExit);
+          process.exitCode = environmentExit;
+        } else {
+          console.error(e);
+          process.exitCode = failureExit;
         }
-        console.error(e);
-        process.exit(failureExit);
       },
     );
 }
