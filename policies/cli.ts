@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { EnvironmentError, environmentNames, loadEnvironment } from '../environments/load.ts';
+import { environmentNames, loadEnvironment } from '../environments/load.ts';
 import { environmentArguments, parseCommandLine, runCommand, UsageError, USAGE_EXIT } from '../tools/command-line.ts';
 import { parseDocuments, type ParseProblem } from './documents.ts';
 import { checkObjects } from './engine.ts';
@@ -174,5 +174,5 @@ runCommand(
       return USAGE_EXIT;
     }
   },
-  USAGE_EXIT,
+  { environment: USAGE_EXIT },
 );

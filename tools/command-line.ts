@@ -79,12 +79,22 @@ export function environmentArguments(requested: readonly string[], dir?: string,
   return [...new Set(requested)];
 }
 
+/** Exit statuses of {@link runCommand}, where a command documents its own. */
+export interface ExitStatuses {
+  /** A usage mistake. @default 2 */
+  readonly usage?: number;
+  /** Problems in the environment files. @default 1 */
+  readonly environment?: number;
+  /** Anything else (a defect; its stack trace is printed). @default 1 */
+  readonly failure?: number;
+}
+
 /**
- * Runs a command's `main` and exits with its status. A {@link UsageError} prints one line
- * (`<command>: <message>`) and exits 2; an {@link EnvironmentError} prints its problems and
- * exits `environmentExit`. Anything else is a defect and keeps its stack trace.
+ * Runs a command's `main` and sets the exit status it returns. A {@link UsageError} prints one
+ * line (`<command>: <message>`); an {@link EnvironmentError} prints its problems. Anything else is
+ * a defect and keeps its stack trace.
  */
-export function runCommand(command: string, main: () => number | Promise<number>, environmentExit = 1, failureExit = 1): void {
+export function runCommand(command: string, main: () => number | Promise<number>, exits: ExitStatuses = {}): void {
   // exitCode, not process.exit(): exiting at once would cut off output still being written to a pipe.
   Promise.resolve()
     .then(main)
@@ -95,14 +105,25 @@ export function runCommand(command: string, main: () => number | Promise<number>
       (e: unknown) => {
         if (e instanceof UsageError) {
           console.error(`${command}: ${e.message}`);
-          process.exitCode = USAGE_EXIT;
+          process.exitCode = exits.usage ?? USAGE_EXIT;
         } else if (e instanceof EnvironmentError) {
           console.error(`${command} failed: the environment files have problems:\n${e.message}`);
-          process.exitCode = environmentExit;
+          process.exitCode = exits.environment ?? 1;
         } else {
           console.error(e);
-          process.exitCode = failureExit;
+          process.exitCode = exits.failure ?? 1;
         }
       },
     );
+}
+
+/** For commands that take no arguments: any argument is a one-line usage mistake, exit 2. */
+export function expectNoArguments(command: string): void {
+  try {
+    parseCommandLine({});
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${command}: ${e.message}`);
+    process.exit(USAGE_EXIT);
+  }
 }
