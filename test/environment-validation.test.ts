@@ -12,6 +12,7 @@ import { cronLongestGapSeconds, parseCron } from '../environments/schema/cron.ts
 import { parseQuantity } from '../environments/schema/quantity.ts';
 import { maskCredentials, urlCredentialProblem } from '../environments/schema/url-credentials.ts';
 import { ADD_ONS } from '../stacks/gitops.ts';
+import { renderEnvironment } from '../stacks/render.ts';
 
 const FILE = 'environments/prod.yaml';
 const prodText = readFileSync(join(ENVIRONMENTS_DIR, 'prod.yaml'), 'utf8');
@@ -65,6 +66,23 @@ describe('Kubernetes quantities', () => {
     expect(lines.some((l) => l.startsWith(`${FILE}: worker.resources.requests.memory:`) && l.endsWith('got "lots"'))).toBe(true);
     expect(lines).toContain(`${FILE}: data.postgres.storage.size: expected a quantity above zero like "512Mi" or "2Gi", got "-5Gi"`);
   });
+});
+
+describe('sizes in every Kubernetes spelling', () => {
+  it('render: decimal, fractional and exponent sizes reach synth without a crash', async () => {
+    const env = parseEnvironment(
+      prodWith((d) => {
+        d.api.resources = { requests: { cpu: '0.5', memory: '512M' }, limits: { cpu: '1', memory: '1.5Gi' } };
+        d.data.redis = { mode: 'statefulset', storage: { size: '5e9' }, resources: { requests: { cpu: '100m', memory: '256M' }, limits: { memory: '1.1Gi' } } };
+        d.monitoring.prometheus = { ...d.monitoring.prometheus, retentionSize: '9.5G', storage: '10Gi' };
+      }),
+      FILE,
+    );
+    const files = await renderEnvironment(env);
+    const redisConf = files.find((f) => f.content.includes('maxmemory-policy'))!.content;
+    expect(redisConf).toMatch(/maxmemory [0-9]+\n/);
+    expect(files.find((f) => f.path === 'prod/deployment-agent-api.yaml')!.content).toContain('memory: 1.5Gi');
+  }, 60_000);
 });
 
 describe('URLs with credentials', () => {

@@ -202,7 +202,8 @@ export type DataSettings = z.infer<typeof data>;
 
 /** Redis `maxmemory` in effect: the setting, or 75 % of the memory limit. */
 export function redisMaxMemoryBytes(r: { readonly maxMemory?: string; readonly resources: Resources }): number {
-  return r.maxMemory !== undefined ? memoryBytes(r.maxMemory) : Math.floor(memoryBytes(r.resources.limits.memory) * 0.75);
+  // Whole bytes: a fractional quantity (`1.1Gi`) is valid Kubernetes but not a valid `maxmemory`.
+  return Math.floor(r.maxMemory !== undefined ? memoryBytes(r.maxMemory) : memoryBytes(r.resources.limits.memory) * 0.75);
 }
 
 /** Cross-field rules of the data tier; called from the environment schema's superRefine. */
