@@ -110,9 +110,13 @@ function dayMatches(s: CronSchedule, date: Date): boolean {
 }
 
 const DAY = 86_400_000;
-/** Eight years from a leap year: every calendar pattern, including 29 February, repeats in it. */
+/**
+ * The Gregorian calendar repeats its weekdays and leap days every 28 years (between century
+ * years), so every gap between two consecutive runs occurs within 28 years plus the longest gap
+ * (at most 8 years, for 29 February on one weekday): 37 years from 2024 cover them all.
+ */
 const WINDOW_START = Date.UTC(2024, 0, 1);
-const WINDOW_END = Date.UTC(2032, 0, 1);
+const WINDOW_END = Date.UTC(2061, 0, 1);
 
 /**
  * The longest time between two consecutive runs of `schedule`, in seconds (in its own time zone;
@@ -123,24 +127,24 @@ export function cronLongestGapSeconds(schedule: string): number {
   const s = parseCron(schedule);
   if (typeof s === 'string') throw new Error(`schedule ${JSON.stringify(schedule)}: expected ${s}`);
   const minutesOfDay = [...s.hour.values].sort((a, b) => a - b).flatMap((h) => [...s.minute.values].sort((a, b) => a - b).map((m) => h * 60 + m));
-  let first: number | undefined;
-  let last: number | undefined;
+  if (minutesOfDay.length === 0) throw new Error(`schedule ${JSON.stringify(schedule)} never runs`);
+  // Within a day the gaps are the same every day; across days only first and last run matter.
   let longest = 0;
+  for (let i = 1; i < minutesOfDay.length; i++) longest = Math.max(longest, minutesOfDay[i]! - minutesOfDay[i - 1]!);
+  const [firstOfDay, lastOfDay] = [minutesOfDay[0]!, minutesOfDay.at(-1)!];
+  let last: number | undefined;
+  let days = 0;
   for (let t = WINDOW_START; t < WINDOW_END; t += DAY) {
     const date = new Date(t);
     if (!s.month.values.has(date.getUTCMonth() + 1) || !dayMatches(s, date)) continue;
     const base = t / 60_000;
-    for (const m of minutesOfDay) {
-      const at = base + m;
-      if (last !== undefined) longest = Math.max(longest, at - last);
-      first ??= at;
-      last = at;
-    }
+    if (last !== undefined) longest = Math.max(longest, base + firstOfDay - last);
+    last = base + lastOfDay;
+    days++;
   }
-  if (first === undefined || last === undefined) throw new Error(`schedule ${JSON.stringify(schedule)} never runs`);
-  // The wrap-around gap: the window is a whole number of calendar cycles (but for century years).
-  longest = Math.max(longest, first + (WINDOW_END - WINDOW_START) / 60_000 - last);
-  return longest * 60;
+  if (last === undefined) throw new Error(`schedule ${JSON.stringify(schedule)} never runs`);
+  // A schedule that ran only once in the window (29 February on one weekday, say) has no gap in it.
+  return (days === 1 && minutesOfDay.length === 1 ? (WINDOW_END - WINDOW_START) / 60_000 : longest) * 60;
 }
 
 /** A schedule the CronJob accepts, that runs at least once (so backup freshness can be derived). */
