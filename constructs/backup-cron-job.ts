@@ -23,6 +23,7 @@ import { componentLabels, selectorLabels } from './labels.ts';
 import { containerResources } from './resources.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import { cronLongestGapSeconds } from '../environments/schema/cron.ts';
 
 /** One step of a backup or restore pod. */
 export interface JobStep {
@@ -91,22 +92,10 @@ const DEFAULT_RESOURCES: Resources = { requests: { cpu: '100m', memory: '256Mi' 
 const WORK = '/work';
 
 /**
- * Seconds between runs of a cron schedule, for the schedules backups use: daily (`M H * * *`),
- * hourly (`M * * * *`), every N hours (`M *\/N * * *`), weekly (`M H * * D`). Others throw.
+ * The longest time between two runs of a cron schedule, in seconds, for any schedule Kubernetes
+ * accepts (see environments/schema/cron.ts); throws for a schedule that never runs.
  */
-export function cronPeriodSeconds(schedule: string): number {
-  const f = schedule.trim().split(/\s+/);
-  if (f.length !== 5) throw new Error(`schedule ${JSON.stringify(schedule)}: expected five fields`);
-  const [min, hour, dom, month, dow] = f as [string, string, string, string, string];
-  const num = (s: string) => /^[0-9]+$/.test(s);
-  if (!num(min) || dom !== '*' || month !== '*') throw new Error(`schedule ${JSON.stringify(schedule)}: give maxAge, the period cannot be derived`);
-  if (dow === '*' && num(hour)) return 86_400;
-  if (dow === '*' && hour === '*') return 3_600;
-  const every = /^\*\/([0-9]+)$/.exec(hour);
-  if (dow === '*' && every) return Number(every[1]) * 3_600;
-  if (num(dow) && num(hour)) return 7 * 86_400;
-  throw new Error(`schedule ${JSON.stringify(schedule)}: give maxAge, the period cannot be derived`);
-}
+export const cronPeriodSeconds = cronLongestGapSeconds;
 
 export class BackupCronJob extends Construct implements Connectable {
   readonly cronJobName: string;

@@ -9,7 +9,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { crossEnvironmentProblems } from './cross-environment.ts';
 import { environmentSchema, type Environment } from './schema/index.ts';
+import { maskCredentials } from './schema/url-credentials.ts';
+
+/** The directory of the environment files: the one list of environments every command and test reads. */
+export const ENVIRONMENTS_DIR = join(import.meta.dirname);
+
+/** An environment name: a DNS label, since it names a namespace suffix, a directory and an Argo CD Application. */
+export const ENVIRONMENT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** One problem in one environment file. */
 export interface EnvironmentProblem {
@@ -39,9 +47,10 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** A value for a message: JSON, shortened, and with any credential in a URL masked. */
 function show(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
-  const text = JSON.stringify(value);
+  const text = maskCredentials(JSON.stringify(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -58,7 +67,8 @@ const TYPE_NAMES: Record<string, string> = {
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return TYPE_NAMES[issue.expected] ?? issue.expected;
+      // A schema's own wording (e.g. "a quantity in quotes") says more than the type name.
+      return issue.message.startsWith('Invalid input') ? (TYPE_NAMES[issue.expected] ?? issue.expected) : issue.message;
     case 'too_small': {
       const op = issue.inclusive === false ? '>' : '≥';
       if (issue.origin === 'array') return `a list of at least ${issue.minimum} item(s)`;
@@ -152,13 +162,14 @@ export function parseEnvironment(text: string, file: string): Environment {
     throw e;
   }
   const result = environmentSchema.safeParse(data, { reportInput: true });
-  if (!result.success) throw new EnvironmentError(problemsOf(file, result.error));
+  const problems = result.success ? [] : problemsOf(file, result.error);
+  // The name is checked against the file name whatever else is wrong, so it is reported with the rest.
   const expectedName = basename(file).replace(/\.ya?ml$/, '');
-  if (result.data.name !== expectedName) {
-    throw new EnvironmentError([
-      { file, path: 'name', message: `expected ${JSON.stringify(expectedName)} (the file name), got ${show(result.data.name)}` },
-    ]);
+  const name = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['name'] : undefined;
+  if (typeof name === 'string' && name !== expectedName) {
+    problems.push({ file, path: 'name', message: `expected ${JSON.stringify(expectedName)} (the file name), got ${show(name)}` });
   }
+  if (!result.success || problems.length > 0) throw new EnvironmentError(problems);
   return result.data;
 }
 
@@ -168,31 +179,62 @@ export function loadEnvironment(dir: string, name: string): Environment {
   return parseEnvironment(readFileSync(path, 'utf8'), relative(process.cwd(), path) || path);
 }
 
-/** Names of the environments in `dir`, sorted, from its `*.yaml` files. */
-export function environmentNames(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -'.yaml'.length))
-    .sort();
+/**
+ * The environments in `dir` from its `*.yaml` files, and the problems with the files that look like
+ * environments but cannot be one: `.yml` files (refused rather than ignored, so nobody edits a
+ * file that is never read) and file names that are not plain environment names.
+ */
+export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { names: string[]; problems: EnvironmentProblem[] } {
+  const names: string[] = [];
+  const problems: EnvironmentProblem[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    const shown = relative(process.cwd(), join(dir, f)) || f;
+    if (f.endsWith('.yml')) {
+      problems.push({ file: shown, path: '', message: `expected the extension .yaml (environment files are environments/<name>.yaml); rename it to ${f.slice(0, -4)}.yaml` });
+    } else if (f.endsWith('.yaml')) {
+      const name = f.slice(0, -'.yaml'.length);
+      if (ENVIRONMENT_NAME.test(name)) names.push(name);
+      else problems.push({ file: shown, path: '', message: 'expected a file name that is a plain environment name (lower-case letters, digits and "-", like qa.yaml)' });
+    }
+  }
+  return { names, problems };
+}
+
+/** Names of the environments in `dir`, sorted; throws when a file there cannot be an environment. */
+export function environmentNames(dir: string = ENVIRONMENTS_DIR): string[] {
+  const { names, problems } = environmentFiles(dir);
+  if (problems.length > 0) throw new EnvironmentError(problems);
+  return names;
+}
+
+/** Options of {@link loadEnvironments}. */
+export interface LoadOptions {
+  /** Namespaces cluster add-ons install into, which no environment may take. @default - none */
+  readonly addOnNamespaces?: ReadonlySet<string>;
 }
 
 /**
- * Loads every environment in `dir`. Problems in several files are all collected before throwing,
- * so one run shows everything that needs fixing.
+ * Loads the environments `names` of `dir` (every one by default) and checks them against each
+ * other. Problems in several files, with the file names and between the files are all collected
+ * before throwing, so one run shows everything that needs fixing.
  */
-export function loadEnvironments(dir: string, names: readonly string[] = environmentNames(dir)): Environment[] {
-  const envs: Environment[] = [];
-  const problems: EnvironmentProblem[] = [];
-  for (const name of names) {
+export function loadEnvironments(dir: string = ENVIRONMENTS_DIR, names?: readonly string[], options: LoadOptions = {}): Environment[] {
+  const listed = names === undefined ? environmentFiles(dir) : { names: [...names], problems: [] };
+  const loaded: { file: string; env: Environment }[] = [];
+  const problems: EnvironmentProblem[] = [...listed.problems];
+  for (const name of listed.names) {
+    const path = join(dir, `${name}.yaml`);
+    const file = relative(process.cwd(), path) || path;
     try {
-      envs.push(loadEnvironment(dir, name));
+      loaded.push({ file, env: parseEnvironment(readFileSync(path, 'utf8'), file) });
     } catch (e) {
       if (!(e instanceof EnvironmentError)) throw e;
       problems.push(...e.problems);
     }
   }
+  problems.push(...crossEnvironmentProblems(loaded, options.addOnNamespaces));
   if (problems.length > 0) throw new EnvironmentError(problems);
-  return envs;
+  return loaded.map((l) => l.env);
 }
 
 let jsonSchemaCache: Record<string, unknown> | undefined;

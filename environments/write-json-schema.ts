@@ -4,6 +4,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { JSON_SCHEMA_PATH, jsonSchemaText } from './json-schema.ts';
+import { expectNoArguments } from '../tools/command-line.ts';
+
+expectNoArguments('schema');
 
 writeFileSync(JSON_SCHEMA_PATH, jsonSchemaText());
 console.log(`wrote ${JSON_SCHEMA_PATH}`);

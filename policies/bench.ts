@@ -14,6 +14,9 @@ import { parseDocuments } from './documents.ts';
 import { checkObjects } from './engine.ts';
 import { CLUSTER_SCOPED_KINDS, kindOf, nameOf, namespaceOf } from './objects.ts';
 import type { K8sObject, SourcedObject } from './types.ts';
+import { expectNoArguments } from '../tools/command-line.ts';
+
+expectNoArguments('bench:policy');
 
 const TARGET = 10_000;
 const RUNS = 5;

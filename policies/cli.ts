@@ -7,19 +7,22 @@
  * whatever produced them; `--env` then only selects severities (production-like when the
  * environment file says `production: true`, or with `--production`).
  *
- * Exit status: 0 no errors, 1 errors (findings, expired waivers or unreadable YAML), 2 bad usage
- * (unknown option or format, missing path, invalid waivers or environment file).
+ * Exit status: 0 no errors, 1 errors (findings, expired waivers or unreadable YAML, which is a
+ * finding in every format), 2 bad usage (unknown option or format, a date that does not exist,
+ * a missing path or one holding no Kubernetes object, invalid waivers or environment file).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { EnvironmentError, environmentNames, loadEnvironment } from '../environments/load.ts';
+import { environmentNames, loadEnvironment } from '../environments/load.ts';
+import { environmentArguments, parseCommandLine, runCommand, UsageError, USAGE_EXIT } from '../tools/command-line.ts';
 import { parseDocuments, type ParseProblem } from './documents.ts';
 import { checkObjects } from './engine.ts';
 import { formatJson, type JsonCheck } from './format/json.ts';
 import { formatMarkdown } from './format/markdown.ts';
 import { formatSarif } from './format/sarif.ts';
 import { formatText } from './format/text.ts';
+import { withParseProblems } from './parse-findings.ts';
 import { RULES } from './rules/index.ts';
 import { objectsOfCluster } from './cluster.ts';
 import { at, str } from './objects.ts';
@@ -30,7 +33,6 @@ const ROOT = resolve(import.meta.dirname, '..');
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
-class UsageError extends Error {}
 
 function yamlFiles(path: string): string[] {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
@@ -69,8 +71,8 @@ const ENVIRONMENT_LABEL = 'agent-platform.io/environment';
 function plan(values: { env?: string; production?: boolean }, positionals: string[]): Check[] {
   const envDir = join(ROOT, 'environments');
   const envOf = (name: string): CheckEnvironment => {
+    if (positionals.length === 0) environmentArguments([name], envDir);
     if (existsSync(join(envDir, `${name}.yaml`))) return { name, production: loadEnvironment(envDir, name).production || values.production === true };
-    if (positionals.length === 0) throw new UsageError(`--env ${name}: no environments/${name}.yaml; expected one of ${environmentNames(envDir).join(', ')}`);
     return { name, production: values.production === true };
   };
   if (positionals.length > 0) {
@@ -98,11 +100,23 @@ function plan(values: { env?: string; production?: boolean }, positionals: strin
   return checks;
 }
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+/** Whether `text` is a date that exists, written YYYY-MM-DD (2027-13-45 and 2026-02-30 are not). */
+function isDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** The root SARIF locations are relative to: the repository holding `path`, else `path`'s directory. */
+function scanRoot(path: string): string {
+  const dir = existsSync(path) && statSync(path).isFile() ? resolve(path, '..') : resolve(path);
+  const git = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  return git.status === 0 ? git.stdout.trim() : dir;
+}
+
+function main(): number {
+  const { values, positionals } = parseCommandLine(
+    {
       env: { type: 'string' },
       format: { type: 'string', default: 'text' },
       waivers: { type: 'string' },
@@ -110,11 +124,12 @@ function main(argv: string[]): number {
       today: { type: 'string' },
       output: { type: 'string' },
     },
-  });
+    { allowPositionals: true },
+  );
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format ${values.format}: expected one of ${FORMATS.join(', ')}`);
   const today = values.today ?? new Date().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError(`--today ${today}: expected YYYY-MM-DD`);
+  if (!isDate(today)) throw new UsageError(`--today ${today}: expected a date that exists, written YYYY-MM-DD`);
   if (values.waivers && !existsSync(values.waivers)) throw new UsageError(`--waivers ${values.waivers}: no such file`);
   const waiversFile = values.waivers ?? relative(process.cwd(), join(ROOT, 'policies', 'waivers.yaml'));
   const waiversText = existsSync(waiversFile) ? readFileSync(waiversFile, 'utf8') : undefined;
@@ -124,10 +139,12 @@ function main(argv: string[]): number {
   let failed = false;
   for (const check of plan(values, positionals)) {
     const { objects, problems } = readObjects(check.paths);
-    for (const p of problems) console.error(`${p.file}:${p.line}: error: ${p.message}`);
-    if (problems.length > 0) failed = true;
+    if (objects.length === 0 && problems.length === 0) {
+      throw new UsageError(`${check.paths.join(', ')}: no Kubernetes objects found; expected YAML files with apiVersion and kind (run \`npm run synth\` first?)`);
+    }
     const context = check.cluster ? objectsOfCluster(readObjects(check.cluster.paths).objects.map((o) => o.object), check.cluster.name) : undefined;
-    const result = checkObjects(objects, { env: check.env, waivers, today, waiversFile, ...(waiversText !== undefined ? { waiversText } : {}), ...(check.environmentOf ? { environmentOf: check.environmentOf } : {}), ...(context ? { context } : {}) });
+    const checked = checkObjects(objects, { env: check.env, waivers, today, waiversFile, ...(waiversText !== undefined ? { waiversText } : {}), ...(check.environmentOf ? { environmentOf: check.environmentOf } : {}), ...(context ? { context } : {}) });
+    const result = withParseProblems(checked, problems);
     if (result.errors > 0) failed = true;
     runs.push({ check, result, objects: objects.length });
   }
@@ -146,7 +163,7 @@ function main(argv: string[]): number {
       break;
     case 'sarif':
       out = formatSarif(
-        runs.map((r) => ({ result: r.result, env: r.check.env, id: r.check.env.name ?? r.check.paths.map((p) => basename(resolve(p))).join('+') })),
+        runs.map((r) => ({ result: r.result, env: r.check.env, id: r.check.env.name ?? r.check.paths.map((p) => basename(resolve(p))).join('+'), root: scanRoot(r.check.paths[0] ?? '.') })),
         RULES,
         'https://github.com/example/agent-platform-infra/tree/main/policies',
       );
@@ -157,12 +174,17 @@ function main(argv: string[]): number {
   return failed ? 1 : 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  // Usage mistakes, an unreadable waivers file, an invalid environment: say what, not where in our code.
-  const known = e instanceof UsageError || e instanceof WaiverFileError || e instanceof EnvironmentError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
-  if (!known) throw e;
-  console.error(`policy: ${(e as Error).message}`);
-  process.exitCode = 2;
-}
+runCommand(
+  'policy',
+  () => {
+    try {
+      return main();
+    } catch (e) {
+      // An unreadable waivers file is a usage mistake too; its message lists every problem.
+      if (!(e instanceof WaiverFileError)) throw e;
+      console.error(`policy: ${e.message}`);
+      return USAGE_EXIT;
+    }
+  },
+  { environment: USAGE_EXIT },
+);

@@ -13,6 +13,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import { expectNoArguments } from '../tools/command-line.ts';
+
+expectNoArguments('bench');
 
 const ROOT = join(import.meta.dirname, '..');
 const SYNTH = join(ROOT, 'stacks', 'synth.ts');

@@ -421,7 +421,10 @@ describe('BackupCronJob', () => {
     expect(cronPeriodSeconds('15 * * * *')).toBe(3_600);
     expect(cronPeriodSeconds('0 */6 * * *')).toBe(21_600);
     expect(cronPeriodSeconds('0 3 * * 0')).toBe(604_800);
-    expect(() => cronPeriodSeconds('0 2 1 * *')).toThrow('schedule "0 2 1 * *": give maxAge, the period cannot be derived');
+    // Monthly: the longest month apart (31 days), derived instead of refused.
+    expect(cronPeriodSeconds('0 2 1 * *')).toBe(31 * 86_400);
+    expect(cronPeriodSeconds('@daily')).toBe(86_400);
+    expect(() => cronPeriodSeconds('0 0 30 2 *')).toThrow('schedule "0 0 30 2 *" never runs');
   });
 
   it('refuses empty steps, a script the ConfigMap lacks, and a starting deadline the controller may miss', () => {

@@ -125,5 +125,6 @@ describe('logs reader without an in-cluster Elasticsearch', () => {
 });
 
 it('covers every environment that runs Elasticsearch in the cluster', () => {
-  expect(withElasticsearch.map((e) => e.name).sort()).toEqual(['dev', 'prod', 'staging']);
+  // The committed ones at least; an environment added later is covered by the describe.each above.
+  expect(withElasticsearch.map((e) => e.name)).toEqual(expect.arrayContaining(['dev', 'prod', 'staging']));
 });

@@ -60,10 +60,13 @@ describe('npm run diff', () => {
     expect(r.stdout).not.toMatch(/^\s+- Namespace/m);
   });
 
-  it('exits 3 with the usage on a bad argument', () => {
+  it('exits 3 with one line on a bad argument (2 means risky here), and no stack trace', () => {
     const r = run('--envs', 'prod');
     expect(r.status).toBe(3);
-    expect(r.stderr).toContain('--envs takes two environment names like staging,prod, got "prod"');
+    expect(r.stderr).toBe('diff: --envs takes two environment names like staging,prod, got "prod"\n');
+    const typo = run('--bse', 'HEAD~1');
+    expect(typo.status).toBe(3);
+    expect(typo.stderr).toMatch(/^diff: unknown option --bse \(did you mean --base\?\); expected [^\n]*\n$/);
   });
 
   it('reads the committed rendering at a git ref exactly as the directory it was', () => {

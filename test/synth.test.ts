@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
-import { compareWithDirectory, writeGroupsAtomically } from '../stacks/output.ts';
+import { compareWithDirectory, replaceTree } from '../stacks/output.ts';
 import { renderEnvironment } from '../stacks/render.ts';
 import { ManifestValidationError, validateManifest } from '../stacks/validate.ts';
 
@@ -168,21 +168,26 @@ describe('the synth command', () => {
 });
 
 describe('atomic writing', () => {
-  it('replaces group directories whole, removing files no longer rendered', () => {
+  it('replaces the tree whole, removing files and groups no longer rendered', () => {
     const out = tempDir();
-    writeGroupsAtomically([{ path: 'a/one.yaml', content: '1' }, { path: 'a/two.yaml', content: '2' }], out);
-    writeGroupsAtomically([{ path: 'a/one.yaml', content: '1b' }], out);
+    replaceTree([{ path: 'a/one.yaml', content: '1' }, { path: 'a/two.yaml', content: '2' }, { path: 'b/one.yaml', content: '1' }], out);
+    replaceTree([{ path: 'a/one.yaml', content: '1b' }], out);
     expect(snapshotDir(out)).toEqual({ 'a/one.yaml': '1b' });
   });
 
-  it('leaves the output untouched when writing fails part-way', () => {
+  it('keeps the entries it is told to keep (synth --env keeps the other environments)', () => {
     const out = tempDir();
-    writeGroupsAtomically([{ path: 'a/one.yaml', content: '1' }, { path: 'b/one.yaml', content: '1' }], out);
+    replaceTree([{ path: 'a/one.yaml', content: '1' }, { path: 'b/one.yaml', content: '1' }, { path: 'c/one.yaml', content: '1' }], out);
+    replaceTree([{ path: 'a/one.yaml', content: '2' }], out, { keep: (e) => e === 'b' });
+    expect(snapshotDir(out)).toEqual({ 'a/one.yaml': '2', 'b/one.yaml': '1' });
+  });
+
+  it('leaves the output untouched when writing fails part-way, and no staging directory behind', () => {
+    const out = tempDir();
+    replaceTree([{ path: 'a/one.yaml', content: '1' }, { path: 'b/one.yaml', content: '1' }], out);
     const before = snapshotDir(out);
-    expect(() =>
-      writeGroupsAtomically([{ path: 'a/one.yaml', content: 'new' }, { path: 'b/bad\0name.yaml', content: 'x' }], out),
-    ).toThrow();
+    expect(() => replaceTree([{ path: 'a/one.yaml', content: 'new' }, { path: 'b/bad\0name.yaml', content: 'x' }], out)).toThrow();
     expect(snapshotDir(out)).toEqual(before);
-    expect(readdirSync(join(out, '..')).filter((n) => n.startsWith(`${out.split('/').pop()}.`))).toEqual([]);
+    expect(readdirSync(join(out, '..')).filter((n) => n.includes(`${out.split('/').pop()}.`))).toEqual([]);
   });
 });

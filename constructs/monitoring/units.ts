@@ -1,5 +1,6 @@
 /** Typed units (cdk8s Duration, Size) in the spellings Prometheus, Alertmanager and Kubernetes read. */
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { quantityBytes } from '../../environments/schema/quantity.ts';
 import type { PromDuration } from './alert-definition.ts';
 
 /** `Duration.hours(200)` -> `200h`: the largest whole unit, so the output reads like the input. */
@@ -23,17 +24,20 @@ export function binaryQuantity(size: Size): string {
   return `${ki}Ki`;
 }
 
-/** `Size.gibibytes(9)` -> `9GB`: Prometheus's size flags use base-2 units under SI names. */
+/**
+ * `Size.gibibytes(9)` -> `9GB`: Prometheus's size flags use base-2 units under SI names. Rounded
+ * down to whole mebibytes (a retention limit may only err on the side of headroom).
+ */
 export function prometheusSize(size: Size): string {
-  const mi = size.toMebibytes();
-  if (!Number.isInteger(mi) || mi <= 0) throw new Error(`prometheusSize: ${mi} MiB is not a whole, positive number of mebibytes`);
+  const mi = Math.floor(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
+  if (mi <= 0) throw new Error(`prometheusSize: ${size.toKibibytes()} KiB is less than one mebibyte`);
   return mi % 1024 === 0 ? `${mi / 1024}GB` : `${mi}MB`;
 }
 
-/** `Size` of a binary quantity such as `9Gi` (environment data). */
+/**
+ * `Size` of a Kubernetes quantity (environment data: `9Gi`, `9.5G`, `1e10`), in whole kibibytes,
+ * rounded up so a volume is never smaller than asked for.
+ */
 export function sizeOf(quantity: string): Size {
-  const m = /^([1-9][0-9]*)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!m) throw new Error(`sizeOf: not a binary quantity: ${JSON.stringify(quantity)}`);
-  const n = Number(m[1]);
-  return { Ki: Size.kibibytes, Mi: Size.mebibytes, Gi: Size.gibibytes, Ti: Size.tebibytes }[m[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'](n);
+  return Size.kibibytes(Math.ceil(quantityBytes(quantity) / 1024));
 }

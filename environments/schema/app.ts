@@ -3,22 +3,24 @@
  * app reads") and how the API and worker Deployments are sized.
  */
 import { z } from 'zod';
+import { INT32_MAX, MAX_REPLICAS } from './bounds.ts';
+import { withoutCredentials } from './url-credentials.ts';
 import { autoscaling, logLevel, resources } from './common.ts';
 
 /** LangMem settings (design document 004, `config.py`); the defaults are the documented values. */
 export const langmem = z
   .strictObject({
     embeddingModel: z.string().min(1).default('openai:text-embedding-3-small'),
-    embeddingDims: z.number().int().min(1).default(1536),
-    maxMemoriesPerNamespace: z.number().int().min(1).default(10000),
+    embeddingDims: z.number().int().min(1).max(INT32_MAX).default(1536),
+    maxMemoriesPerNamespace: z.number().int().min(1).max(INT32_MAX).default(10000),
     autoConsolidate: z.boolean().default(true),
-    consolidateThreshold: z.number().int().min(1).default(1000),
+    consolidateThreshold: z.number().int().min(1).max(INT32_MAX).default(1000),
     /** Seconds memories stay in the Redis cache. */
-    redisCacheTtlSeconds: z.number().int().min(0).default(3600),
+    redisCacheTtlSeconds: z.number().int().min(0).max(INT32_MAX).default(3600),
     /** Seconds between memory clean-up runs (one day). */
-    cleanupIntervalSeconds: z.number().int().min(60).default(86400),
+    cleanupIntervalSeconds: z.number().int().min(60).max(INT32_MAX).default(86400),
     /** Seconds between LangMem's own backups (one week). */
-    backupIntervalSeconds: z.number().int().min(60).default(604800),
+    backupIntervalSeconds: z.number().int().min(60).max(INT32_MAX).default(604800),
   })
   .prefault({});
 
@@ -34,11 +36,11 @@ export const settings = z.strictObject({
   /** SQLAlchemy pool size per process. */
   dbPoolSize: z.number().int().min(1).max(200).default(10),
   /** Agents one pod runs at once. */
-  maxConcurrentAgents: z.number().int().min(1),
+  maxConcurrentAgents: z.number().int().min(1).max(INT32_MAX),
   /** Seconds a cached response stays valid. */
-  cacheTtlSeconds: z.number().int().min(0).default(3600),
+  cacheTtlSeconds: z.number().int().min(0).max(INT32_MAX).default(3600),
   /** Origins allowed by CORS; empty means same-origin only. */
-  corsOrigins: z.array(z.url({ protocol: /^https?$/ })).default([]),
+  corsOrigins: z.array(withoutCredentials(z.url({ protocol: /^https?$/ }))).default([]),
   /** Providers whose API keys the pods receive (OpenAI for embeddings is always needed by LangMem). */
   llmProviders: z
     .array(llmProvider)
@@ -49,7 +51,7 @@ export const settings = z.strictObject({
   tracing: z
     .strictObject({
       enabled: z.boolean().default(false),
-      endpoint: z.url({ protocol: /^https$/ }).default('https://api.smith.langchain.com'),
+      endpoint: withoutCredentials(z.url({ protocol: /^https$/ })).default('https://api.smith.langchain.com'),
     })
     .prefault({}),
   langmem,
@@ -58,8 +60,8 @@ export const settings = z.strictObject({
 /** Voluntary-disruption budget; exactly one of the two may be set. */
 export const disruption = z
   .strictObject({
-    minAvailable: z.number().int().min(0).optional(),
-    maxUnavailable: z.number().int().min(1).optional(),
+    minAvailable: z.number().int().min(0).max(MAX_REPLICAS).optional(),
+    maxUnavailable: z.number().int().min(1).max(MAX_REPLICAS).optional(),
   })
   .refine((d) => !(d.minAvailable !== undefined && d.maxUnavailable !== undefined), 'only one of minAvailable and maxUnavailable')
   .prefault({ maxUnavailable: 1 });
@@ -71,7 +73,7 @@ export const disruption = z
 export const deployment = z
     .strictObject({
       /** Pods when autoscaling is off. */
-      replicas: z.number().int().min(1).optional(),
+      replicas: z.number().int().min(1).max(MAX_REPLICAS).optional(),
       resources,
       autoscaling: autoscaling.optional(),
       disruption,

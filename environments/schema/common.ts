@@ -4,6 +4,9 @@
  * environment file is an error, not a silently ignored setting.
  */
 import { z } from 'zod';
+import { imageTag } from './image-tag.ts';
+import { MAX_REPLICAS } from './bounds.ts';
+import { parseQuantity, positiveQuantity, quantityBytes, quantityMillicores } from './quantity.ts';
 
 /** A DNS-1123 label: namespaces, object names, environment names. */
 export const dnsLabel = z
@@ -15,29 +18,17 @@ export const hostName = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a fully qualified host name like api.example.com');
 
-/** CPU quantity in the two spellings we render: millicores (`250m`) or whole/decimal cores (`1`, `1.5`). */
-export const cpuQuantity = z
-  .string()
-  .regex(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, 'a CPU quantity like "250m" or "1"');
+/** A CPU quantity: any Kubernetes quantity above zero (`250m`, `1`, `1.5`, `0.25`). */
+export const cpuQuantity = positiveQuantity('"250m" or "1"');
 
-/** Memory/storage quantity in binary units, the only ones we render (`512Mi`, `2Gi`). */
-export const memoryQuantity = z
-  .string()
-  .regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti)$/, 'a binary quantity like "512Mi" or "2Gi"');
+/** A memory or storage size: any Kubernetes quantity above zero (`512Mi`, `1.5Gi`, `512M`, `1e9`). */
+export const memoryQuantity = positiveQuantity('"512Mi" or "2Gi"');
 
-const BINARY_UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** Bytes in a memory quantity accepted by {@link memoryQuantity}. */
-export function memoryBytes(quantity: string): number {
-  const m = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!m) throw new Error(`not a binary quantity: ${JSON.stringify(quantity)}`);
-  return Number(m[1]) * BINARY_UNITS[m[2]!]!;
-}
+/** Bytes in a size accepted by {@link memoryQuantity}. */
+export const memoryBytes = quantityBytes;
 
 /** Millicores in a CPU quantity accepted by {@link cpuQuantity}. */
-export function cpuMillis(quantity: string): number {
-  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Math.round(Number(quantity) * 1000);
-}
+export const cpuMillis = quantityMillicores;
 
 /**
  * A container image. Tags may not float: `latest` is refused here, and production environments
@@ -47,10 +38,7 @@ export const image = z.strictObject({
   /** Registry and repository, e.g. `ghcr.io/acme/multi-agent-service`. */
   repository: z.string().regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, 'an image repository like ghcr.io/acme/service'),
   /** An immutable release tag; `latest` is refused because it makes rollouts unrepeatable. */
-  tag: z
-    .string()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag like "1.4.2"')
-    .refine((t) => t !== 'latest', 'a pinned tag, not "latest"'),
+  tag: imageTag,
   /** Content digest; required in production so the image cannot change under the tag. */
   digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'a digest like "sha256:<64 hex digits>"').optional(),
 });
@@ -68,7 +56,8 @@ export const resources = z
     limits: z.strictObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity }),
   })
   .superRefine((r, ctx) => {
-    if (memoryBytes(r.requests.memory) > memoryBytes(r.limits.memory)) {
+    // Sizes are compared only when both are quantities; an invalid one is reported on its own.
+    if ((parseQuantity(r.requests.memory) ?? 0) > (parseQuantity(r.limits.memory) ?? Infinity)) {
       ctx.addIssue({
         code: 'custom',
         path: ['requests', 'memory'],
@@ -76,7 +65,7 @@ export const resources = z
         message: `a memory request no larger than the limit (${r.limits.memory})`,
       });
     }
-    if (r.limits.cpu !== undefined && cpuMillis(r.requests.cpu) > cpuMillis(r.limits.cpu)) {
+    if (r.limits.cpu !== undefined && (parseQuantity(r.requests.cpu) ?? 0) > (parseQuantity(r.limits.cpu) ?? Infinity)) {
       ctx.addIssue({
         code: 'custom',
         path: ['requests', 'cpu'],
@@ -103,8 +92,8 @@ const scalingRule = (defaults: { stabilizationWindowSeconds: number; percent: nu
 /** HorizontalPodAutoscaler bounds, targets and behaviour (STACK.md: cooldown 300 s, up ×1.5, down ×0.8). */
 export const autoscaling = z
   .strictObject({
-    minReplicas: z.number().int().min(1),
-    maxReplicas: z.number().int().min(1),
+    minReplicas: z.number().int().min(1).max(MAX_REPLICAS),
+    maxReplicas: z.number().int().min(1).max(MAX_REPLICAS),
     /** Average CPU utilisation, in percent of the request, that the HPA aims for. */
     targetCpuUtilization: z.number().int().min(1).max(100).default(70),
     /** Average memory utilisation, in percent of the request, that the HPA aims for. */

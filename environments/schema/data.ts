@@ -11,7 +11,10 @@
  *   (`instanceClass`, `storage.size`), and the backup bucket and IAM role from `backup`.
  */
 import { z } from 'zod';
+import { cronSchedule } from './cron.ts';
+import { timeZone } from './time-zone.ts';
 import { memoryBytes, memoryQuantity, resources, type Resources } from './common.ts';
+import { parseQuantity } from './quantity.ts';
 
 /** A PersistentVolumeClaim (or, for `managed`, the allocated storage). */
 const storage = z.strictObject({
@@ -183,12 +186,9 @@ export const backup = z.strictObject({
   /** Key prefix of the environment's backups (`<prefix>/<store>/<id>/`); never shared between environments. */
   prefix: z.string().regex(/^[A-Za-z0-9_.\-]+(\/[A-Za-z0-9_.\-]+)*$/, 'a key prefix like "agent-platform/prod" (no leading or trailing "/")'),
   /** Cron schedule, in the cluster's time zone unless `timeZone` is set. @default '0 2 * * *' (daily at 02:00, design 000) */
-  schedule: z
-    .string()
-    .regex(/^(\S+\s+){4}\S+$/, 'a five-field cron schedule like "0 2 * * *"')
-    .default('0 2 * * *'),
+  schedule: cronSchedule.default('0 2 * * *'),
   /** IANA time zone of `schedule`. @default 'Etc/UTC' */
-  timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+\-]+)*$/, 'an IANA time zone like "Europe/Berlin"').default('Etc/UTC'),
+  timeZone: timeZone.default('Etc/UTC'),
   /** Days a backup is kept; the newest successful one is kept regardless. @default 7 */
   retentionDays: z.number().int().min(1).max(3650).default(7),
   /**
@@ -211,7 +211,8 @@ export type DataSettings = z.infer<typeof data>;
 
 /** Redis `maxmemory` in effect: the setting, or 75 % of the memory limit. */
 export function redisMaxMemoryBytes(r: { readonly maxMemory?: string; readonly resources: Resources }): number {
-  return r.maxMemory !== undefined ? memoryBytes(r.maxMemory) : Math.floor(memoryBytes(r.resources.limits.memory) * 0.75);
+  // Whole bytes: a fractional quantity (`1.1Gi`) is valid Kubernetes but not a valid `maxmemory`.
+  return Math.floor(r.maxMemory !== undefined ? memoryBytes(r.maxMemory) : memoryBytes(r.resources.limits.memory) * 0.75);
 }
 
 /** Cross-field rules of the data tier; called from the environment schema's superRefine. */
@@ -233,7 +234,7 @@ export function checkData(env: { readonly production: boolean; readonly data: Da
       message: 'at least 2 instances in production (a replica to fail over to)',
     });
   }
-  if (rd.mode === 'statefulset' && rd.maxMemory !== undefined && memoryBytes(rd.maxMemory) >= memoryBytes(rd.resources.limits.memory)) {
+  if (rd.mode === 'statefulset' && rd.maxMemory !== undefined && (parseQuantity(rd.maxMemory) ?? 0) >= (parseQuantity(rd.resources.limits.memory) ?? Infinity)) {
     ctx.addIssue({
       code: 'custom',
       path: ['data', 'redis', 'maxMemory'],

@@ -4,6 +4,7 @@
  * issuer its Ingress names and the AWS Secrets Manager store its ExternalSecrets read from.
  */
 import { z } from 'zod';
+import { withoutCredentials } from './url-credentials.ts';
 import { dnsLabel } from './common.ts';
 
 /** A Go duration as Argo CD's retry backoff reads it (`5s`, `3m`, `1h30m`). */
@@ -18,7 +19,7 @@ export const gitops = z.strictObject({
     /** Short name of the cluster, used in the names of its add-on Applications (`cert-manager-<name>`). */
     name: dnsLabel,
     /** API server URL as registered in Argo CD; `https://kubernetes.default.svc` is Argo CD's own cluster. */
-    server: z.url({ protocol: /^https$/, error: 'an https URL of a Kubernetes API server' }),
+    server: withoutCredentials(z.url({ protocol: /^https$/, error: 'an https URL of a Kubernetes API server' })),
   }),
   /**
    * Namespace Argo CD runs in; Applications and AppProjects live there.
@@ -26,9 +27,9 @@ export const gitops = z.strictObject({
    */
   argoNamespace: dnsLabel.default('argocd'),
   /** Git repository holding `generated/` (https or ssh form). */
-  repoURL: z
-    .string()
-    .regex(/^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/, 'a git URL like https://github.com/acme/infra.git'),
+  repoURL: withoutCredentials(
+    z.string().regex(/^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/, 'a git URL like https://github.com/acme/infra.git'),
+  ),
   /**
    * Branch, tag or commit Argo CD syncs. Production must pin a tag or a commit SHA, so what runs is
    * exactly what was reviewed and promoted.

@@ -11,8 +11,10 @@ import { delivery } from './delivery.ts';
 import { checkGitOps, gitops } from './gitops.ts';
 import { ingress } from './ingress.ts';
 import { monitoring } from './monitoring.ts';
+import { checkNamespace } from './namespace.ts';
 import { network } from './network.ts';
 import { secrets } from './secrets.ts';
+import { validAt } from './valid-at.ts';
 
 export const environmentSchema = z
   .strictObject({
@@ -48,14 +50,6 @@ export const environmentSchema = z
   .superRefine((env, ctx) => {
     checkGitOps(env, ctx);
     checkData(env, ctx);
-    if (env.production && env.images.service.digest === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['images', 'service', 'digest'],
-        input: undefined,
-        message: 'a digest (production images are pinned by digest)',
-      });
-    }
     if (env.production) {
       for (const tier of ['api', 'worker'] as const) {
         const floor = env[tier].autoscaling?.minReplicas ?? env[tier].replicas ?? 0;
@@ -69,7 +63,22 @@ export const environmentSchema = z
         }
       }
     }
-  });
+  })
+  // Rules that read few fields run whenever those are valid, so they are reported with the rest.
+  .superRefine(
+    (env, ctx) => {
+      if (env.production && env.images.service.digest === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['images', 'service', 'digest'],
+          input: undefined,
+          message: 'a digest (production images are pinned by digest)',
+        });
+      }
+    },
+    { when: validAt(['production'], ['images']) },
+  )
+  .superRefine(checkNamespace, { when: validAt(['namespace'], ['gitops'], ['network'], ['monitoring']) });
 
 /** An environment after validation, with every default filled in. */
 export type Environment = z.infer<typeof environmentSchema>;

@@ -4,6 +4,7 @@
  * headers, TLS 1.2/1.3).
  */
 import { z } from 'zod';
+import { INT32_MAX } from './bounds.ts';
 import { hostName } from './common.ts';
 
 export const ingress = z.strictObject({
@@ -16,8 +17,8 @@ export const ingress = z.strictObject({
   /** Requests per minute per client IP, and the burst allowed above it. */
   rateLimit: z
     .strictObject({
-      requestsPerMinute: z.number().int().min(1).default(100),
-      burst: z.number().int().min(1).default(200),
+      requestsPerMinute: z.number().int().min(1).max(INT32_MAX).default(100),
+      burst: z.number().int().min(1).max(INT32_MAX).default(200),
     })
     .prefault({}),
   /** Largest request body in MiB; larger requests are answered 413 by the edge. */
@@ -25,5 +26,5 @@ export const ingress = z.strictObject({
   /** Seconds a request may take end to end before the edge answers 504. */
   timeoutSeconds: z.number().int().min(1).max(3600).default(60),
   /** Seconds browsers remember to use HTTPS only (HSTS max-age); one year by default. */
-  hstsMaxAgeSeconds: z.number().int().min(0).default(31536000),
+  hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(31536000),
 });

@@ -4,7 +4,11 @@
  * Which jobs and alerts exist is not configured here: it follows from the components rendered.
  */
 import { z } from 'zod';
-import { dnsLabel, memoryBytes, memoryQuantity, resources } from './common.ts';
+import { cidr } from './cidr.ts';
+import { labels } from './label.ts';
+import { withoutCredentials } from './url-credentials.ts';
+import { dnsLabel, memoryQuantity, resources } from './common.ts';
+import { parseQuantity } from './quantity.ts';
 
 /** A Prometheus/Go duration made of whole units, e.g. `15s`, `5m`, `200h`, `1h30m`. */
 export const promDuration = z.string().regex(/^([0-9]+(d|h|m|s))+$/, 'a duration like "15s", "5m" or "200h"');
@@ -36,7 +40,7 @@ export const receiver = z.discriminatedUnion('type', [
     name: receiverName,
     type: z.literal('webhook'),
     /** Endpoint of the webhook; not secret (its bearer token is, and comes from the store). */
-    url: z.url({ protocol: /^https?$/ }),
+    url: withoutCredentials(z.url({ protocol: /^https?$/ })),
   }),
 ]);
 export type Receiver = z.infer<typeof receiver>;
@@ -52,7 +56,7 @@ export const monitoring = z
      */
     mode: z.enum(['plain', 'operator']).default('plain'),
     /** Base of every alert's `runbook_url` (`<base>/<alert-name-in-kebab-case>`). */
-    runbookBaseUrl: z.url({ protocol: /^https$/ }),
+    runbookBaseUrl: withoutCredentials(z.url({ protocol: /^https$/ })),
     /** Default scrape interval (design 002: 15 s). */
     scrapeInterval: promDuration.default('15s'),
     /** Rule evaluation interval (design 002: 15 s). */
@@ -64,7 +68,7 @@ export const monitoring = z
      */
     kubernetesApi: z
       .strictObject({
-        cidrs: z.array(z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, 'an IPv4 CIDR like 10.0.0.1/32')).min(1).default(['0.0.0.0/0']),
+        cidrs: z.array(cidr).min(1).default(['0.0.0.0/0']),
         ports: z.array(z.number().int().min(1).max(65535)).min(1).default([443, 6443]),
       })
       .prefault({}),
@@ -139,11 +143,11 @@ export const monitoring = z
         /** Namespace the operator's Prometheus runs in; it is allowed to scrape the targets. */
         namespace: dnsLabel,
         /** Labels of that Prometheus's pods. */
-        prometheusPodLabels: z.record(z.string(), z.string()).default({ 'app.kubernetes.io/name': 'prometheus' }),
+        prometheusPodLabels: labels.default({ 'app.kubernetes.io/name': 'prometheus' }),
         /** Labels its `serviceMonitorSelector` and `ruleSelector` match. */
-        selectorLabels: z.record(z.string(), z.string()).default({ release: 'kube-prometheus-stack' }),
+        selectorLabels: labels.default({ release: 'kube-prometheus-stack' }),
         /** URL Grafana queries that Prometheus at. */
-        prometheusUrl: z.url({ protocol: /^https?$/ }),
+        prometheusUrl: withoutCredentials(z.url({ protocol: /^https?$/ })),
         /** Port of that URL, for Grafana's NetworkPolicy. */
         prometheusPort: z.number().int().min(1).max(65535).default(9090),
       })
@@ -153,7 +157,7 @@ export const monitoring = z
     if (m.mode === 'operator' && m.operator === undefined) {
       ctx.addIssue({ code: 'custom', path: ['operator'], input: undefined, message: 'an operator section (namespace, prometheusUrl) when mode is "operator"' });
     }
-    if (memoryBytes(m.prometheus.retentionSize) >= memoryBytes(m.prometheus.storage)) {
+    if ((parseQuantity(m.prometheus.retentionSize) ?? 0) >= (parseQuantity(m.prometheus.storage) ?? Infinity)) {
       ctx.addIssue({
         code: 'custom',
         path: ['prometheus', 'retentionSize'],

@@ -1,5 +1,7 @@
 /** Where the cluster services the workload talks to live, for its NetworkPolicies. */
 import { z } from 'zod';
+import { cidr } from './cidr.ts';
+import { labels } from './label.ts';
 import { dnsLabel } from './common.ts';
 
 export const network = z
@@ -13,13 +15,13 @@ export const network = z
     certManagerNamespace: dnsLabel.default('cert-manager'),
     /** Namespace and pod label of the cluster DNS. */
     dnsNamespace: dnsLabel.default('kube-system'),
-    dnsPodLabel: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }),
+    dnsPodLabel: labels.default({ 'k8s-app': 'kube-dns' }),
     /**
      * Address ranges pods may never reach through the "internet" egress rule (the LLM APIs):
      * private networks and the cloud metadata endpoint.
      */
     internetEgressExcept: z
-      .array(z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, 'an IPv4 CIDR like 10.0.0.0/8'))
+      .array(cidr)
       .default(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10']),
   })
   .prefault({});

@@ -1,9 +1,13 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning: every rule in tool.driver.rules (id, descriptions, help,
  * default level), every unwaived finding a result with ruleId, level, message and a physical
- * location (file relative to the repository root, where code scanning resolves it, and a line). Waived findings are included as
- * suppressed results, so the scan history keeps them visible.
+ * location (file relative to the scanned directory's own root, the repository holding it, under
+ * `uriBaseId` %SRCROOT%, as code scanning resolves it; never `../`, and a line). Waived findings
+ * are included as suppressed results, so the scan history keeps them visible.
  */
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PARSE_RULE } from '../parse-findings.ts';
 import { showRef } from '../objects.ts';
 import type { CheckEnvironment, CheckResult, Rule } from '../types.ts';
 import { severityIn, WAIVER_EXPIRED, WAIVER_EXPIRING, WAIVER_UNUSED } from '../engine.ts';
@@ -12,7 +16,11 @@ const PSEUDO_RULES = [
   { id: WAIVER_EXPIRED, description: 'A waiver has passed its expiry date.', rationale: 'Waivers are temporary by design: fix the finding or renew the waiver with a reason.', level: 'error' },
   { id: WAIVER_EXPIRING, description: 'A waiver expires within 30 days.', rationale: 'When a waiver expires its finding fails the check again; renew or fix it before then, not on the day CI turns red.', level: 'warning' },
   { id: WAIVER_UNUSED, description: 'A waiver matches no finding.', rationale: 'A waiver nobody needs any more hides the next real finding on that object; delete it.', level: 'warning' },
+  PARSE_RULE,
 ];
+
+/** The SARIF base every location is relative to. */
+const SRCROOT = '%SRCROOT%';
 
 export interface SarifRun {
   readonly result: CheckResult;
@@ -23,6 +31,8 @@ export interface SarifRun {
    * `category` only fills in runs that carry none.
    */
   readonly id: string;
+  /** Directory the locations are relative to. @default - the working directory */
+  readonly root?: string;
 }
 
 /** One SARIF run per environment or directory checked. */
@@ -35,7 +45,14 @@ export function formatSarif(checks: readonly SarifRun[], rules: readonly Rule[],
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function sarifRun({ result, env, id }: SarifRun, rules: readonly Rule[], informationUri: string): unknown {
+/** `file` relative to `root`, with forward slashes; a file outside `root` keeps its absolute file URI. */
+function locationOf(file: string, root: string): { uri: string; uriBaseId?: string } {
+  const rel = relative(root, resolve(file));
+  if (rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(resolve(file)).href };
+  return { uri: rel.split('\\').join('/'), uriBaseId: SRCROOT };
+}
+
+function sarifRun({ result, env, id, root = process.cwd() }: SarifRun, rules: readonly Rule[], informationUri: string): unknown {
   const driverRules = [
     ...rules.map((r) => {
       const s = severityIn(r, env);
@@ -59,7 +76,7 @@ function sarifRun({ result, env, id }: SarifRun, rules: readonly Rule[], informa
     message: { text: `${showRef(f.object)}: ${f.path}: ${f.message}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: f.file.replace(/\\/g, '/') }, region: { startLine: f.line ?? 1 } },
+        physicalLocation: { artifactLocation: locationOf(f.file, root), region: { startLine: f.line ?? 1 } },
         logicalLocations: [{ name: f.path, fullyQualifiedName: `${showRef(f.object)}/${f.path}`, kind: 'member' }],
       },
     ],
@@ -69,6 +86,7 @@ function sarifRun({ result, env, id }: SarifRun, rules: readonly Rule[], informa
   return {
     tool: { driver: { name: 'agent-platform-policies', informationUri, version: '1.0.0', rules: driverRules } },
     automationDetails: { id: `agent-platform-policies/${id}/` },
+    originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href.replace(/\/?$/, '/')}` } },
     results,
   };
 }

@@ -72,13 +72,20 @@ describe('npm run policy on a directory', () => {
     expect(run('does/not/exist').status).toBe(2);
   });
 
-  it('fails on unreadable YAML, with file and line', () => {
+  it('fails on unreadable YAML, with file and line, as a finding of every format', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-bad-'));
     try {
       writeFileSync(join(dir, 'x.yaml'), 'apiVersion: v1\nkind: [unclosed\n');
       const r = run(dir);
       expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/x\.yaml:\d+: error: not valid YAML/);
+      expect(r.stdout).toMatch(/x\.yaml:\d+: error yaml-parse-error: File .*x\.yaml: \(document\): not valid YAML/);
+      const json = JSON.parse(run('--format', 'json', dir).stdout);
+      expect(json.checks[0].findings.map((f: { rule: string }) => f.rule)).toEqual(['yaml-parse-error']);
+      expect(json.checks[0].errors).toBe(1);
+      const sarif = JSON.parse(run('--format', 'sarif', dir).stdout);
+      expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'yaml-parse-error', level: 'error' });
+      expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'x.yaml', uriBaseId: '%SRCROOT%' });
+      expect(run('--format', 'markdown', dir).stdout).toContain('`yaml-parse-error`');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -127,7 +134,20 @@ describe('output formats', () => {
 
 describe('npm run policy on the environments', () => {
   it('rejects an environment that does not exist', () => {
-    expect(run('--env', 'qa')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^policy: --env qa: no environments\/qa\.yaml; expected one of .*prod/) });
+    expect(run('--env', 'qa')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^policy: --env qa: expected one of .*prod.*\n$/) });
+  });
+
+  it('reports every usage mistake in one line with exit 2: an empty directory, a date that does not exist, an unknown option', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'policy-empty-'));
+    try {
+      for (const args of [[empty], ['--today', '2027-13-45'], ['--today', '2026-02-30'], ['--formt', 'json'], ['--env', '../environments/prod']]) {
+        const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr, args.join(' ')).toMatch(/^policy: [^\n]*expected[^\n]*\n$/);
+      }
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
 

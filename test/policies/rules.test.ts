@@ -85,6 +85,7 @@ const CASES: Record<string, Case[]> = {
   'no-credentials-in-url': [
     { change: 'a password inside an env URL', mutate: (s) => (firstContainer(api(s)).env[2].value = 'postgresql://app:hunter2@pg-rw:5432/app'), object: 'Deployment shop/api', path: `${C0}.env[2].value`, message: 'sets DATABASE_URL to a URL with a password' },
     { change: 'a password inside a ConfigMap URL', mutate: (s) => (find(s, 'ConfigMap', 'settings').data.REDIS_URL = 'redis://:s3cret@redis:6379/0'), object: 'ConfigMap shop/settings', path: 'data.REDIS_URL', message: 'ConfigMap key REDIS_URL holds a URL with a password' },
+    { change: 'a Slack webhook URL in a ConfigMap', mutate: (s) => (find(s, 'ConfigMap', 'settings').data.ALERT_URL = 'https://hooks.slack.com/services/T0/B0/abcdef'), object: 'ConfigMap shop/settings', path: 'data.ALERT_URL', message: 'ConfigMap key ALERT_URL holds a URL that is itself a credential; expected not a Slack webhook URL' },
   ],
   'no-store-superuser': [
     {

@@ -10,6 +10,9 @@ import yaml from 'js-yaml';
 import { fromWorkingTree, parseFile } from './rendering.ts';
 import { buildReport, formatMarkdown, formatText } from './report.ts';
 import type { JsonObject, Resource } from './compare.ts';
+import { expectNoArguments } from '../command-line.ts';
+
+expectNoArguments('bench:diff');
 
 const OBJECTS = 2000;
 const TARGET_MS = 500;

@@ -10,11 +10,14 @@
  *
  * Exit codes: 0 nothing changed; 1 changes, none risky; 2 risky changes (immutable field,
  * stateful deletion, an edge change that can take the service off the air, weakened production);
- * 3 the diff could not be computed.
+ * 3 the diff could not be computed, including a usage mistake (reported in one line, like every
+ * command's). Usage takes 3 here, not 2 as elsewhere, because 2 already means "risky" and the
+ * workflows accept exit statuses up to 2.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { EnvironmentError } from '../../environments/load.ts';
+import { parseCommandLine, runCommand, UsageError } from '../command-line.ts';
 import type { Resource } from './compare.ts';
 import { addedWaiverRisks } from './waivers.ts';
 import { asEnvironment, defaultBaseRef, fileAtRef, fromDirectory, fromGitRef, fromWorkingTree, productionEnvironments } from './rendering.ts';
@@ -28,17 +31,15 @@ const WAIVERS = 'policies/waivers.yaml';
 const USAGE = `usage: npm run diff -- [--base <ref> | --from <dir>] [--to <dir>] [--envs <a>,<b>] [--format text|markdown] [--output <file>]`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      base: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      envs: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      output: { type: 'string' },
-      environments: { type: 'string', default: join(ROOT, 'environments') },
-      help: { type: 'boolean', default: false },
-    },
+  const { values } = parseCommandLine({
+    base: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    envs: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string' },
+    environments: { type: 'string', default: join(ROOT, 'environments') },
+    help: { type: 'boolean', default: false },
   });
   if (values.help) {
     console.log(USAGE);
@@ -82,12 +83,17 @@ async function main(): Promise<number> {
   return exitCodeOf(report);
 }
 
-class UsageError extends Error {}
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e instanceof UsageError ? `${e.message}\n${USAGE}` : e instanceof Error ? `diff failed: ${e.message}` : e);
-    process.exit(EXIT.error);
+runCommand(
+  'diff',
+  async () => {
+    try {
+      return await main();
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof EnvironmentError) throw e;
+      // A git ref that does not exist, an unreadable directory: say what, without our stack.
+      console.error(`diff failed: ${e instanceof Error ? e.message : String(e)}`);
+      return EXIT.error;
+    }
   },
+  { usage: EXIT.error, environment: EXIT.error },
 );

@@ -12,7 +12,7 @@
  * 4. `weakened`: less availability or security in production;
  * 5. `capacity`: the change in requested CPU and memory per environment, at HPA min and max.
  */
-import { cpuMillis, memoryBytes } from '../../environments/schema/common.ts';
+import { parseQuantity } from '../../environments/schema/quantity.ts';
 import { joinPath, resourceLabel, type FieldChange, type Json, type JsonObject, type Resource, type ResourceDiff } from './compare.ts';
 
 export const SEVERITIES = ['immutable', 'deletion', 'edge', 'restart', 'weakened', 'capacity'] as const;
@@ -38,19 +38,15 @@ function get(obj: Json | undefined, ...path: string[]): Json | undefined {
   return cur;
 }
 
-/** Bytes of a Kubernetes quantity (`10Gi`, `512Mi`, `1G`), for comparing sizes. */
+/** Bytes (or cores) of a Kubernetes quantity (`10Gi`, `512Mi`, `1G`, `1e9`), for comparing sizes. */
 export function quantityBytes(q: Json | undefined): number | undefined {
-  if (typeof q !== 'string' && typeof q !== 'number') return undefined;
-  const m = /^([0-9.]+)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$/.exec(String(q));
-  if (!m) return undefined;
-  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
-  return Number(m[1]) * (m[2] ? units[m[2]]! : 1);
+  return parseQuantity(q);
 }
 
 function immutableRisks(d: ResourceDiff): string[] {
   const out: string[] = [];
   const fieldsAt = (...prefix: string[]) => d.fields.filter((f) => at(f, ...prefix));
-  if (WORKLOADS.has(d.kind) || d.kind === 'Job') {
+  if (WORKLOADS.has(d.kind) || (d.kind === 'Job' && !isArgoHook(d.new))) {
     if (fieldsAt('spec', 'selector').length) out.push('spec.selector changed: selectors are immutable; the object must be deleted and recreated');
   }
   if (d.kind === 'StatefulSet') {
@@ -61,7 +57,7 @@ function immutableRisks(d: ResourceDiff): string[] {
   if (d.kind === 'Service') {
     for (const f of fieldsAt('spec', 'clusterIP')) if (f.old !== undefined) out.push(`spec.clusterIP ${show(f.old)} → ${show(f.new)}: immutable once assigned`);
   }
-  if (d.kind === 'Job' && fieldsAt('spec', 'template').length) out.push('spec.template changed: a Job\'s pod template is immutable; the Job must be recreated');
+  if (d.kind === 'Job' && !isArgoHook(d.new) && fieldsAt('spec', 'template').length) out.push('spec.template changed: a Job\'s pod template is immutable; the Job must be recreated');
   if (d.kind === 'PersistentVolumeClaim') {
     for (const f of fieldsAt('spec', 'storageClassName')) out.push(`spec.storageClassName ${show(f.old)} → ${show(f.new)}: immutable on a PVC`);
     for (const f of fieldsAt('spec', 'accessModes')) out.push(`spec.accessModes ${show(f.old)} → ${show(f.new)}: immutable on a PVC`);
@@ -121,21 +117,32 @@ function isStateful(r: Resource): boolean {
   return false;
 }
 
-/** The pod template path of a workload kind. */
-function templatePrefix(kind: string): string[] | undefined {
+/**
+ * An Argo CD resource hook (`argocd.argoproj.io/hook`). Argo CD creates a hook anew on every sync
+ * and deletes the previous one first (`BeforeHookCreation`, also its default delete policy), so an
+ * immutable field of a hook Job never meets a live object: it is recreated, like a restart.
+ * https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/#hook-deletion-policies
+ */
+function isArgoHook(r: Resource | undefined): boolean {
+  return typeof get(r?.body, 'metadata', 'annotations', 'argocd.argoproj.io/hook') === 'string';
+}
+
+/** The pod template path of a workload kind (a hook Job's is replaced on the next sync). */
+function templatePrefix(kind: string, r?: Resource): string[] | undefined {
   if (WORKLOADS.has(kind)) return ['spec', 'template'];
+  if (kind === 'Job' && isArgoHook(r)) return ['spec', 'template'];
   if (kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template'];
   return undefined;
 }
 
 function restartRisk(d: ResourceDiff): string | undefined {
-  const prefix = templatePrefix(d.kind);
+  const prefix = templatePrefix(d.kind, d.new);
   if (!prefix || d.change !== 'changed') return undefined;
   const fields = d.fields.filter((f) => at(f, ...prefix));
   if (fields.length === 0) return undefined;
   const what = fields.map((f) => joinPath(f.segments.slice(prefix.length))).slice(0, 4);
   const more = fields.length > 4 ? ` and ${fields.length - 4} more` : '';
-  const verb = d.kind === 'CronJob' ? 'the next run uses a new pod template' : 'pods restart (rolling update)';
+  const verb = d.kind === 'CronJob' ? 'the next run uses a new pod template' : d.kind === 'Job' ? 'the hook Job is deleted and recreated on the next sync' : 'pods restart (rolling update)';
   return `${verb}: ${what.join(', ')}${more}`;
 }
 
@@ -221,8 +228,8 @@ function podRequests(spec: Json | undefined): { cpu: number; memory: number } {
   let memory = 0;
   for (const c of (get(spec, 'containers') ?? []) as JsonObject[]) {
     const req = get(c, 'resources', 'requests') as JsonObject | undefined;
-    if (typeof req?.['cpu'] === 'string' && /^[0-9]+(\.[0-9]+)?m?$/.test(req['cpu'])) cpu += cpuMillis(req['cpu']);
-    if (typeof req?.['memory'] === 'string') memory += /^[1-9][0-9]*(Ki|Mi|Gi|Ti)$/.test(req['memory']) ? memoryBytes(req['memory']) : (quantityBytes(req['memory']) ?? 0);
+    cpu += Math.round((parseQuantity(req?.['cpu']) ?? 0) * 1000);
+    memory += parseQuantity(req?.['memory']) ?? 0;
   }
   return { cpu, memory };
 }
