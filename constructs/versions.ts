@@ -89,8 +89,8 @@ export const IMAGES = {
     tag: '2.36.48',
     support: { endOfSupport: '2027-09-18', source: 'AWS CLI v2 is in full support with no announced end (https://docs.aws.amazon.com/sdkref/latest/guide/maint-policy.html), fixes go to the latest 2.x only; our bound: 12 months after 2.36.48, the latest on 2026-09-18' },
   },
-  // Monitoring. Configuration is checked with promtool 2.42 / amtool 0.25 (Debian bookworm) and
-  // uses only fields those versions know, which these newer servers still accept.
+  // Monitoring. The tests check the configuration with promtool and amtool built from these two
+  // tags (tools/go-tools/pins.ts derives the Go module versions from them).
   prometheus: {
     repository: 'quay.io/prometheus/prometheus',
     // The 3.13 long-term-support release (2.55 was never LTS and left support in 2025).

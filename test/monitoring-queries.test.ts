@@ -201,7 +201,7 @@ describe('what an environment renders', () => {
   });
 });
 
-describeWithBinaries('PromQL parses', ['promtool'], 'apt-get install prometheus', (bin) => {
+describeWithBinaries('PromQL parses', ['promtool'], 'build it with `npm run tools:build`', (bin) => {
   it('every alert and dashboard expression is accepted by promtool', () => {
     const dir = tempDir('promql');
     temps.push(dir);

@@ -34,13 +34,12 @@ function render(env: Environment): Rendered {
 }
 
 /**
- * Debian's promtool 2.42 is built without Kubernetes service discovery (it rejects
- * `kubernetes_sd_configs` as an unknown field), while the pinned server has it. So each discovery
- * block is asserted here to be exactly what we mean (EndpointSlices of our own namespace) and then
- * swapped for a `static_configs` entry; everything else (relabelling, rule files, alerting,
- * intervals) is checked by promtool as rendered.
+ * Every discovery block is exactly what we mean: EndpointSlices of our own namespace, or pods of
+ * the edge in their add-on namespaces. promtool then reads the file as rendered, discovery
+ * included: it is built with Kubernetes service discovery at the server's own version
+ * (tools/go-tools/pins.ts).
  */
-function forDebianPromtool(text: string, namespace: string): string {
+function expectOwnDiscovery(text: string, namespace: string): void {
   const config = yaml.load(text) as { scrape_configs: Record<string, unknown>[] };
   for (const job of config.scrape_configs) {
     if (!('kubernetes_sd_configs' in job)) continue;
@@ -48,10 +47,7 @@ function forDebianPromtool(text: string, namespace: string): string {
     // Pods of the edge live in add-on namespaces (Envoy Gateway's, cert-manager's), found by label.
     if (sd.role === 'pod') expect(sd.namespaces.names, String(job['job_name'])).toEqual([expect.not.stringMatching(new RegExp(`^${namespace}$`))]);
     else expect(job['kubernetes_sd_configs'], String(job['job_name'])).toEqual([{ role: 'endpointslice', namespaces: { names: [namespace] } }]);
-    delete job['kubernetes_sd_configs'];
-    job['static_configs'] = [{ targets: [`${String(job['job_name'])}.${namespace}.svc:80`] }];
   }
-  return toYaml(config);
 }
 
 /** prometheus.yml, rules/ and the promtool test file of a plain-mode environment, in a fresh directory. */
@@ -59,8 +55,10 @@ function layOutPrometheus(r: Rendered): string {
   const dir = tempDir(`prometheus-${r.env.name}`);
   temps.push(dir);
   const rules = configMapData(r.manifests, 'prometheus-rules');
+  const config = configMapData(r.manifests, 'prometheus-config')['prometheus.yml']!;
+  expectOwnDiscovery(config, r.env.namespace);
   writeFiles(dir, {
-    'prometheus.yml': forDebianPromtool(configMapData(r.manifests, 'prometheus-config')['prometheus.yml']!, r.env.namespace),
+    'prometheus.yml': config,
     ...Object.fromEntries(Object.entries(rules).map(([f, text]) => [`rules/${f}`, text])),
     ...testFiles(r, (g) => `rules/${ruleFileName(g)}`),
   });
@@ -102,7 +100,7 @@ function representativeAlerts(env: Environment): { labels: Record<string, string
   return out;
 }
 
-describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool'], 'apt-get install prometheus prometheus-alertmanager', (bin) => {
+describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool'], 'build them with `npm run tools:build`', (bin) => {
   const promtool = bin['promtool']!;
   const amtool = bin['amtool']!;
 
@@ -165,6 +163,17 @@ describeWithBinaries('rendered monitoring configuration', ['promtool', 'amtool']
     const result = run(promtool, ['test', 'rules', join(dir, 'tests', 'agent-api.test.yml')]);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('AgentApiHighCpu');
+  });
+
+  it('fails promtool check config on a discovery role the server does not know (kubernetes_sd_configs are read, not skipped)', () => {
+    const r = render(envs.find((e) => e.name === 'dev')!);
+    const dir = layOutPrometheus(r);
+    const text = readFileSync(join(dir, 'prometheus.yml'), 'utf8');
+    expect(text).toContain('role: endpointslice');
+    writeFiles(dir, { 'prometheus.yml': text.replace('role: endpointslice', 'role: endpointslices') });
+    const result = run(promtool, ['check', 'config', join(dir, 'prometheus.yml')]);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('endpointslices');
   });
 
   it('fails amtool config routes test when an alert would reach the wrong receiver (the check can fail)', () => {

@@ -2,10 +2,9 @@
  * alertmanager.yml from receivers and a routing policy. Credentials are never in it: each receiver
  * reads its URL or key from a file of the mounted receivers Secret (`*_file` settings).
  *
- * Only fields that amtool 0.25 (Debian bookworm, which the tests run) accepts are written: it knows
- * `slack_configs.api_url_file` and `pagerduty_configs.routing_key_file` but not
- * `webhook_configs.url_file`, so a webhook's URL is plain configuration and its bearer token is
- * the secret (`http_config.authorization.credentials_file`).
+ * The tests check it with amtool at the deployed Alertmanager's version (tools/go-tools/pins.ts).
+ * A webhook's URL is plain configuration and its bearer token is the secret
+ * (`http_config.authorization.credentials_file`).
  */
 import type { Duration } from 'cdk8s';
 import { promDuration } from './units.ts';

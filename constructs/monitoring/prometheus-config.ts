@@ -3,7 +3,8 @@
  * the Kubernetes API (EndpointSlices of the target's Service in our namespace), so every pod of a
  * scaled-out workload is scraped and a job never points at an address that was typed in.
  *
- * Only fields that promtool 2.42 (Debian bookworm, which the tests run) understands are written.
+ * The tests check it as rendered with promtool at the deployed Prometheus's version, Kubernetes
+ * service discovery included (tools/go-tools/pins.ts).
  */
 import type { Duration } from 'cdk8s';
 import type { PodScrapeTarget } from '../pod-scrape-target.ts';

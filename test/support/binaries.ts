@@ -6,12 +6,24 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
+import { GO_TOOLS, type GoToolName, goToolPath } from '../../tools/go-tools/pins.ts';
 
 /** Directories searched besides PATH (Debian keeps the PostgreSQL server binaries outside it). */
 const EXTRA_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin', '/usr/sbin', '/usr/bin'];
 
-/** Absolute path of an executable, or undefined. */
+/** Names built by `npm run tools:build` at pinned versions (promtool, amtool). */
+const GO_TOOL_NAMES = new Set(GO_TOOLS.flatMap((t) => Object.keys(t.commands)));
+
+/**
+ * Absolute path of an executable, or undefined. A tool pinned in tools/go-tools/pins.ts is taken
+ * only from the build cache, never from PATH: another release (Debian's promtool 2.42, built
+ * without Kubernetes service discovery) would check our configuration against the wrong server.
+ */
 export function findBinary(name: string): string | undefined {
+  if (GO_TOOL_NAMES.has(name)) {
+    const built = goToolPath(name as GoToolName);
+    return existsSync(built) ? built : undefined;
+  }
   const dirs = [...(process.env['PATH'] ?? '').split(delimiter), ...EXTRA_DIRS];
   for (const dir of dirs) {
     if (!dir) continue;

@@ -1,0 +1,103 @@
+/**
+ * `npm run tools:build`: builds every Go tool pinned in ./pins.ts that is not in the cache yet,
+ * and prints where each binary is. A second run finds them and builds nothing.
+ *
+ * Each tool is built in a throwaway wrapper module that requires the pinned module version and
+ * repeats that module's own `replace` and `exclude` directives. `go install module/cmd/x@version`
+ * refuses modules whose go.mod has either (Prometheus has both: `replace cloud.google.com/go`,
+ * excluded linodego versions), and repeating them makes the wrapper resolve exactly the
+ * dependency versions upstream's own build uses. One technique for every module, with or without
+ * directives, so adding a tool is one entry in pins.ts.
+ *
+ * The Go toolchain is the machine's (`GOTOOLCHAIN=local` unless the caller set GOTOOLCHAIN): a
+ * module that needs a newer Go fails with go's own message rather than fetching a toolchain.
+ */
+import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { GO_TOOLS, type GoTool, goToolDir, goToolsCache } from './pins.ts';
+
+/** Marker written last: a directory without it is an interrupted build and is rebuilt. */
+const COMPLETE = '.complete';
+
+interface GoModJson {
+  Go?: { Version: string };
+  Replace?: { Old: { Path: string; Version?: string }; New: { Path: string; Version?: string } }[];
+  Exclude?: { Path: string; Version: string }[];
+}
+
+const goEnv: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: process.env['GOTOOLCHAIN'] || 'local', GOWORK: 'off' };
+
+function go(args: string[], cwd: string, opts: ExecFileSyncOptions = {}): string {
+  try {
+    return execFileSync('go', args, { cwd, env: goEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts }) as string;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') throw new Error('go not found on PATH: install Go 1.26 (README, "Tools built from the Go module proxy")');
+    throw new Error(`go ${args.join(' ')} failed in ${cwd}:\n${err.stderr ?? err.message}`);
+  }
+}
+
+function seconds(since: bigint): string {
+  return `${(Number(process.hrtime.bigint() - since) / 1e9).toFixed(1)}s`;
+}
+
+const at = (p: string, v?: string): string => (v ? `${p}@${v}` : p);
+
+/** `go mod edit` flags that repeat the module's own replace and exclude directives. */
+function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; flags: string[] } {
+  const info = JSON.parse(go(['mod', 'download', '-json', `${tool.module}@${tool.version}`], cwd)) as { GoMod: string };
+  const mod = JSON.parse(go(['mod', 'edit', '-json', info.GoMod], cwd)) as GoModJson;
+  const flags: string[] = [];
+  for (const r of mod.Replace ?? []) {
+    if (!r.New.Version) throw new Error(`${tool.module}@${tool.version}: go.mod replaces ${r.Old.Path} with the local directory ${r.New.Path}, which a wrapper module cannot repeat; pin a different version in tools/go-tools/pins.ts`);
+    flags.push(`-replace=${at(r.Old.Path, r.Old.Version)}=${at(r.New.Path, r.New.Version)}`);
+  }
+  for (const x of mod.Exclude ?? []) flags.push(`-exclude=${x.Path}@${x.Version}`);
+  return { goVersion: mod.Go?.Version ?? '1.21', flags };
+}
+
+function build(tool: GoTool): void {
+  const dir = goToolDir(tool);
+  const names = Object.keys(tool.commands);
+  if (existsSync(join(dir, COMPLETE)) && names.every((n) => existsSync(join(dir, n)))) {
+    for (const n of names) console.log(`${n}: ${join(dir, n)} (cached)`);
+    return;
+  }
+  const wrapper = mkdtempSync(join(tmpdir(), 'go-tool-wrapper-'));
+  const staging = `${dir}.partial-${process.pid}`;
+  try {
+    const t0 = process.hrtime.bigint();
+    writeFileSync(join(wrapper, 'go.mod'), 'module agent-platform.local/go-tool-wrapper\n');
+    const { goVersion, flags } = upstreamDirectives(tool, wrapper);
+    go(['mod', 'edit', `-go=${goVersion}`, ...flags], wrapper);
+    // Resolves the module's requirement graph and downloads what the commands import (the module
+    // download part of a cold build).
+    go(['get', ...names.map((n) => `${tool.module}/${tool.commands[n]}@${tool.version}`)], wrapper);
+    const fetched = seconds(t0);
+    const t1 = process.hrtime.bigint();
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    const ldflags = ['-s', '-w', ...Object.entries(tool.ldflags ?? {}).map(([k, v]) => `-X=${k}=${v}`)].join(' ');
+    for (const n of names) {
+      go(['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, n), `${tool.module}/${tool.commands[n]}`], wrapper);
+    }
+    writeFileSync(join(staging, COMPLETE), `${tool.module}@${tool.version} built by ${go(['version'], wrapper).trim()}\n`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dirname(dir), { recursive: true });
+    renameSync(staging, dir);
+    for (const n of names) console.log(`${n}: ${join(dir, n)} (built: modules ${fetched}, compile ${seconds(t1)})`);
+  } finally {
+    rmSync(wrapper, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+try {
+  console.log(`Go tools cache: ${goToolsCache()}`);
+  for (const tool of GO_TOOLS) build(tool);
+} catch (e) {
+  console.error(`tools:build: ${(e as Error).message}`);
+  process.exit(1);
+}
