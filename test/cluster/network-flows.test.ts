@@ -1,6 +1,6 @@
 /**
  * An independent network-policy engine checks our NetworkPolicies: np-guard's netpol-analyzer
- * (`k8snetpolicy`, built by test/cluster/build-netpol-analyzer.sh) computes what every environment's
+ * (`k8snetpolicy`, built by `npm run tools:build`, tools/go-tools/pins.ts) computes what every environment's
  * rendered policies allow, and that is compared with the flow contract people wrote
  * (test/cluster/flows.yaml): every contracted flow allowed, nothing else allowed.
  *
@@ -9,9 +9,8 @@
  * workload: operator-created pods and the add-ons' pods in other namespaces (./standins.ts).
  * Connections among stand-ins only (add-on to add-on) are not ours and are left out.
  *
- * Without Go, or when the build fails, the suite is skipped with the reason; under CI=true it fails.
+ * Without the built analyzer the suite is skipped with the reason; under CI=true it fails.
  */
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,22 +19,16 @@ import { kindOf, namespaceOf } from '../../policies/objects.ts';
 import { analyze, type Flow, flowKey, readObjects, writeInput } from './connectivity.ts';
 import { contractFor, readContract } from './flow-contract.ts';
 import { standIns } from './standins.ts';
+import { findBinary } from '../support/binaries.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BUILD = join(import.meta.dirname, 'build-netpol-analyzer.sh');
 const CONTRACT = join(import.meta.dirname, 'flows.yaml');
 const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 
-/** The analyzer's path, building it on first use (minutes cold, instant from the cache). */
+/** The analyzer's path, from the Go tools cache. */
 function analyzer(): { path?: string; reason?: string } {
-  try {
-    const out = execFileSync('bash', [BUILD], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20 * 60_000 });
-    return { path: out.trim().split('\n').pop() };
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    const detail = (err.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || err.message;
-    return { reason: `${BUILD} failed: ${detail}` };
-  }
+  const path = findBinary('k8snetpolicy');
+  return path ? { path } : { reason: 'k8snetpolicy (np-guard netpol-analyzer) is not built; run `npm run tools:build` (needs Go)' };
 }
 
 function show(flows: Iterable<Flow>): string {

@@ -7,13 +7,15 @@
  * refuses modules whose go.mod has either (Prometheus has both: `replace cloud.google.com/go`,
  * excluded linodego versions), and repeating them makes the wrapper resolve exactly the
  * dependency versions upstream's own build uses. One technique for every module, with or without
- * directives, so adding a tool is one entry in pins.ts.
+ * directives, so adding a tool is one entry in pins.ts. The wrapper's go.sum starts as the module's
+ * own: the build then verifies every dependency against the hashes upstream released with, which
+ * also covers dependencies the checksum database does not know (np-guard's github.com/np-guard/models).
  *
  * The Go toolchain is the machine's (`GOTOOLCHAIN=local` unless the caller set GOTOOLCHAIN): a
  * module that needs a newer Go fails with go's own message rather than fetching a toolchain.
  */
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GO_TOOLS, type GoTool, goToolDir, goToolsCache } from './pins.ts';
@@ -46,8 +48,8 @@ function seconds(since: bigint): string {
 const at = (p: string, v?: string): string => (v ? `${p}@${v}` : p);
 
 /** `go mod edit` flags that repeat the module's own replace and exclude directives. */
-function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; flags: string[] } {
-  const info = JSON.parse(go(['mod', 'download', '-json', `${tool.module}@${tool.version}`], cwd)) as { GoMod: string };
+function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; flags: string[]; goSum: string } {
+  const info = JSON.parse(go(['mod', 'download', '-json', `${tool.module}@${tool.version}`], cwd)) as { GoMod: string; Dir: string };
   const mod = JSON.parse(go(['mod', 'edit', '-json', info.GoMod], cwd)) as GoModJson;
   const flags: string[] = [];
   for (const r of mod.Replace ?? []) {
@@ -55,7 +57,8 @@ function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; fla
     flags.push(`-replace=${at(r.Old.Path, r.Old.Version)}=${at(r.New.Path, r.New.Version)}`);
   }
   for (const x of mod.Exclude ?? []) flags.push(`-exclude=${x.Path}@${x.Version}`);
-  return { goVersion: mod.Go?.Version ?? '1.21', flags };
+  const sum = join(info.Dir, 'go.sum');
+  return { goVersion: mod.Go?.Version ?? '1.21', flags, goSum: existsSync(sum) ? readFileSync(sum, 'utf8') : '' };
 }
 
 function build(tool: GoTool): void {
@@ -70,8 +73,9 @@ function build(tool: GoTool): void {
   try {
     const t0 = process.hrtime.bigint();
     writeFileSync(join(wrapper, 'go.mod'), 'module agent-platform.local/go-tool-wrapper\n');
-    const { goVersion, flags } = upstreamDirectives(tool, wrapper);
+    const { goVersion, flags, goSum } = upstreamDirectives(tool, wrapper);
     go(['mod', 'edit', `-go=${goVersion}`, ...flags], wrapper);
+    writeFileSync(join(wrapper, 'go.sum'), goSum);
     // Resolves the module's requirement graph and downloads what the commands import (the module
     // download part of a cold build).
     go(['get', ...names.map((n) => `${tool.module}/${tool.commands[n]}@${tool.version}`)], wrapper);

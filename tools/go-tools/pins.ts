@@ -37,7 +37,7 @@ export function prometheusModuleVersion(tag: string): string {
 const COMMON_VERSION = 'github.com/prometheus/common/version';
 
 /** Binary name of a tool in GO_TOOLS. */
-export type GoToolName = 'promtool' | 'amtool';
+export type GoToolName = 'promtool' | 'amtool' | 'k8snetpolicy';
 
 export const GO_TOOLS: readonly GoTool[] = [
   {
@@ -53,6 +53,15 @@ export const GO_TOOLS: readonly GoTool[] = [
     version: IMAGES.alertmanager.tag,
     commands: { amtool: 'cmd/amtool' },
     ldflags: { [`${COMMON_VERSION}.Version`]: IMAGES.alertmanager.tag.slice(1) },
+  },
+  {
+    // np-guard's netpol-analyzer, the independent engine test/cluster/network-flows.test.ts checks
+    // our NetworkPolicies with. v1.4.4 is the newest tag the module proxy serves: it lists no
+    // versions for this module, so exact tags were asked one by one (v1.4.5-v1.4.10, v1.5.x and
+    // v1.6.x are not served). Its main package is cmd/netpolicy; the command it documents is k8snetpolicy.
+    module: 'github.com/np-guard/netpol-analyzer',
+    version: 'v1.4.4',
+    commands: { k8snetpolicy: 'cmd/netpolicy' },
   },
 ];
 
