@@ -28,6 +28,7 @@ import { objectsOfCluster } from './cluster.ts';
 import { at, str } from './objects.ts';
 import type { CheckEnvironment, CheckResult, K8sObject, SourcedObject, Waiver } from './types.ts';
 import { parseWaivers, WaiverFileError } from './waivers.ts';
+import { isDate } from './dates.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -101,12 +102,6 @@ function plan(values: { env?: string; production?: boolean }, positionals: strin
 }
 
 /** Whether `text` is a date that exists, written YYYY-MM-DD (2027-13-45 and 2026-02-30 are not). */
-function isDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
-
 /** The root SARIF locations are relative to: the repository holding `path`, else `path`'s directory. */
 function scanRoot(path: string): string {
   const dir = existsSync(path) && statSync(path).isFile() ? resolve(path, '..') : resolve(path);

@@ -35,8 +35,6 @@ export const METRICS_API: Capability = 'api:metrics.k8s.io';
 export const SECRET_RELOAD_ANNOTATION = 'secret.reloader.stakater.com/reload';
 export const SECRET_RELOAD: Capability = `reloads:${SECRET_RELOAD_ANNOTATION}`;
 
-/** Provisioners every Kubernetes cluster has without an add-on (none: in-tree EBS is migrated to CSI). */
-const BUILT_IN_PROVISIONERS: ReadonlySet<string> = new Set<string>();
 
 /** What a cluster offers, as described by its add-ons and StorageClasses. */
 export class ClusterCapabilities {
@@ -73,7 +71,8 @@ export class ClusterCapabilities {
       return `StorageClass ${className} is not declared by the cluster's configuration (declared: ${known.length ? known.join(', ') : 'none'})`;
     }
     const provisioner = str(at(sc, 'provisioner')) ?? '';
-    if (!BUILT_IN_PROVISIONERS.has(provisioner) && !this.has(`provisioner:${provisioner}`)) {
+    // No provisioner comes without an add-on: in-tree EBS is migrated to the CSI driver.
+    if (!this.has(`provisioner:${provisioner}`)) {
       return `StorageClass ${className} uses provisioner ${JSON.stringify(provisioner)}, which no add-on of the cluster provides`;
     }
     return undefined;

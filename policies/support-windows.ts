@@ -5,6 +5,7 @@
  */
 import { ARGO_CD, CHARTS, IMAGES, type PinnedChart, type PinnedImage, type SupportWindow } from '../constructs/versions.ts';
 import { parseImage } from './images.ts';
+import { isDate } from './dates.ts';
 
 /** A pinned component and its window, as found for a rendered reference. */
 export interface PinnedComponent {
@@ -17,10 +18,9 @@ export interface PinnedComponent {
 /** How far ahead an end of support is announced as a warning. */
 export const SUPPORT_WARNING_DAYS = 60;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function valid(w: SupportWindow | undefined): SupportWindow | undefined {
-  return w && DATE.test(w.endOfSupport) && !Number.isNaN(Date.parse(`${w.endOfSupport}T00:00:00Z`)) && w.source.trim().length > 0 ? w : undefined;
+  return w && isDate(w.endOfSupport) && w.source.trim().length > 0 ? w : undefined;
 }
 
 /** The windows of a set of pinned images and charts; `pinned()` uses the ones in versions.ts. */

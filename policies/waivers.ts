@@ -5,8 +5,9 @@
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import type { Waiver } from './types.ts';
+import { isDate } from './dates.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const date = z.string().refine(isDate, 'expected a date as YYYY-MM-DD');
 
 const waiverSchema = z.strictObject({
   /** Id of the rule being waived. */

@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WAIVER_WARNING_DAYS } from '../../policies/engine.ts';
+import { SUPPORT_WARNING_DAYS } from '../../policies/support-windows.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'policies', 'cli.ts');
@@ -30,10 +32,10 @@ function findingsOn(today: string): { status: number | null; findings: JsonFindi
 const day = (offset: number) => new Date(Date.now() + offset * DAY).toISOString().slice(0, 10);
 const key = (f: JsonFinding) => `${f.object.kind} ${f.object.namespace ?? ''}/${f.object.name} ${f.path}`;
 
-describe('npm run policy 60 days ahead', () => {
+describe(`npm run policy ${SUPPORT_WARNING_DAYS} days ahead`, () => {
   it('fails on nothing that today goes unannounced: no waiver expires, every failing component is warned about today', () => {
     const now = findingsOn(day(0));
-    const ahead = findingsOn(day(60));
+    const ahead = findingsOn(day(SUPPORT_WARNING_DAYS));
     expect(now.status).toBe(0);
     const errors = ahead.findings.filter((f) => f.severity === 'error');
     expect(errors.filter((f) => f.rule !== 'component-supported').map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
@@ -41,7 +43,8 @@ describe('npm run policy 60 days ahead', () => {
     expect(errors.map(key).filter((k) => !warnedToday.has(k))).toEqual([]);
   });
 
-  it('has no waiver that expires within 60 days', () => {
-    expect(findingsOn(day(31)).findings.filter((f) => f.rule === 'waiver-expiring' || f.rule === 'waiver-expired').map((f) => f.message)).toEqual([]);
+  it(`has no waiver that expires within ${SUPPORT_WARNING_DAYS} days`, () => {
+    // The expiry warning looks WAIVER_WARNING_DAYS ahead of the day it runs on.
+    expect(findingsOn(day(SUPPORT_WARNING_DAYS - WAIVER_WARNING_DAYS)).findings.filter((f) => f.rule === 'waiver-expiring' || f.rule === 'waiver-expired').map((f) => f.message)).toEqual([]);
   });
 });
