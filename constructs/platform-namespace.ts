@@ -22,8 +22,9 @@ export interface PlatformNamespaceProps {
   /**
    * The cluster DNS (UDP and TCP 53) that every pod with any egress must reach: replicas and
    * clients connect to Services by name, and a default-deny egress policy blocks the lookups too.
+   * @default - none: for a namespace whose pods send nothing (Connections then adds no DNS rule)
    */
-  readonly dns: ExternalPeer;
+  readonly dns?: ExternalPeer;
 }
 
 export class PlatformNamespace extends Construct {
@@ -39,7 +40,8 @@ export class PlatformNamespace extends Construct {
   }
 
   readonly name: string;
-  readonly dns: ExternalPeer;
+  /** The cluster DNS its pods' egress policies allow, when given. */
+  readonly dns: ExternalPeer | undefined;
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
     super(scope, id);

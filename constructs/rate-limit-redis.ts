@@ -9,7 +9,6 @@
  * @see https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/
  */
 import { Construct } from 'constructs';
-import type { ExternalPeer } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PlatformNamespace } from './platform-namespace.ts';
@@ -45,8 +44,6 @@ export interface RateLimitRedisProps {
   readonly image: string;
   /** Namespace of Envoy Gateway, where its rate limit service runs. */
   readonly clientNamespace: string;
-  /** The cluster DNS, which the namespace grants to any pod with egress (this Redis has none). */
-  readonly dns: ExternalPeer;
   /** Largest memory for counters; keys expire with their window. @default 64 (MiB) */
   readonly maxMemoryMiB?: number;
 }
@@ -66,7 +63,7 @@ export class RateLimitRedis extends Construct {
     const labels = componentLabels(this.name, 'edge');
     const selector = selectorLabels(this.name);
     const metadata = { name: this.name, namespace: props.namespace, labels };
-    new PlatformNamespace(this, 'namespace', { name: props.namespace, dns: props.dns });
+    new PlatformNamespace(this, 'namespace', { name: props.namespace });
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata, automountServiceAccountToken: false });
     new k8s.KubeDeployment(this, 'deployment', {

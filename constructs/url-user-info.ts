@@ -4,7 +4,7 @@
  * and percent-encoded UTF-8, nothing else. Every URL with credentials is built here, so the
  * escaping is written once.
  *
- * External Secrets (0.19.2) renders templates with Go's text/template plus Sprig's TxtFuncMap
+ * External Secrets (the chart pinned as `CHARTS.externalSecrets`) renders templates with Go's text/template plus Sprig's TxtFuncMap
  * (external-secrets pkg/template/v2/template.go; Sprig's URL functions are only urlParse and
  * urlJoin). text/template's builtin `urlquery` is url.QueryEscape: it keeps only
  * `A-Z a-z 0-9 - _ . ~` and percent-encodes every other byte, except that a space becomes `+`,

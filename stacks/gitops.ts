@@ -334,10 +334,9 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       new PodDiscoveryGrant(clusterChart, `pod-discovery-${ns}`, { namespace: ns, serviceAccounts: accounts, name: `prometheus-pod-discovery-${ns}` });
     }
     // The per-client-IP rate limits of the Gateways count in this Redis (global rate limiting).
-    const rateLimited = manifests.some((m) => m.kind === 'BackendTrafficPolicy' && JSON.stringify(m['spec'] ?? {}).includes('"global"'));
+    const rateLimited = manifests.some((m) => m.kind === 'BackendTrafficPolicy' && ((m['spec'] ?? {}) as { rateLimit?: { global?: unknown } }).rateLimit?.global !== undefined);
     if (rateLimited) {
-      const dns = agreed(members, 'network.dnsNamespace and network.dnsPodLabel', (e) => ({ name: 'cluster DNS', namespace: e.network.dnsNamespace, podLabels: e.network.dnsPodLabel }));
-      new RateLimitRedis(clusterChart, 'rate-limit-redis', { namespace: RATE_LIMIT_NAMESPACE, image: pinnedImageRef(IMAGES.redis), clientNamespace: ENVOY_GATEWAY_NAMESPACE, dns });
+      new RateLimitRedis(clusterChart, 'rate-limit-redis', { namespace: RATE_LIMIT_NAMESPACE, image: pinnedImageRef(IMAGES.redis), clientNamespace: ENVOY_GATEWAY_NAMESPACE });
       addOnDestinations.push({ server, namespace: RATE_LIMIT_NAMESPACE });
     }
     const esoNamespace = ADD_ONS.find((a) => a.key === 'external-secrets')!.namespace;
@@ -395,13 +394,11 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       for (const namespace of addOn.extraNamespaces ?? []) addOnDestinations.push({ server, namespace });
       clusterKinds.push(...(addOn.clusterKinds ?? []));
     }
+    // `requires` is always installed with the add-on; `after` only orders against what is installed.
     for (const addOn of needed) {
-      for (const dep of addOn.after ?? []) {
-        if (addOnNames.has(dep)) extra.push({ from: addOnNames.get(addOn.key)!, to: addOnNames.get(dep)!, reason: `its chart creates ${dep} resources` });
+      for (const dep of [...(addOn.after ?? []), ...(addOn.requires ?? [])]) {
+        if (addOnNames.has(dep)) extra.push({ from: addOnNames.get(addOn.key)!, to: addOnNames.get(dep)!, reason: `needs ${dep}` });
       }
-    }
-    for (const addOn of needed) {
-      for (const r of addOn.requires ?? []) extra.push({ from: addOnNames.get(addOn.key)!, to: addOnNames.get(r)!, reason: `needs ${r}` });
     }
     const configName = `cluster-config-${clusterName}`;
     new ArgoApplication(rootChart, configName, {

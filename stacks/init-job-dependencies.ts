@@ -13,9 +13,10 @@
 import { credentialsOf, secretKeysOf } from '../policies/credentials.ts';
 import type { Manifest } from './render.ts';
 import type { Dependency } from './sync-waves.ts';
+import { LONG_RUNNING_KINDS } from '../policies/objects.ts';
 
 /** Kinds that run until stopped and report readiness; a Job's products are for them. */
-const LONG_RUNNING: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const LONG_RUNNING: ReadonlySet<string> = new Set(LONG_RUNNING_KINDS);
 
 /** `from` (a workload) depends on `to` (a Job) for every credential they share, where `to` does not already depend on `from`. */
 export function initJobDependencies(manifests: readonly Manifest[], deps: readonly Dependency[]): Dependency[] {

@@ -24,7 +24,7 @@ import { cloudNativePgAlertGroup } from '../constructs/monitoring/cloudnative-pg
 import { DASHBOARDS, type DashboardDefinition, servedDashboard } from '../constructs/monitoring/dashboards.ts';
 import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../constructs/monitoring/rule-files.ts';
 import { sizeOf } from '../constructs/monitoring/units.ts';
-import { Prometheus, PROMETHEUS_PORT, PROMETHEUS_SELF_JOB } from '../constructs/prometheus.ts';
+import { Prometheus, PROMETHEUS_NAME, PROMETHEUS_PORT, PROMETHEUS_SELF_JOB } from '../constructs/prometheus.ts';
 import { PrometheusRule } from '../constructs/prometheus-rule.ts';
 import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
@@ -96,8 +96,6 @@ export interface MonitoringTier {
 }
 
 const seconds = (d: string) => Duration.seconds(durationSeconds(d));
-/** Our own Prometheus (`plain` mode), named here because its rules, which watch it, are built before it. */
-const PROMETHEUS_NAME = 'prometheus';
 
 export function buildMonitoringTier(scope: Construct, env: Environment, inputs: MonitoringInputs): MonitoringTier {
   const mon = env.monitoring;
