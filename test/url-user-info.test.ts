@@ -21,7 +21,7 @@ import { environmentNames, loadEnvironment } from '../environments/load.ts';
 import { passwordTemplate, userInfoTemplate } from '../constructs/url-user-info.ts';
 import { planSecret, secretData } from '../stacks/pulumi/pulumi-secrets.ts';
 import { renderEnvironment, type Manifest } from '../stacks/render.ts';
-import { describeWithBinaries, findBinary } from './support/binaries.ts';
+import { describeWithBinaries, findBinary, IN_CI } from './support/binaries.ts';
 
 const PASSWORDS = ['a b', 'a+b', 'p@ss@host', 'us:er:pw', 'sl/ash/', '100%25 %', 'пароль-ü', '密码🔑', " +@:/%?#[]!$&'()*,;=~\\\"`", ' leading and trailing '];
 const dir = join(import.meta.dirname, '..', 'environments');
@@ -133,7 +133,6 @@ describeWithBinaries('service URLs parsed by Python', ['python3'], 'apt-get inst
 });
 
 const go = goRenderer();
-const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 if (!go.bin && IN_CI) {
   describe('templates rendered by Go text/template and Sprig', () => {
     it('has the Go toolchain it builds the renderer with', () => {

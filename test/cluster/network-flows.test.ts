@@ -19,39 +19,18 @@ import { kindOf, namespaceOf } from '../../policies/objects.ts';
 import { analyze, type Flow, flowKey, readObjects, writeInput } from './connectivity.ts';
 import { contractFor, readContract } from './flow-contract.ts';
 import { standIns } from './standins.ts';
-import { findBinary } from '../support/binaries.ts';
+import { describeWithBinaries } from '../support/binaries.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CONTRACT = join(import.meta.dirname, 'flows.yaml');
-const IN_CI = process.env['CI'] === 'true' || process.env['CI'] === '1';
-
-/** The analyzer's path, from the Go tools cache. */
-function analyzer(): { path?: string; reason?: string } {
-  const path = findBinary('k8snetpolicy');
-  return path ? { path } : { reason: 'k8snetpolicy (np-guard netpol-analyzer) is not built; run `npm run tools:build` (needs Go)' };
-}
 
 function show(flows: Iterable<Flow>): string {
   return [...flows].map((f) => `  ${flowKey(f)}`).sort().join('\n');
 }
 
 const envs = loadEnvironments(join(ROOT, 'environments'));
-const { path: binary, reason } = analyzer();
-
-if (!binary) {
-  if (IN_CI) {
-    describe('network flows (netpol-analyzer)', () => {
-      it('has the analyzer', () => {
-        throw new Error(`CI=true and ${reason}`);
-      });
-    });
-  } else {
-    process.stderr.write(`skipped "network flows (netpol-analyzer)": ${reason}\n`);
-    describe.skip(`network flows (netpol-analyzer) [skipped: ${reason}]`, () => {
-      it('needs the analyzer', () => undefined);
-    });
-  }
-} else {
+describeWithBinaries('network flows (netpol-analyzer)', ['k8snetpolicy'], 'run `npm run tools:build` (needs Go)', (paths) => {
+  const binary = paths['k8snetpolicy']!;
   const contract = readContract(CONTRACT, envs.map((e) => e.name));
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -88,4 +67,4 @@ if (!binary) {
       expect(gone, `accepted flows no longer allowed; remove them from test/cluster/flows.yaml:\n${show(gone)}`).toEqual([]);
     });
   });
-}
+});
