@@ -220,7 +220,7 @@ export const CHARTS = {
 
 /**
  * Argo CD, which serves the Application and AppProject kinds of `generated/argocd/` and is
- * installed once per cluster by hand (README, "Bootstrap"): not rendered, so pinned here for the
+ * installed once per cluster by hand (docs/gitops.md, "Bootstrap"): not rendered, so pinned here for the
  * install instructions and the support check. Its CRDs are `argoproj.io/v1alpha1` from 2.x to 3.x.
  */
 export const ARGO_CD = {
