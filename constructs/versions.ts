@@ -35,7 +35,7 @@ export interface PinnedImage {
 
 export const IMAGES = {
   // Entries are added by the components that use them (data tier, monitoring).
-  // Data tier. Postgres 16 with pgvector (design 004's image, pinned to a pgvector release).
+  // Data tier. Postgres 16 with pgvector (the guides' image, pinned to a pgvector release).
   postgres: {
     repository: 'pgvector/pgvector',
     tag: '0.8.0-pg16',
