@@ -33,7 +33,8 @@ export function ruleReference(rules: readonly Rule[]): string {
     '',
     'Every rule `npm run policy` and the Pulumi policy pack apply, from its own `id`, `severity`,',
     '`description` (what must hold) and `rationale` (why). How the rules run, waivers and adding a',
-    'rule: [policies.md](policies.md).',
+    'rule: [policies.md](policies.md). "The guides" are the deployment guides this project was',
+    'designed from ([design-inputs.md](design-inputs.md)).',
   ];
   const categories = [...new Set(rules.map((r) => r.category))].sort(
     (a, b) => Object.keys(CATEGORY_TITLES).indexOf(a) - Object.keys(CATEGORY_TITLES).indexOf(b),
