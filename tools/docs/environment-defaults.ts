@@ -3,24 +3,25 @@
  * Schema the zod schema generates, so a default is written once: in `environments/schema/`.
  */
 
-interface Node {
+/** The part of a JSON Schema node the defaults are read from. */
+export interface SchemaNode {
   readonly type?: string;
   readonly const?: unknown;
   readonly default?: unknown;
-  readonly properties?: Readonly<Record<string, Node>>;
-  readonly oneOf?: readonly Node[];
-  readonly anyOf?: readonly Node[];
-  readonly items?: Node;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly oneOf?: readonly SchemaNode[];
+  readonly anyOf?: readonly SchemaNode[];
+  readonly items?: SchemaNode;
 }
 
 /** `(mode: statefulset)` for a variant told apart by a constant field, else its position. */
-function variantLabel(variant: Node, index: number): string {
+function variantLabel(variant: SchemaNode, index: number): string {
   const constant = Object.entries(variant.properties ?? {}).find(([, p]) => p.const !== undefined);
   return constant ? `${constant[0]}: ${String(constant[1].const)}` : `variant ${index + 1}`;
 }
 
 /** Every field that has a default: dotted path, the variant it belongs to, its default. */
-export function defaultsOf(node: Node, path = '', variant = ''): { path: string; variant: string; value: unknown }[] {
+export function defaultsOf(node: SchemaNode, path = '', variant = ''): { path: string; variant: string; value: unknown }[] {
   const out: { path: string; variant: string; value: unknown }[] = [];
   // An object whose default is `{}` is filled in by its fields' own defaults, listed one by one.
   const emptyObject = typeof node.default === 'object' && node.default !== null && !Array.isArray(node.default) && Object.keys(node.default).length === 0;
@@ -31,7 +32,7 @@ export function defaultsOf(node: Node, path = '', variant = ''): { path: string;
 }
 
 /** The whole Markdown file. */
-export function environmentDefaults(schema: Node): string {
+export function environmentDefaults(schema: SchemaNode): string {
   const rows = defaultsOf(schema).map((d) => `| \`${d.path}\` | ${d.variant || '—'} | \`${JSON.stringify(d.value)}\` |`);
   return [
     '# Environment defaults',
