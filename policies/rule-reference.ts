@@ -41,7 +41,7 @@ export function ruleReference(rules: readonly Rule[]): string {
   );
   for (const category of categories) {
     out.push('', `## ${CATEGORY_TITLES[category]}`, '', '| rule | severity | what must hold | why |', '|---|---|---|---|');
-    for (const r of rules.filter((x) => x.category === category).sort((a, b) => a.id.localeCompare(b.id))) {
+    for (const r of rules.filter((x) => x.category === category).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       out.push(`| \`${r.id}\` | ${severityText(r.severity)} | ${cell(r.description)} | ${cell(r.rationale)} |`);
     }
   }
