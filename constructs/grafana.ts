@@ -2,7 +2,7 @@
  * Grafana as a Deployment with nothing to keep: the Prometheus datasource and every dashboard are
  * provisioned from ConfigMaps (dashboards are code, see `monitoring/dashboards.ts`), its database
  * lives in an `emptyDir`, and the admin password comes from the secret store, never from a
- * literal (the design's `GF_SECURITY_ADMIN_PASSWORD=admin`).
+ * literal (the guides' `GF_SECURITY_ADMIN_PASSWORD=admin`, docs/design-inputs.md).
  */
 import { createHash } from 'node:crypto';
 import { Duration } from 'cdk8s';

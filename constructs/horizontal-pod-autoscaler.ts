@@ -1,6 +1,6 @@
 /**
  * An autoscaling/v2 HorizontalPodAutoscaler on CPU and memory utilisation, with `behavior` carrying
- * the cooldown and the scale factors (STACK.md: cooldown 300 s, up ×1.5, down ×0.8).
+ * the cooldown and the scale factors (the guides' cooldown and factors, docs/design-inputs.md).
  */
 import { Construct } from 'constructs';
 import type { Autoscaling } from '../environments/schema/common.ts';

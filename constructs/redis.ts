@@ -47,7 +47,7 @@ export function redisConfig(maxMemoryBytes: number, policy: string): string {
     'bind * -::*',
     'protected-mode no',
     'dir /data',
-    // Design 003's snapshot points, plus an append-only file fsynced every second.
+    // The guides' snapshot points (docs/design-inputs.md), plus an append-only file fsynced every second.
     'save 900 1 300 10 60 10000',
     'appendonly yes',
     'appendfsync everysec',

@@ -4,7 +4,7 @@
  */
 import { k8s } from './k8s.ts';
 
-/** The uid/gid our images run as (design documents 000, 001: uid 1000). */
+/** The uid/gid the service's images run as (docs/design-inputs.md, "Workloads"). */
 export const DEFAULT_UID = 1000;
 
 /** Pod-level context: never root, RuntimeDefault seccomp, volumes owned by the pod's group. */

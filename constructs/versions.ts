@@ -35,7 +35,7 @@ export interface PinnedImage {
 
 export const IMAGES = {
   // Entries are added by the components that use them (data tier, monitoring).
-  // Data tier. Postgres 16 with pgvector (design 004's image, pinned to a pgvector release).
+  // Data tier. Postgres 16 with pgvector (the guides' image, pinned to a pgvector release).
   postgres: {
     repository: 'pgvector/pgvector',
     tag: '0.8.0-pg16',
@@ -231,7 +231,7 @@ export const CHARTS = {
 
 /**
  * Argo CD, which serves the Application and AppProject kinds of `generated/argocd/` and is
- * installed once per cluster by hand (README, "Bootstrap"): not rendered, so pinned here for the
+ * installed once per cluster by hand (docs/gitops.md, "Bootstrap"): not rendered, so pinned here for the
  * install instructions and the support check. Its CRDs are `argoproj.io/v1alpha1` from 2.x to 3.x.
  */
 export const ARGO_CD = {

@@ -64,7 +64,7 @@ export interface Rule {
   readonly category: RuleCategory;
   /** One sentence, imperative: what must hold. */
   readonly description: string;
-  /** Why it matters; shown in the README and as SARIF help. */
+  /** Why it matters; shown in docs/policy-rules.md (generated) and as SARIF help. */
   readonly rationale: string;
   readonly severity: SeveritySetting;
   /** Kinds it looks at; `*` for every kind. */

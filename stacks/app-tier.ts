@@ -23,7 +23,7 @@ export interface AppTier {
   readonly worker: AppDeployment;
   readonly secrets: ExternalSecret;
   readonly settings: SettingsConfigMap;
-  /** The API's metrics (design 002: `/metrics` every 10 s; design 004: LangMem's `/metrics/memory` every 30 s). */
+  /** The API's metrics: `/metrics` and LangMem's `/metrics/memory`, at the guides' intervals (docs/design-inputs.md). */
   readonly scrapeTargets: readonly ScrapeTarget[];
   /** The API and worker Deployments, for availability alerts. */
   readonly workloads: readonly WatchedWorkload[];
@@ -75,7 +75,7 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     replicas: env.api.replicas,
     autoscaling: env.api.autoscaling,
     disruption: env.api.disruption,
-    // A startup probe replaces the design's 30 s liveness delay: slow starts are tolerated
+    // A startup probe replaces the guides' 30 s liveness delay: slow starts are tolerated
     // (up to 30 × 2 s) without delaying the detection of a hung process afterwards.
     startupProbe: { path: '/api/v1/health/live', period: Duration.seconds(2), failureThreshold: 30 },
     readinessProbe: { path: '/api/v1/health/ready', period: Duration.seconds(5) },

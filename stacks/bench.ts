@@ -6,7 +6,7 @@
  *  2. synthetic runs of 25, 50, 100 and 200 environments (copies of prod under new names), to
  *     show that time grows linearly with the number of objects.
  *
- * Not a test: figures depend on the machine. The README records them for the reference machine.
+ * Not a test: figures depend on the machine, so no document records them (docs/performance.md).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

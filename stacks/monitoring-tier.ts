@@ -55,7 +55,7 @@ export interface MonitoringInputs {
   readonly podTargets?: readonly PodScrapeTarget[];
   /** Backup CronJobs whose freshness is alerted on. @default - none */
   readonly backups?: readonly BackupWatch[];
-  /** Memory limit of an API pod, in bytes: design 002's memory alert is a share of it. */
+  /** Memory limit of an API pod, in bytes: the guides' memory alert is a share of it. */
   readonly apiMemoryLimitBytes: number;
   /** Postgres runs standbys, so replication lag is alerted on. @default false */
   readonly replicatedPostgres?: boolean;

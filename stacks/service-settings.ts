@@ -1,5 +1,5 @@
 /**
- * The service's configuration contract (STACK.md, "Configuration the app reads"): which environment
+ * The service's configuration contract (docs/design-inputs.md, "Configuration the app reads"): which environment
  * variables it reads, from which environment field, and which secret keys it needs. Written once
  * here and used by the stack.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 13: the README's "Adding an environment" steps, followed as written in a copy of the
+ * Issue 13: the steps of docs/adding-an-environment.md, followed as written in a copy of the
  * repository: a `qa` environment copied from staging, synthesized, checked by the policies, and
  * accepted by the tests that list the environments (which derive the list from environments/).
  */
@@ -18,12 +18,8 @@ afterAll(() => rmSync(tree, { recursive: true, force: true }));
 const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST'));
 const run = (...args: string[]) => spawnSync(process.execPath, args, { cwd: tree, encoding: 'utf8', env: { ...shellEnv, NO_COLOR: '1', FORCE_COLOR: '0' } });
 
-/** The README section, so the test fails when the steps change without it. */
-const steps = (() => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('### Adding an environment');
-  return readme.slice(start, readme.indexOf('<!--', start));
-})();
+/** The documented steps, so the test fails when the steps change without it. */
+const steps = readFileSync(join(ROOT, 'docs', 'adding-an-environment.md'), 'utf8');
 
 beforeAll(() => {
   for (const entry of readdirSync(ROOT)) {
@@ -49,8 +45,8 @@ beforeAll(() => {
   cpSync(join(tree, 'Pulumi.staging.yaml'), join(tree, 'Pulumi.qa.yaml'));
 }, 60_000);
 
-describe('adding an environment, as the README says', () => {
-  it('the README names every field the copy must change', () => {
+describe('adding an environment, as docs/adding-an-environment.md says', () => {
+  it('the steps name every field the copy must change', () => {
     for (const field of ['name', 'namespace', 'ingress.host', 'settings.corsOrigins', 'secrets.store.name', 'secrets.remoteKeyPrefix', 'data.backup', 'roleArn', 'gitops', 'monitoring.alertmanager.receivers', 'monitoring.alertmanager.route', 'Pulumi.<name>.yaml']) {
       expect(steps, field).toContain(`\`${field}\``);
     }

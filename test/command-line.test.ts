@@ -25,6 +25,7 @@ describe('usage mistakes', () => {
     ['stacks/bench.ts', 'bench', ['--fast']],
     ['policies/bench.ts', 'bench:policy', ['extra']],
     ['tools/diff/bench.ts', 'bench:diff', ['--runs', '3']],
+    ['tools/docs/write.ts', 'docs', ['--chek']],
   ] as const)('%s %j: one line, exit 2', (script, command, args) => {
     const r = run(script, ...args);
     expect(r.stderr).toMatch(ONE_LINE(command));

@@ -1,5 +1,5 @@
 /**
- * The rotation runbook (README, "Rotating a credential") against the rendered output: every Secret
+ * The rotation runbook (docs/secret-rotation.md) against the rendered output: every Secret
  * an ExternalSecret refreshes has a row; the store properties a row names are the ones its
  * ExternalSecret reads; in every environment exactly the workloads a row lists consume the Secret,
  * each restarts on its change (Reloader's annotation), and the environment's cluster has Reloader.
@@ -14,8 +14,8 @@ import { renderGitOps } from '../stacks/gitops.ts';
 import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('<!-- section:rotation -->'), readme.indexOf('<!-- /section:rotation -->'));
+const runbook = readFileSync(join(ROOT, 'docs', 'secret-rotation.md'), 'utf8');
+const section = runbook.slice(runbook.indexOf('<!-- section:rotation -->'), runbook.indexOf('<!-- /section:rotation -->'));
 
 interface Row {
   readonly credential: string;

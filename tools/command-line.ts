@@ -67,7 +67,7 @@ export function parseCommandLine<O extends Options>(options: O, config: { allowP
 
 /**
  * The environments named by `--env` options, checked: each a plain environment name that has a
- * file in `dir` (so `../environments/prod`, `prod,dev` and typos are usage mistakes).
+ * file in `dir` (so `../environments/prod.yaml`, `prod,dev` and typos are usage mistakes).
  */
 export function environmentArguments(requested: readonly string[], dir?: string, option = '--env'): string[] {
   const known = environmentNames(dir);

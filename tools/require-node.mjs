@@ -6,7 +6,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
     `Node ${process.version} is too old for this project: it runs TypeScript through Node's type stripping, ` +
       'which needs Node 22.18 or newer. Run it through npm (npm run <script>, npx <tool>): after `npm ci` npm scripts ' +
-      'use the Node 24 the `node` devDependency installs in node_modules/.bin. See README.md, "Quick start".',
+      'use the Node 24 the `node` devDependency installs in node_modules/.bin. See README.md, "Two commands".',
   );
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 /**
- * The platform's alerts, grouped by what they watch. Figures of the service alerts come from the
- * design (STACK.md, design 002 §3.1: CPU > 80 % for 5m, memory > 90 % for 2m, error rate > 5 % for
- * 1m, p95 > 5 s for 3m, no active agents for 30 s); the others follow the exporters' usual practice.
+ * The platform's alerts, grouped by what they watch. Figures of the service alerts are the
+ * deployment guides' (docs/design-inputs.md, "Metrics the app exports"); the others follow the
+ * exporters' usual practice.
  *
  * Which of them are rendered is decided by the monitoring tier: an alert needs every scrape job its
  * query reads (`sourcesOf`), so an environment without Elasticsearch has no Elasticsearch alerts.
@@ -20,7 +20,7 @@ export interface BackupWatch {
 }
 
 export interface AlertParams {
-  /** Memory limit of one API pod; design 002 alerts at 90 % of it. */
+  /** Memory limit of one API pod; the guides' memory alert is a share of it (docs/design-inputs.md). */
   readonly apiMemoryLimitBytes: number;
   /** Backups to watch; one freshness alert each. @default - none */
   readonly backups?: readonly BackupWatch[];
@@ -130,7 +130,7 @@ function serviceAlerts(p: AlertParams): AlertDefinition[] {
       name: 'NoActiveAgents',
       component: 'api',
       levels: [{ severity: 'critical', for: '30s' }],
-      // Zero active agents is the normal idle state (design 002 alerted on it alone and paged every
+      // Zero active agents is the normal idle state (the guides alerted on it alone, which pages every
       // quiet night): only requests arriving while no agent ran anywhere in the window is "stuck".
       // Per-series max_over_time, then sum: one agent on one pod at any scrape in the window is enough.
       expr: () =>

@@ -4,7 +4,7 @@
  * metrics, so a renamed metric is a type error, and the set of jobs a query needs is known exactly:
  * the monitoring tier renders a rule or a panel only when every job it needs is scraped.
  *
- * Names of the service's metrics come from the design (STACK.md, "Metrics the app exports");
+ * Names of the service's metrics are the ones it exports (docs/design-inputs.md, "Metrics the app exports");
  * exporter metrics are the names those exporters really publish (postgres_exporter, CloudNativePG's
  * instance exporter, redis_exporter, elasticsearch_exporter, kube-state-metrics).
  */
@@ -45,18 +45,18 @@ const m = (origin: MetricOrigin, type: MetricInfo['type'], help: string): Metric
 export const METRICS = {
   up: m('any', 'gauge', '1 when the last scrape of the target succeeded'),
 
-  // design 002: the service's request and resource metrics
+  // the service's request and resource metrics
   multiagent_requests_total: m('agent-api', 'counter', 'HTTP requests by status code'),
   multiagent_request_duration_seconds_bucket: m('agent-api', 'histogram', 'request latency buckets'),
   multiagent_active_agents: m('agent-api', 'gauge', 'agents currently running'),
   multiagent_cpu_usage_percent: m('agent-api', 'gauge', 'CPU use of the process, percent of one core'),
   multiagent_memory_usage_bytes: m('agent-api', 'gauge', 'resident memory of the process'),
   multiagent_customer_satisfaction_score: m('agent-api', 'gauge', 'rolling customer satisfaction score'),
-  // design 000: per-agent metrics
+  // per-agent metrics
   agent_requests_total: m('agent-api', 'counter', 'requests handled per agent_type'),
   agent_response_time_seconds_bucket: m('agent-api', 'histogram', 'agent response time buckets per agent_type'),
   agent_errors_total: m('agent-api', 'counter', 'agent errors per agent_type'),
-  // design 004: LangMem, served on /metrics/memory
+  // LangMem, served on /metrics/memory
   langmem_operations_total: m('langmem', 'counter', 'memory operations by operation, namespace and status'),
   langmem_search_duration_seconds_bucket: m('langmem', 'histogram', 'memory search latency buckets'),
   langmem_store_size_bytes: m('langmem', 'gauge', 'stored memories per namespace'),

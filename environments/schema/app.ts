@@ -1,13 +1,13 @@
 /**
- * The application tier: what the service reads from its environment (STACK.md, "Configuration the
- * app reads") and how the API and worker Deployments are sized.
+ * The application tier: what the service reads from its environment (docs/design-inputs.md, "Configuration
+ * the app reads") and how the API and worker Deployments are sized.
  */
 import { z } from 'zod';
 import { INT32_MAX, MAX_REPLICAS } from './bounds.ts';
 import { withoutCredentials } from './url-credentials.ts';
 import { autoscaling, logLevel, resources } from './common.ts';
 
-/** LangMem settings (design document 004, `config.py`); the defaults are the documented values. */
+/** LangMem settings; the defaults are the service's own (docs/design-inputs.md, `config.py`). */
 export const langmem = z
   .strictObject({
     embeddingModel: z.string().min(1).default('openai:text-embedding-3-small'),
@@ -96,7 +96,7 @@ export const deployment = z
 export const api = deployment;
 
 /**
- * The background worker (`python -m src.multi_agent_service.worker`). The design runs two worker
+ * The background worker (`python -m src.multi_agent_service.worker`). The guides run two worker
  * processes under supervisord; here each process is a pod, so "two processes" is two replicas.
  */
 export const worker = deployment;

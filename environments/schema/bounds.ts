@@ -7,8 +7,8 @@
 export const INT32_MAX = 2_147_483_647;
 
 /**
- * Most pods one tier (API or worker) may ask for, fixed or at the HPA's maximum. The design's
- * largest figure is 20 (STACK.md, autoscaler "min 2 max 20"); five times that means the sizing
+ * Most pods one tier (API or worker) may ask for, fixed or at the HPA's maximum. The guides'
+ * largest figure is an autoscaler maximum of 20 (docs/design-inputs.md); five times that means the sizing
  * changed, which deserves a change here rather than a typo reaching the cluster's quota.
  */
 export const MAX_REPLICAS = 100;

@@ -89,7 +89,7 @@ const scalingRule = (defaults: { stabilizationWindowSeconds: number; percent: nu
     })
     .prefault({});
 
-/** HorizontalPodAutoscaler bounds, targets and behaviour (STACK.md: cooldown 300 s, up ×1.5, down ×0.8). */
+/** HorizontalPodAutoscaler bounds, targets and behaviour (the guides' cooldown and factors, docs/design-inputs.md). */
 export const autoscaling = z
   .strictObject({
     minReplicas: z.number().int().min(1).max(MAX_REPLICAS),
@@ -113,5 +113,5 @@ export const autoscaling = z
   });
 export type Autoscaling = z.infer<typeof autoscaling>;
 
-/** Log levels the service understands (STACK.md: WARNING prod, INFO staging, DEBUG dev). */
+/** Log levels the service understands (docs/design-inputs.md, "Configuration the app reads"). */
 export const logLevel = z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']);

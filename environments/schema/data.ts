@@ -53,13 +53,13 @@ const database = (name: string, owner: string) =>
 const postgresCommon = {
   /** The service's own database (`DATABASE_URL`). @default { name: 'agent_platform', owner: 'agent_app' } */
   appDatabase: database('agent_platform', 'agent_app'),
-  /** LangMem's store (`LANGMEM_POSTGRES_URL`; design 004: `langmem_store`, `langmem_user`). */
+  /** LangMem's store (`LANGMEM_POSTGRES_URL`; the service's names, docs/design-inputs.md). */
   langmemDatabase: database('langmem_store', 'langmem_user'),
 };
 
 const postgresInCluster = {
   ...postgresCommon,
-  /** Design 004: requests 512Mi/250m, limits 2Gi/1000m. */
+  /** The guides' Postgres sizing (docs/design-inputs.md). */
   resources: resources.default({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } }),
   storage,
   /** Postgres `max_connections`; must cover every pool (pods × workers × `settings.dbPoolSize`). @default 200 */
@@ -102,16 +102,16 @@ export type PostgresSettings = z.infer<typeof postgres>;
 const redisInCluster = z.strictObject({
   /** One pod running `redis` with AOF and RDB persistence. */
   mode: z.literal('statefulset'),
-  /** Designs 002/004: requests 256Mi/100m, limits 1Gi/500m. */
+  /** The guides' Redis sizing (docs/design-inputs.md). */
   resources: resources.default({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } }),
   storage,
   /**
-   * Redis `maxmemory`. The design's `2gb` exceeds its own 1Gi limit (the pod would be OOM-killed
+   * Redis `maxmemory`. The guides' `2gb` exceeds their own 1Gi limit (the pod would be OOM-killed
    * before Redis evicted anything), so it must stay below the memory limit.
    * @default - 75 % of the memory limit (leaves room for fork-time copy-on-write and buffers)
    */
   maxMemory: memoryQuantity.optional(),
-  /** @default 'allkeys-lru' (design 003) */
+  /** @default 'allkeys-lru' (the guides', docs/design-inputs.md) */
   maxMemoryPolicy: z.enum(['allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'volatile-lfu', 'volatile-ttl', 'noeviction']).default('allkeys-lru'),
 });
 
@@ -130,7 +130,7 @@ export type RedisSettings = z.infer<typeof redis>;
 
 /** An Elasticsearch index pattern needing no escaping in JSON; index names are lower case. */
 const indexPattern = z.string().max(255).regex(/^[a-z0-9*][a-z0-9._*-]*$/, 'a lower-case index pattern like "ai-agent-*"');
-/** filebeat's daily `ai-agent-%{+yyyy.MM.dd}` of design 003. */
+/** filebeat's daily `ai-agent-%{+yyyy.MM.dd}` indices (docs/design-inputs.md). */
 const LOG_INDICES = 'ai-agent-*';
 
 export const elasticsearch = z.discriminatedUnion('mode', [
@@ -145,7 +145,7 @@ export const elasticsearch = z.discriminatedUnion('mode', [
     /** Data volume of each node. @default { size: '30Gi' } */
     storage: storage.default({ size: '30Gi' }),
     /**
-     * Indices holding the service's logs (filebeat's daily `ai-agent-%{+yyyy.MM.dd}`, design 003):
+     * Indices holding the service's logs (filebeat's daily `ai-agent-%{+yyyy.MM.dd}`, docs/design-inputs.md):
      * Grafana's logs datasource searches them, and its read-only user (`grafana_logs`, role
      * `logs_reader`, created by the `elasticsearch-init` Job) may read these and nothing else.
      * @default 'ai-agent-*'
@@ -154,7 +154,7 @@ export const elasticsearch = z.discriminatedUnion('mode', [
     /**
      * Indices the service owns: its user (`agent_service`, created by the `elasticsearch-init` Job)
      * may read and write these and nothing else, so `ELASTICSEARCH_URL` never carries `elastic`.
-     * The design names one index of the service's, its log index `ai-agent-%{+yyyy.MM.dd}` (003);
+     * The guides name one index of the service's, its log index `ai-agent-%{+yyyy.MM.dd}`;
      * no log shipper is deployed, so the service writes it itself.
      * @default ['ai-agent-*']
      */
@@ -185,7 +185,7 @@ export const backup = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, 'an AWS region like "eu-central-1"'),
   /** Key prefix of the environment's backups (`<prefix>/<store>/<id>/`); never shared between environments. */
   prefix: z.string().regex(/^[A-Za-z0-9_.\-]+(\/[A-Za-z0-9_.\-]+)*$/, 'a key prefix like "agent-platform/prod" (no leading or trailing "/")'),
-  /** Cron schedule, in the cluster's time zone unless `timeZone` is set. @default '0 2 * * *' (daily at 02:00, design 000) */
+  /** Cron schedule, in the cluster's time zone unless `timeZone` is set. @default '0 2 * * *' (daily at 02:00, as the guides back up) */
   schedule: cronSchedule.default('0 2 * * *'),
   /** IANA time zone of `schedule`. @default 'Etc/UTC' */
   timeZone: timeZone.default('Etc/UTC'),

@@ -1,6 +1,6 @@
 /**
  * How the API is reached from outside: a Gateway API edge served by Envoy Gateway, with a
- * cert-manager certificate (STACK.md, "Ingress": rate limit, body size, timeouts, security
+ * cert-manager certificate (docs/design-inputs.md, "Ingress": rate limit, body size, timeouts, security
  * headers, TLS 1.2/1.3).
  */
 import { z } from 'zod';

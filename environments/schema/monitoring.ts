@@ -57,9 +57,9 @@ export const monitoring = z
     mode: z.enum(['plain', 'operator']).default('plain'),
     /** Base of every alert's `runbook_url` (`<base>/<alert-name-in-kebab-case>`). */
     runbookBaseUrl: withoutCredentials(z.url({ protocol: /^https$/ })),
-    /** Default scrape interval (design 002: 15 s). */
+    /** Default scrape interval (the guides', docs/design-inputs.md). */
     scrapeInterval: promDuration.default('15s'),
-    /** Rule evaluation interval (design 002: 15 s). */
+    /** Rule evaluation interval (the guides', docs/design-inputs.md). */
     evaluationInterval: promDuration.default('15s'),
     /**
      * Where the Kubernetes API is, for the NetworkPolicies of Prometheus's service discovery and
@@ -76,7 +76,7 @@ export const monitoring = z
       .strictObject({
         /** Independent replicas scraping the same targets; 2 survives a node loss without a gap. */
         replicas: z.number().int().min(1).max(3).default(1),
-        /** Samples older than this are deleted (design 002: 200h). */
+        /** Samples older than this are deleted (the guides' retention, docs/design-inputs.md). */
         retentionTime: promDuration.default('200h'),
         /** Size of the TSDB beyond which the oldest blocks are deleted; must leave headroom on the volume. */
         retentionSize: memoryQuantity.default('9Gi'),

@@ -12,7 +12,7 @@ import { showRef } from '../objects.ts';
 import type { CheckEnvironment, CheckResult, Rule } from '../types.ts';
 import { severityIn, WAIVER_EXPIRED, WAIVER_EXPIRING, WAIVER_UNUSED, WAIVER_WARNING_DAYS } from '../engine.ts';
 
-const PSEUDO_RULES = [
+export const PSEUDO_RULES = [
   { id: WAIVER_EXPIRED, description: 'A waiver has passed its expiry date.', rationale: 'Waivers are temporary by design: fix the finding or renew the waiver with a reason.', level: 'error' },
   { id: WAIVER_EXPIRING, description: `A waiver expires within ${WAIVER_WARNING_DAYS} days.`, rationale: 'When a waiver expires its finding fails the check again; renew or fix it before then, not on the day CI turns red.', level: 'warning' },
   { id: WAIVER_UNUSED, description: 'A waiver matches no finding.', rationale: 'A waiver nobody needs any more hides the next real finding on that object; delete it.', level: 'warning' },

@@ -1,6 +1,7 @@
 /**
- * Every rule, in the order reports and the README list them (by category, then id). A new rule is one
- * file in this directory plus one line here; the tests fail until it has a passing and a failing case.
+ * Every rule, in the order reports list them (by category). A new rule is one file in this
+ * directory plus one line here; the tests fail until it has a passing and a failing case, and until
+ * `npm run docs` has regenerated docs/policy-rules.md from it.
  */
 import { rule as allowedVolumeTypes } from './allowed-volume-types.ts';
 import { rule as dropAllCapabilities } from './drop-all-capabilities.ts';

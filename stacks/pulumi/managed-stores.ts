@@ -162,7 +162,7 @@ export class ManagedStores extends pulumi.ComponentResource {
           const subnets = new aws.elasticache.SubnetGroup(`${name}-${store.name}-subnets`, { name: id, subnetIds: [...args.subnetIds], tags }, child);
           const params = new aws.elasticache.ParameterGroup(
             `${name}-${store.name}-params`,
-            // STACK.md (003): evict least recently used keys rather than refuse writes when full.
+            // As the guides configure Redis (docs/design-inputs.md): evict least recently used keys rather than refuse writes when full.
             { name: id, family: 'redis7', parameters: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }], tags },
             child,
           );

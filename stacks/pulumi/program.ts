@@ -107,12 +107,12 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   };
   checkManagedStores('data', managedArgs);
   if (env.delivery === 'pulumi' && !input.secrets) {
-    throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi delivery")`);
+    throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see docs/pulumi.md)`);
   }
   // Before anything is registered: the objects must go to the environment's cluster and nowhere else.
   let cluster: ClusterTarget | undefined;
   if (env.delivery === 'pulumi') {
-    if (!input.kubeconfig) throw new Error(`stack ${input.stack}: delivery is pulumi, so a kubeconfig is needed (see README, "Pulumi delivery")`);
+    if (!input.kubeconfig) throw new Error(`stack ${input.stack}: delivery is pulumi, so a kubeconfig is needed (see docs/pulumi.md)`);
     cluster = clusterTargetOf(input.kubeconfig, config.kubeContext, env);
   }
 
@@ -187,7 +187,7 @@ export function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
 
 function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined, cluster: ClusterTarget): KubernetesObjects {
   const { env, config } = input;
-  if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see README, "Pulumi")`);
+  if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see docs/pulumi.md)`);
   const secrets = input.secrets;
   const overrides = new Map<Manifest, (m: Manifest) => Record<string, unknown>>();
   const plans = new Map<string, SecretPlan>();
@@ -229,7 +229,7 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     // not when a credential or the kubeconfig's layout does.
     clusterIdentifier: cluster.server,
     enableServerSideApply: true,
-    // Only for the switch-over from Argo CD (README, "Switching an environment from Argo CD"): since
+    // Only for the switch-over from Argo CD (docs/pulumi.md, "Switching an environment from Argo CD"): since
     // pulumi-kubernetes 4.29 creating an object that exists fails with AlreadyExists unless set.
     upsertExistingObjects: config.adoptExistingObjects,
   });

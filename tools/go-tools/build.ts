@@ -41,7 +41,7 @@ function go(args: string[], cwd: string, opts: ExecFileSyncOptions = {}): string
     return execFileSync('go', args, { cwd, env: goEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts }) as string;
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new Error('go not found on PATH: install Go 1.26 (README, "Tools built from the Go module proxy")');
+    if (err.code === 'ENOENT') throw new Error('go not found on PATH: install Go 1.26 (docs/go-tools.md)');
     throw new Error(`go ${args.join(' ')} failed in ${cwd}:\n${err.stderr ?? err.message}`);
   }
 }
