@@ -135,7 +135,7 @@ export const GO_TOOLS = [
     // the repository root, is served only up to v3.6.8. v3.6.16 is the newest 3.6 patch the proxy
     // serves; Kubernetes 1.36 is built and tested against etcd 3.6 (its go.mod requires
     // go.etcd.io/etcd/server/v3 v3.6.8, cluster/images/etcd and build/dependencies.yaml name 3.6.x).
-    // Its sibling modules (../api, ../client/pkg, ...) are released at the same tag.
+    // Its sibling modules in upstream's repository (api, client/pkg, ...) are released at the same tag.
     module: 'go.etcd.io/etcd/server/v3',
     version: ETCD_RELEASE,
     commands: { etcd: '.' },
