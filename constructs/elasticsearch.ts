@@ -12,7 +12,8 @@
  */
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { memoryBytes, type Resources } from '../environments/schema/common.ts';
+import { quantityBytes } from '../kube/quantity.ts';
+import type { Resources } from '../environments/schema/common.ts';
 import { AppDeployment } from './app-deployment.ts';
 import { caFile, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
@@ -83,7 +84,7 @@ export class Elasticsearch extends Construct implements Connectable {
     if (props.nodes === 2 || props.nodes < 1) {
       throw new Error(`Elasticsearch ${name}: nodes ${props.nodes}; use 1, or 3 or more (two master-eligible nodes cannot elect a master after losing one)`);
     }
-    const limitMb = Math.floor(memoryBytes(props.resources.limits.memory) / 2 ** 20);
+    const limitMb = Math.floor(quantityBytes(props.resources.limits.memory) / 2 ** 20);
     if (limitMb < 1024) throw new Error(`Elasticsearch ${name}: resources.limits.memory ${props.resources.limits.memory} is below 1Gi`);
     const exporterUser = props.exporterCredentials.user ?? 'elasticsearch_exporter';
     if (exporterUser === 'elastic') throw new Error(`Elasticsearch ${name}: exporterCredentials.user "elastic" is the superuser; the exporter needs a monitor-only user of its own`);

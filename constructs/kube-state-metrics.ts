@@ -6,7 +6,8 @@
  */
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
-import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
+import { Connections, type Connectable } from './connections.ts';
+import type { ExternalPeer } from './external-peer.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';

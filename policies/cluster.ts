@@ -15,7 +15,7 @@
  */
 import { arr, at, kindOf, nameOf, podTemplateOf, rec, str, WORKLOAD_KINDS } from './objects.ts';
 import { podReferences } from './pod-references.ts';
-import type { K8sObject } from './types.ts';
+import type { K8sObject } from '../kube/object.ts';
 
 /** Annotation of an add-on Application listing its capabilities, comma-separated. */
 export const PROVIDES_ANNOTATION = 'agent-platform.io/provides';

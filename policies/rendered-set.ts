@@ -4,8 +4,9 @@
  */
 import { arr, at, isEmptySelector, kindOf, nameOf, namespaceOf, podTemplateOf, selects, str, type PodTemplate } from './objects.ts';
 import { ClusterCapabilities } from './cluster.ts';
-import { producedBy } from './producers.ts';
-import type { CheckEnvironment, K8sObject } from './types.ts';
+import type { K8sObject } from '../kube/object.ts';
+import { producedBy } from '../kube/produced.ts';
+import type { CheckEnvironment } from './check-environment.ts';
 
 /** Pods that will run in a namespace: from a workload's template, or from an operator's resource. */
 export interface PodSource {

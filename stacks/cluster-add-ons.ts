@@ -8,7 +8,7 @@
 import { EBS_CSI_PROVISIONER } from '../constructs/ebs-storage-class.ts';
 import { CHARTS } from '../constructs/versions.ts';
 import { METRICS_API, SECRET_RELOAD, type Capability } from '../policies/cluster.ts';
-import type { AddOn } from './gitops.ts';
+import type { AddOn } from './add-on.ts';
 
 const EBS_CSI: Capability = `provisioner:${EBS_CSI_PROVISIONER}`;
 /** Namespace of the EBS CSI driver; its controller's IRSA role must trust `<this>:ebs-csi-controller-sa`. */

@@ -7,7 +7,7 @@
 import type { Construct } from 'constructs';
 import { EbsStorageClass, type EbsStorageClassProps } from '../constructs/ebs-storage-class.ts';
 import { claimsOf } from '../policies/cluster.ts';
-import type { Manifest } from './render.ts';
+import type { Manifest } from '../kube/object.ts';
 
 /** StorageClasses this repository knows how to declare, by name. */
 export const STORAGE_CLASSES: Readonly<Record<string, Omit<EbsStorageClassProps, 'name' | 'labels'>>> = {

@@ -23,6 +23,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
 import { AcmeClusterIssuer } from '../constructs/acme-cluster-issuer.ts';
 import { ArgoAppProject, type GroupKind } from '../constructs/argocd-app-project.ts';
+import type { AddOn, ClusterUsage } from './add-on.ts';
 import { ArgoApplication, chartSourceURL, type SyncPolicy } from '../constructs/argocd-application.ts';
 import { ArgoHelmAddOn } from '../constructs/argocd-helm-add-on.ts';
 import { AwsClusterSecretStore } from '../constructs/aws-cluster-secret-store.ts';
@@ -30,13 +31,17 @@ import { EnvoyGatewayClass } from '../constructs/envoy-gateway-class.ts';
 import { PodDiscoveryGrant } from '../constructs/pod-discovery-grant.ts';
 import { PROMETHEUS_NAME } from '../constructs/prometheus.ts';
 import { RateLimitRedis, rateLimitRedisUrl } from '../constructs/rate-limit-redis.ts';
-import { CLUSTER_LABEL, METRICS_API, reloadedSecretsOf, resourceMetricsOf, SECRET_RELOAD, type Capability } from '../policies/cluster.ts';
+import { CLUSTER_LABEL, METRICS_API, reloadedSecretsOf, resourceMetricsOf, SECRET_RELOAD } from '../policies/cluster.ts';
 import { CLUSTER_ADD_ONS } from './cluster-add-ons.ts';
 import { declareStorageClasses } from './cluster-storage.ts';
-import { CHARTS, GATEWAY_API, IMAGES, pinnedImageRef, type PinnedChart } from '../constructs/versions.ts';
-import { CLUSTER_SCOPED_KINDS, manifestsOf, toYaml, type Manifest, type RenderedFile } from './render.ts';
-import { applySyncWaves, type Dependency } from './sync-waves.ts';
+import { CHARTS, GATEWAY_API, IMAGES, pinnedImageRef } from '../constructs/versions.ts';
+import { CLUSTER_SCOPED_KINDS, manifestsOf, toYaml, type RenderedFile } from './render.ts';
+import type { Manifest } from '../kube/object.ts';
+import type { Dependency } from './dependency.ts';
+import { applySyncWaves } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
+import { apiGroupOf as apiGroup, isBuiltInGroup } from '../kube/api-version.ts';
+import { durationSeconds } from '../kube/duration.ts';
 
 /** Top-level directory of `generated/` holding the Argo CD objects. */
 export const GITOPS_GROUP = 'argocd';
@@ -56,46 +61,6 @@ export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
 const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
 /** Namespace of the Redis the rate limit service counts in (rendered with the cluster's configuration). */
 const RATE_LIMIT_NAMESPACE = 'edge-ratelimit';
-
-/** What the environments deployed to one cluster render, as far as add-ons care. */
-export interface ClusterUsage {
-  /** API groups of the custom resources rendered for the cluster. */
-  readonly groups: ReadonlySet<string>;
-  /** GatewayClass names the Gateways use. */
-  readonly gatewayClasses: ReadonlySet<string>;
-  /** IAM role cert-manager assumes (IRSA) for DNS-01 in Route 53, agreed by the cluster's environments. */
-  readonly certManagerRoleArn?: string;
-  /** Whether a production environment runs on the cluster (add-ons then sync by hand too). */
-  readonly production: boolean;
-  /** Name of the cluster, for messages. */
-  readonly cluster: string;
-  /** What the objects need of the cluster besides CRDs (policies/cluster.ts): an API, a provisioner, a controller. */
-  readonly needs: ReadonlySet<string>;
-  /** IAM role of the EBS CSI driver's controller (`gitops.storage.ebsCsiRoleArn`), when set. */
-  readonly ebsCsiRoleArn?: string;
-}
-
-/** One cluster add-on: its chart, namespace, the API groups it serves, and when it is needed. */
-export interface AddOn {
-  readonly key: string;
-  readonly chart: PinnedChart;
-  readonly namespace: string;
-  readonly provides: readonly string[];
-  /** What it gives the cluster besides CRDs, e.g. the metrics API. @default [] */
-  readonly capabilities?: readonly Capability[];
-  /** Cluster-scoped kinds its chart creates beyond the RBAC, webhook and CRD kinds every add-on may. @default [] */
-  readonly clusterKinds?: readonly GroupKind[];
-  /** Namespaces its chart writes into besides its own (e.g. a RoleBinding in kube-system). @default [] */
-  readonly extraNamespaces?: readonly string[];
-  /** Keys of add-ons whose resources its chart creates (it syncs after them, when they are installed). @default [] */
-  readonly after?: readonly string[];
-  readonly neededBy: (usage: ClusterUsage) => boolean;
-  readonly values: (usage: ClusterUsage) => Record<string, unknown>;
-  /** Keys of add-ons this one needs installed first (installed with it, synced before it). @default [] */
-  readonly requires?: readonly string[];
-  /** The chart's CRDs come from another add-on (Argo CD `skipCrds`). @default false */
-  readonly skipCrds?: boolean;
-}
 
 /** Every add-on the stack knows. Values say why they differ from the chart's defaults. */
 export const ADD_ONS: readonly AddOn[] = [
@@ -182,19 +147,6 @@ export const ADD_ONS: readonly AddOn[] = [
   ...CLUSTER_ADD_ONS,
 ];
 
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** API groups under `k8s.io` that are CRDs installed by an add-on, not served by Kubernetes. */
-const ADD_ON_K8S_IO_GROUPS: ReadonlySet<string> = new Set(['gateway.networking.k8s.io']);
-
-/** API groups served by Kubernetes itself. */
-export function isBuiltInGroup(group: string): boolean {
-  return /^$|\.k8s\.io$|^(apps|batch|autoscaling|policy)$/.test(group) && !ADD_ON_K8S_IO_GROUPS.has(group);
-}
-
 /** The add-on serving `group`, if any. */
 export function addOnFor(group: string): AddOn | undefined {
   return ADD_ONS.find((a) => a.provides.includes(group));
@@ -250,9 +202,7 @@ function syncPolicyOf(env: Environment): SyncPolicy {
 
 /** A cdk8s Duration from a Go duration the schema accepted (`10s`, `5m`, `1h30m`). */
 function goSeconds(text: string): Duration {
-  let seconds = 0;
-  for (const [, n, unit] of text.matchAll(/([0-9]+)(h|m|s)/g)) seconds += Number(n) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1);
-  return Duration.seconds(seconds);
+  return Duration.seconds(durationSeconds(text));
 }
 
 /** Kinds, sorted and unique, of manifests. */

@@ -9,16 +9,11 @@
 import { ApiObject, type Chart } from 'cdk8s';
 import yaml from 'js-yaml';
 import type { Environment } from '../environments/schema/index.ts';
+import type { Manifest } from '../kube/object.ts';
 import { buildPlatform } from './platform-chart.ts';
 import { annotateSecretReloads } from './secret-reload.ts';
 import { applySyncWaves } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
-
-export type Manifest = Record<string, unknown> & {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; [key: string]: unknown };
-};
 
 /** One file of the rendered output. */
 export interface RenderedFile {

@@ -4,8 +4,10 @@ import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
-import { ADD_ONS, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, isBuiltInGroup, renderGitOps } from '../stacks/gitops.ts';
-import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
+import { ADD_ONS, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, renderGitOps } from '../stacks/gitops.ts';
+import { isBuiltInGroup } from '../kube/api-version.ts';
+import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { CHARTS } from '../constructs/versions.ts';
 
 type Obj = Record<string, any>;

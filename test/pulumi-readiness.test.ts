@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
-import type { Manifest } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { planSecret, type SecretValues } from '../stacks/pulumi/pulumi-secrets.ts';
 import { readinessOf, secretsReadBy, WAIT_FOR_ANNOTATION } from '../stacks/pulumi/readiness.ts';
 import { ENVIRONMENTS_DIR, isSecretInput, reveal, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';

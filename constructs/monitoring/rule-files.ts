@@ -2,6 +2,7 @@
  * From alert definitions to what Prometheus and promtool read: rule groups (a rule file, or the
  * `spec.groups` of a PrometheusRule) and the `promtool test rules` file that exercises them.
  */
+import { durationSeconds } from '../../kube/duration.ts';
 import type { AlertDefinition, AlertGroup, AlertLevel, PromDuration, Severity } from './alert-definition.ts';
 import { isServedBy } from './metrics.ts';
 
@@ -88,12 +89,6 @@ export interface PromtoolTestFile {
 }
 
 const SEVERITY_ORDER: readonly Severity[] = ['warning', 'critical'];
-
-/** `10m` -> 600. */
-function durationSeconds(d: PromDuration): number {
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[d.slice(-1) as 's' | 'm' | 'h' | 'd'];
-  return Number(d.slice(0, -1)) * unit;
-}
 
 /**
  * The `promtool test rules` file of one rendered group: one test group per case of every alert,

@@ -1,6 +1,6 @@
 import { kindOf, nameOf, namespaceOf, WORKLOAD_KINDS } from '../objects.ts';
 import { allowsEgress, egressPoliciesFor, missingDnsProtocols, policyNames } from '../network-policies.ts';
-import { OPERATOR_POD_KINDS } from '../producers.ts';
+import { OPERATOR_POD_KINDS } from '../../kube/produced.ts';
 import type { Rule, Violation } from '../types.ts';
 
 export const rule: Rule = {

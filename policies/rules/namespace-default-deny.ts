@@ -1,5 +1,5 @@
 import { arr, at, isEmptySelector, namespaceOf, WORKLOAD_KINDS } from '../objects.ts';
-import { OPERATOR_POD_KINDS } from '../producers.ts';
+import { OPERATOR_POD_KINDS } from '../../kube/produced.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { K8sObject, Rule } from '../types.ts';
 

@@ -5,8 +5,8 @@
  * them with, and the data stores that run as managed AWS services. Pure.
  */
 import type { Environment } from '../../environments/schema/index.ts';
-import { memoryBytes } from '../../environments/schema/common.ts';
-import type { Manifest } from '../render.ts';
+import { quantityBytes } from '../../kube/quantity.ts';
+import type { Manifest } from '../../kube/object.ts';
 import { buildGitOps } from '../gitops.ts';
 
 /** A Kubernetes ServiceAccount an IAM role is assumed by (IRSA). */
@@ -130,7 +130,7 @@ export function accountOf(arn: string): string {
 
 /** Gibibytes in a binary quantity (`100Gi`), rounded up. */
 function gibibytes(quantity: string | undefined, fallback: number): number {
-  return quantity === undefined ? fallback : Math.ceil(memoryBytes(quantity) / 2 ** 30);
+  return quantity === undefined ? fallback : Math.ceil(quantityBytes(quantity) / 2 ** 30);
 }
 
 /** The stores of `env.data` whose `mode` is `managed`, with the sizes AWS needs. */

@@ -5,7 +5,7 @@
  * is the ExternalSecret's remote key without the environment's `secrets.remoteKeyPrefix/`. Values
  * stay encrypted in the stack and in state; nothing of them reaches git.
  */
-import type { Manifest } from '../render.ts';
+import type { Manifest } from '../../kube/object.ts';
 
 /** Secret config as Pulumi holds it: remote key -> property -> value. */
 export type SecretValues = Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;

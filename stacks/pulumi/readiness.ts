@@ -13,8 +13,9 @@
  *   mean nothing to Pulumi, which orders by dependencies (kubernetes-objects.ts); they are dropped
  *   from what Pulumi applies, whatever their values, so a hook's phase can change without this file.
  */
+import { apiGroupOf } from '../../kube/api-version.ts';
 import type * as pulumi from '@pulumi/pulumi';
-import type { Manifest } from '../render.ts';
+import type { Manifest } from '../../kube/object.ts';
 
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
 const ARGO_CD_ANNOTATION_PREFIX = 'argocd.argoproj.io/';
@@ -33,11 +34,9 @@ export interface Readiness {
   readonly customTimeouts?: pulumi.CustomTimeouts;
 }
 
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '');
-
 /** How Pulumi must wait for `m` before what depends on it is applied. */
 export function readinessOf(m: Manifest): Readiness {
-  const group = groupOf(m.apiVersion);
+  const group = apiGroupOf(m.apiVersion);
   const spec = (m['spec'] ?? {}) as Record<string, any>;
   if (group === 'postgresql.cnpg.io' && m.kind === 'Cluster') {
     return { waitFor: 'condition=Ready', customTimeouts: { create: DATABASE_READY_TIMEOUT, update: DATABASE_READY_TIMEOUT } };

@@ -12,7 +12,7 @@
  * 4. `weakened`: less availability or security in production;
  * 5. `capacity`: the change in requested CPU and memory per environment, at HPA min and max.
  */
-import { parseQuantity } from '../../environments/schema/quantity.ts';
+import { parseQuantity } from '../../kube/quantity.ts';
 import { joinPath, resourceLabel, type FieldChange, type Json, type JsonObject, type Resource, type ResourceDiff } from './compare.ts';
 
 export const SEVERITIES = ['immutable', 'deletion', 'edge', 'restart', 'weakened', 'capacity'] as const;
@@ -38,11 +38,6 @@ function get(obj: Json | undefined, ...path: string[]): Json | undefined {
   return cur;
 }
 
-/** Bytes (or cores) of a Kubernetes quantity (`10Gi`, `512Mi`, `1G`, `1e9`), for comparing sizes. */
-export function quantityBytes(q: Json | undefined): number | undefined {
-  return parseQuantity(q);
-}
-
 function immutableRisks(d: ResourceDiff): string[] {
   const out: string[] = [];
   const fieldsAt = (...prefix: string[]) => d.fields.filter((f) => at(f, ...prefix));
@@ -62,13 +57,13 @@ function immutableRisks(d: ResourceDiff): string[] {
     for (const f of fieldsAt('spec', 'storageClassName')) out.push(`spec.storageClassName ${show(f.old)} → ${show(f.new)}: immutable on a PVC`);
     for (const f of fieldsAt('spec', 'accessModes')) out.push(`spec.accessModes ${show(f.old)} → ${show(f.new)}: immutable on a PVC`);
     for (const f of fieldsAt('spec', 'resources', 'requests', 'storage')) {
-      const [o, n] = [quantityBytes(f.old), quantityBytes(f.new)];
+      const [o, n] = [parseQuantity(f.old), parseQuantity(f.new)];
       if (o !== undefined && n !== undefined && n < o) out.push(`storage ${show(f.old)} → ${show(f.new)}: a PVC cannot shrink`);
     }
   }
   if (d.kind === 'Cluster' && d.old?.apiVersion.startsWith('postgresql.cnpg.io/')) {
     for (const f of d.fields.filter((x) => (at(x, 'spec', 'storage', 'size') || at(x, 'spec', 'walStorage', 'size')))) {
-      const [o, n] = [quantityBytes(f.old), quantityBytes(f.new)];
+      const [o, n] = [parseQuantity(f.old), parseQuantity(f.new)];
       if (o !== undefined && n !== undefined && n < o) out.push(`${f.path} ${show(f.old)} → ${show(f.new)}: CloudNativePG cannot shrink volumes`);
     }
   }
