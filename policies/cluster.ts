@@ -15,6 +15,7 @@
  */
 import { arr, at, kindOf, nameOf, podTemplateOf, rec, str, WORKLOAD_KINDS } from './objects.ts';
 import { podReferences } from './pod-references.ts';
+import { apiGroupOf } from '../kube/api-version.ts';
 import type { K8sObject } from '../kube/object.ts';
 
 /** Annotation of an add-on Application listing its capabilities, comma-separated. */
@@ -93,7 +94,7 @@ function claimAt(spec: unknown, path: string, field = 'storageClassName'): Claim
 
 /** Every claim `o` makes the cluster provision: PVCs, claim templates, ephemeral volumes, operator storage. */
 export function claimsOf(o: K8sObject): Claim[] {
-  const group = (str(o.apiVersion) ?? '').split('/')[0] ?? '';
+  const group = apiGroupOf(o.apiVersion);
   const kind = kindOf(o);
   const out: Claim[] = [];
   if (kind === 'PersistentVolumeClaim') out.push(claimAt(at(o, 'spec'), 'spec'));

@@ -7,6 +7,7 @@ import type { K8sObject } from '../kube/object.ts';
 import { podTemplateOf, containersOf, type ContainerAt, type PodTemplate } from '../kube/pod-template.ts';
 import { arr, at, rec, str } from '../kube/read.ts';
 
+export { CLUSTER_SCOPED_KINDS } from '../kube/cluster-scoped.ts';
 export { arr, at, isRecord, rec, str, type Json } from '../kube/read.ts';
 export { appContainersOf, containersOf, LONG_RUNNING_KINDS, podTemplateOf, withTemplateMemo, WORKLOAD_KINDS, type ContainerAt, type PodTemplate } from '../kube/pod-template.ts';
 
@@ -68,35 +69,6 @@ export function showValue(v: unknown): string {
   const text = JSON.stringify(v);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
-
-/** Kinds that live outside namespaces (core, RBAC, storage, admission and common add-on CRDs). */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'StorageClass',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'PriorityClass',
-  'RuntimeClass',
-  'IngressClass',
-  'GatewayClass',
-  'APIService',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'FlowSchema',
-  'PriorityLevelConfiguration',
-  'ClusterIssuer',
-  'ClusterSecretStore',
-  'ClusterExternalSecret',
-  'ClusterImageCatalog',
-]);
 
 /** A container's security setting, falling back to the pod's (fields that exist at both levels). */
 export function effectiveSecurity(t: PodTemplate, c: ContainerAt, field: string): { value: unknown; path: string } {

@@ -9,6 +9,7 @@
 import { ApiObject, type Chart } from 'cdk8s';
 import yaml from 'js-yaml';
 import type { Environment } from '../environments/schema/index.ts';
+import { CLUSTER_SCOPED_KINDS } from '../kube/cluster-scoped.ts';
 import type { Manifest } from '../kube/object.ts';
 import { buildPlatform } from './platform-chart.ts';
 import { annotateSecretReloads } from './secret-reload.ts';
@@ -22,23 +23,6 @@ export interface RenderedFile {
   readonly content: string;
   readonly manifest: Manifest;
 }
-
-/** Kinds that live outside any namespace; a chart's namespace is removed from them. */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'StorageClass',
-  'PriorityClass',
-  'PersistentVolume',
-  'IngressClass',
-  'GatewayClass',
-  'ClusterIssuer',
-  'ClusterSecretStore',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-]);
 
 /** Runs every construct's deferred validations; throws with all of them at once. */
 function validateConstructs(chart: Chart): void {

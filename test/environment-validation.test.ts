@@ -11,7 +11,7 @@ import { ENVIRONMENTS_DIR, EnvironmentError, environmentNames, loadEnvironments,
 import { cronLongestGapSeconds, parseCron } from '../environments/schema/cron.ts';
 import { parseQuantity } from '../kube/quantity.ts';
 import { maskCredentials, urlCredentialProblem } from '../environments/schema/url-credentials.ts';
-import { ADD_ONS } from '../stacks/gitops.ts';
+import { ADD_ONS } from '../stacks/add-ons.ts';
 import { renderEnvironment } from '../stacks/render.ts';
 
 const FILE = 'environments/prod.yaml';
