@@ -15,4 +15,19 @@ export interface CheckEnvironment {
    * sets it from its `today` option. Without it, rules judge nothing that depends on the date.
    */
   readonly today?: string;
+  /**
+   * Where the cluster DNS runs (`network.dnsNamespace`, `network.dnsPodLabel` of the environment):
+   * only egress to these pods, or to a node-local cache on a link-local address, reaches it.
+   * @default - the Kubernetes convention: pods labelled `k8s-app: kube-dns` in `kube-system`
+   */
+  readonly dns?: DnsPeer;
 }
+
+/** The pods that answer cluster DNS queries. */
+export interface DnsPeer {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** CoreDNS as kubeadm, EKS, GKE and AKS deploy it. */
+export const DEFAULT_DNS: DnsPeer = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
