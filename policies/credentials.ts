@@ -10,7 +10,7 @@
  * (a templated key counts every fetched value its template names), and `secret:<name>#<key>` for a
  * key of any other Secret.
  */
-import { arr, at, containersOf, isRecord, kindOf, nameOf, namespaceOf, podTemplateOf, rec, str } from './objects.ts';
+import { arr, at, containersOf, isRecord, kindOf, namespaceOf, podTemplateOf, rec, str } from './objects.ts';
 import { externalSecretKeys } from '../kube/external-secret.ts';
 import type { K8sObject } from './types.ts';
 
