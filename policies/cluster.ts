@@ -14,7 +14,7 @@
  * in `generated/argocd/`) to that environment's check as context: visible to rules, not checked.
  */
 import { arr, at, kindOf, nameOf, podTemplateOf, rec, str, WORKLOAD_KINDS } from './objects.ts';
-import { podReferences } from './pod-references.ts';
+import { podReferences } from '../kube/pod-references.ts';
 import { apiGroupOf } from '../kube/api-version.ts';
 import type { K8sObject } from '../kube/object.ts';
 

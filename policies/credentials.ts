@@ -10,7 +10,8 @@
  * (a templated key counts every fetched value its template names), and `secret:<name>#<key>` for a
  * key of any other Secret.
  */
-import { arr, at, containersOf, isRecord, kindOf, namespaceOf, podTemplateOf, rec, str } from './objects.ts';
+import { secretsReadBy } from '../kube/pod-references.ts';
+import { kindOf, namespaceOf, podTemplateOf } from './objects.ts';
 import { externalSecretKeys } from '../kube/external-secret.ts';
 import type { K8sObject } from './types.ts';
 
@@ -54,24 +55,9 @@ export function credentialsOf(o: K8sObject, index: SecretKeys): Set<string> {
     }
     for (const [k, creds] of keys) if (key === undefined || k === key) for (const c of creds) out.add(c);
   };
-  for (const c of containersOf(t)) {
-    for (const e of arr(c.container['env'])) add(str(at(e, 'valueFrom', 'secretKeyRef', 'name')), str(at(e, 'valueFrom', 'secretKeyRef', 'key')));
-    for (const e of arr(c.container['envFrom'])) add(str(at(e, 'secretRef', 'name')), undefined);
-  }
-  for (const v of arr(t.spec['volumes'])) {
-    if (!isRecord(v)) continue;
-    const secret = rec(v['secret']);
-    if (secret) {
-      const items = arr(secret['items']);
-      if (items.length === 0) add(str(secret['secretName']), undefined);
-      for (const i of items) add(str(secret['secretName']), str(at(i, 'key')));
-    }
-    for (const s of arr(at(v, 'projected', 'sources'))) {
-      const name = str(at(s, 'secret', 'name'));
-      const items = arr(at(s, 'secret', 'items'));
-      if (items.length === 0) add(name, undefined);
-      for (const i of items) add(name, str(at(i, 'key')));
-    }
+  for (const r of secretsReadBy(t)) {
+    if (r.keys === undefined) add(r.name, undefined);
+    else for (const k of r.keys) add(r.name, k);
   }
   return out;
 }

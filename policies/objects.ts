@@ -93,3 +93,8 @@ export function eachContainer<T>(o: K8sObject, fn: (c: ContainerAt, t: PodTempla
 export function containerLabel(c: ContainerAt): string {
   return `${c.init ? 'init container' : 'container'} "${c.name}"`;
 }
+
+/** `namespace shop`, or `the unspecified namespace`, in messages. */
+export function nsLabel(ns: string): string {
+  return ns === '' ? 'the unspecified namespace' : `namespace ${ns}`;
+}

@@ -1,5 +1,5 @@
 import { arr, at, namespaceOf, nameOf, str } from '../objects.ts';
-import { nsLabel } from '../pod-references.ts';
+import { nsLabel } from '../objects.ts';
 import type { Rule, Violation } from '../types.ts';
 
 /** Gateway API hostname matching: exact, or a `*.` wildcard covering one or more labels. */

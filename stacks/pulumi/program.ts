@@ -23,7 +23,7 @@ import { IrsaRole } from './irsa-role.ts';
 import { KubernetesObjects } from './kubernetes-objects.ts';
 import { checkManagedStores, ManagedStores, type ManagedStoresArgs } from './managed-stores.ts';
 import { planSecret, secretData, type SecretPlan, type SecretValues } from './pulumi-secrets.ts';
-import { secretsReadBy } from './readiness.ts';
+import { secretNamesReadBy } from './readiness.ts';
 import { SecretStoreEntries } from './secrets-manager.ts';
 import type { StackConfig } from './stack-config.ts';
 
@@ -204,7 +204,7 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
   // triggered by a digest of those values (secret, so not even the digest is in plain state).
   const replacementTriggers = new Map<Manifest, pulumi.Output<string>>();
   for (const job of manifests.filter((m) => m.apiVersion === 'batch/v1' && m.kind === 'Job')) {
-    const read = secretsReadBy(job).flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
+    const read = secretNamesReadBy(job).flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
     if (read.length === 0) continue;
     const digest = secrets.apply((values) => {
       const data = read.map((plan) => [plan.manifest.metadata.name, Object.entries(secretData(plan, values ?? {}, input.stack)).sort()]);

@@ -14,6 +14,8 @@
  *   from what Pulumi applies, whatever their values, so a hook's phase can change without this file.
  */
 import { apiGroupOf } from '../../kube/api-version.ts';
+import { podTemplateOf } from '../../kube/pod-template.ts';
+import { secretsReadBy } from '../../kube/pod-references.ts';
 import type * as pulumi from '@pulumi/pulumi';
 import type { Manifest } from '../../kube/object.ts';
 
@@ -70,16 +72,7 @@ export function forPulumi(m: Record<string, unknown>, readiness: Readiness): Rec
 }
 
 /** Names of the Secrets a Job's pods read at start (env, envFrom, volumes). */
-export function secretsReadBy(job: Manifest): string[] {
-  const pod = ((job['spec'] as any)?.template?.spec ?? {}) as Record<string, any>;
-  const names = new Set<string>();
-  for (const c of [...(pod['initContainers'] ?? []), ...(pod['containers'] ?? [])]) {
-    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name) names.add(e.valueFrom.secretKeyRef.name);
-    for (const e of c.envFrom ?? []) if (e.secretRef?.name) names.add(e.secretRef.name);
-  }
-  for (const v of pod['volumes'] ?? []) {
-    if (v.secret?.secretName) names.add(v.secret.secretName);
-    for (const s of v.projected?.sources ?? []) if (s.secret?.name) names.add(s.secret.name);
-  }
-  return [...names].sort();
+export function secretNamesReadBy(job: Manifest): string[] {
+  const t = podTemplateOf(job);
+  return t ? [...new Set(secretsReadBy(t).map((r) => r.name))].sort() : [];
 }
