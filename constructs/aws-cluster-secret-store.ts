@@ -4,7 +4,8 @@
  * allows and no AWS key exists anywhere. The ServiceAccount lives in the operator's namespace,
  * where the operator requests tokens for it.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import { Construct } from 'constructs';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
@@ -42,7 +43,7 @@ export class AwsClusterSecretStore extends Construct {
       // Only the operator's TokenRequest uses this account; no pod mounts it.
       automountServiceAccountToken: false,
     });
-    new ApiObject(this, 'cluster-secret-store', {
+    new CustomResource<IClusterSecretStore>(this, 'cluster-secret-store', {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ClusterSecretStore',
       metadata: { name: props.name, labels },
