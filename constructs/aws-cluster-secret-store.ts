@@ -26,6 +26,14 @@ export interface AwsClusterSecretStoreProps {
   readonly allowedNamespaces: readonly string[];
 }
 
+/**
+ * The ServiceAccount the store `storeName` authenticates as: the IAM role's trust policy (Pulumi,
+ * stacks/pulumi/aws-needs.ts) names exactly this account.
+ */
+export function storeServiceAccount(storeName: string, operatorNamespace: string): { readonly namespace: string; readonly name: string } {
+  return { namespace: operatorNamespace, name: `${storeName}-store` };
+}
+
 export class AwsClusterSecretStore extends Construct {
   readonly name: string;
 
@@ -36,7 +44,7 @@ export class AwsClusterSecretStore extends Construct {
     }
     if (props.allowedNamespaces.length === 0) throw new Error(`AwsClusterSecretStore ${props.name}: allowedNamespaces is empty (the store would be usable by no one)`);
     this.name = props.name;
-    const serviceAccount = `${props.name}-store`;
+    const serviceAccount = storeServiceAccount(props.name, props.operatorNamespace).name;
     const labels = componentLabels(props.name, 'secrets');
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: serviceAccount, namespace: props.operatorNamespace, labels, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },

@@ -7,7 +7,8 @@
 import type { Environment } from '../../environments/schema/index.ts';
 import { quantityBytes } from '../../kube/quantity.ts';
 import type { Manifest } from '../../kube/object.ts';
-import { buildGitOps } from '../gitops.ts';
+import { storeServiceAccount } from '../../constructs/aws-cluster-secret-store.ts';
+import { addOnOf } from '../add-ons.ts';
 
 /** A Kubernetes ServiceAccount an IAM role is assumed by (IRSA). */
 export interface ServiceAccountRef {
@@ -102,18 +103,10 @@ function backupServiceAccounts(manifests: readonly Manifest[], roleArn: string |
   return [...found.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
 }
 
-/** The ServiceAccount a rendered ClusterSecretStore of this environment authenticates as. */
-function storeServiceAccount(env: Environment, manifests: readonly Manifest[]): ServiceAccountRef | undefined {
+/** The ServiceAccount this environment's ClusterSecretStore authenticates as, as the store's construct reports it. */
+function secretReaderAccount(env: Environment): ServiceAccountRef | undefined {
   if (env.secrets.store.kind !== 'ClusterSecretStore') return undefined;
-  // The same code that renders the store for Argo CD, so the trust policy names exactly its account.
-  const store = buildGitOps({ envs: [env], rendered: new Map([[env.name, manifests]]) })
-    .map((f) => f.manifest)
-    .find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === env.secrets.store.name);
-  const ref = (store?.['spec'] as { provider?: { aws?: { auth?: { jwt?: { serviceAccountRef?: { name?: unknown; namespace?: unknown } } } } } } | undefined)?.provider?.aws?.auth?.jwt
-    ?.serviceAccountRef;
-  const name = str(ref?.name);
-  const namespace = str(ref?.namespace);
-  return name && namespace ? { namespace, name } : undefined;
+  return storeServiceAccount(env.secrets.store.name, addOnOf('external-secrets').namespace);
 }
 
 /** `role/name` of an IAM role ARN, or throws quoting the field. */
@@ -187,7 +180,7 @@ export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): Aw
     secretReader: {
       roleName: roleNameOf(env.gitops.secretStore.roleArn, 'gitops.secretStore.roleArn'),
       roleArn: env.gitops.secretStore.roleArn,
-      serviceAccount: storeServiceAccount(env, manifests),
+      serviceAccount: secretReaderAccount(env),
     },
     managedStores: managedStoresOf(env),
   };
