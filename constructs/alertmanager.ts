@@ -25,7 +25,7 @@ import type { WorkloadRef } from './workload-ref.ts';
 export const ALERTMANAGER_PORT = 9093;
 const CLUSTER_PORT = 9094;
 const ALERTMANAGER_UID = 65534;
-export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
+const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 
 export interface AlertmanagerProps extends AlertDeliveryProps {
   /** @default 'alertmanager' */

@@ -36,8 +36,8 @@ import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 
 /** The API group of the Gateway API and of Envoy Gateway's extensions. */
-export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-export const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
 
 /**
  * Labels Envoy Gateway sets on the Envoy pods of a Gateway (in its controller namespace), used by
@@ -58,7 +58,7 @@ export function envoyPodLabels(gatewayName: string, gatewayNamespace: string): R
  * reach the Envoy pods directly and keep the client's address as the source.
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
  */
-export const NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
+const NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
   'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
   'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
   'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',

@@ -68,7 +68,7 @@ export interface ArgoApplicationProps {
 }
 
 /** Whether a chart is published to an OCI registry rather than a Helm repository. */
-export function isOciChart(chart: PinnedChart): boolean {
+function isOciChart(chart: PinnedChart): boolean {
   return chart.repoURL.startsWith('oci://');
 }
 

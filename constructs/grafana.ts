@@ -25,7 +25,7 @@ import type { ScrapeTarget } from './scrape-target.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 import type { WorkloadRef } from './workload-ref.ts';
 
-export const GRAFANA_PORT = 3000;
+const GRAFANA_PORT = 3000;
 /** Job name of Grafana's own metrics. */
 export const GRAFANA_JOB = 'grafana';
 /** The image's `grafana` user. */

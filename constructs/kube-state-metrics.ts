@@ -16,7 +16,7 @@ import type { ScrapeTarget } from './scrape-target.ts';
 import type { WorkloadRef } from './workload-ref.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
-export const KUBE_STATE_METRICS_PORT = 8080;
+const KUBE_STATE_METRICS_PORT = 8080;
 const TELEMETRY_PORT = 8081;
 const KSM_UID = 65534;
 

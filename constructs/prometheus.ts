@@ -30,8 +30,8 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import type { WorkloadRef } from './workload-ref.ts';
 
 /** Where the mounted files live; promtool tests lay out their temp dir the same way. */
-export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
-export const PROMETHEUS_RULES_DIR = `${PROMETHEUS_CONFIG_DIR}/rules`;
+const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
+const PROMETHEUS_RULES_DIR = `${PROMETHEUS_CONFIG_DIR}/rules`;
 export const PROMETHEUS_PORT = 9090;
 /** Name of the Prometheus workload and its ServiceAccount unless given. */
 export const PROMETHEUS_NAME = 'prometheus';

@@ -31,7 +31,7 @@ const ACTION = /\{\{([^}]*)\}\}/g;
 const FIELD = /\.([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** The fields a template reads, in order, each once: `{{ .user }}:{{ .password | urlquery }}` -> user, password. */
-export function templateFields(text: string): string[] {
+function templateFields(text: string): string[] {
   const out = new Set<string>();
   for (const [, action] of text.matchAll(ACTION)) for (const [, field] of action!.matchAll(FIELD)) out.add(field!);
   return [...out];

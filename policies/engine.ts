@@ -41,7 +41,7 @@ export function severityIn(rule: Rule, env: CheckEnvironment): Severity | 'off' 
   return typeof s === 'string' ? s : env.production ? s.production : s.other;
 }
 
-export function appliesTo(rule: Rule, kind: string): boolean {
+function appliesTo(rule: Rule, kind: string): boolean {
   return rule.kinds.includes('*') || rule.kinds.includes(kind);
 }
 

@@ -12,7 +12,7 @@ import type { AddOn } from './add-on.ts';
 
 const EBS_CSI: Capability = `provisioner:${EBS_CSI_PROVISIONER}`;
 /** Namespace of the EBS CSI driver; its controller's IRSA role must trust `<this>:ebs-csi-controller-sa`. */
-export const EBS_CSI_NAMESPACE = 'aws-ebs-csi-driver';
+const EBS_CSI_NAMESPACE = 'aws-ebs-csi-driver';
 
 export const CLUSTER_ADD_ONS: readonly AddOn[] = [
   {

@@ -20,7 +20,7 @@ export interface RenderedRuleGroup {
 }
 
 /** `PostgresTooManyConnections` -> `postgres-too-many-connections`. */
-export function runbookSlug(alertname: string): string {
+function runbookSlug(alertname: string): string {
   return alertname.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
@@ -60,7 +60,7 @@ export function ruleFileName(group: { readonly name: string }): string {
  * Fills `{{ $labels.x }}` the way Prometheus will, so a test can state the exact annotation it
  * expects. Anything else in braces is refused: tests could not predict it.
  */
-export function expandAnnotation(text: string, labels: Readonly<Record<string, string>>): string {
+function expandAnnotation(text: string, labels: Readonly<Record<string, string>>): string {
   return text.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, action: string) => {
     const m = /^\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(action);
     if (!m) throw new Error(`annotation template {{ ${action} }}: only {{ $labels.<name> }} is supported`);

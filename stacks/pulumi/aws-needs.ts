@@ -110,7 +110,7 @@ function secretReaderAccount(env: Environment): ServiceAccountRef | undefined {
 }
 
 /** `role/name` of an IAM role ARN, or throws quoting the field. */
-export function roleNameOf(arn: string, field: string): string {
+function roleNameOf(arn: string, field: string): string {
   const m = /^arn:aws(-[a-z]+)?:iam::[0-9]{12}:role\/(?:.*\/)?([A-Za-z0-9+=,.@_-]+)$/.exec(arn);
   if (!m) throw new Error(`${field}: ${JSON.stringify(arn)} is not an IAM role ARN`);
   return m[2]!;

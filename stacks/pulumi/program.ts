@@ -82,7 +82,7 @@ function checkAccount(env: Environment, config: StackConfig): void {
  * Days the bucket keeps objects: one more than the jobs' retention, so the lifecycle never removes
  * a backup the jobs still keep on the last day (the contract in environments/schema/data.ts).
  */
-export function bucketExpiryDays(retentionDays: number): number {
+function bucketExpiryDays(retentionDays: number): number {
   return retentionDays + 1;
 }
 
@@ -182,7 +182,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
 }
 
 /** Objects whose deletion loses data: the namespace (it takes everything in it), volumes, Postgres clusters. */
-export function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
+function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
   return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/'));
 }
 

@@ -59,7 +59,7 @@ export function planSecret(externalSecret: Manifest, remoteKeyPrefix: string): S
 }
 
 /** Go's `url.QueryEscape`, which ESO's `urlquery` is: unreserved characters kept, space as `+`. */
-export function goQueryEscape(value: string): string {
+function goQueryEscape(value: string): string {
   return Array.from(new TextEncoder().encode(value), (b) => {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) return c;

@@ -13,7 +13,7 @@ const SKIPPED = new Set(['node_modules', 'generated', '.git', 'coverage']);
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** Every `.ts` file under `root` (paths relative to it, `/`-separated), sorted. */
-export function sourceFiles(root: string, dir = root): string[] {
+function sourceFiles(root: string, dir = root): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (SKIPPED.has(entry.name)) continue;
