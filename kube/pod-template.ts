@@ -19,6 +19,11 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
 
 export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_PATHS);
 
+/** Where a kind keeps its pod template (`['spec', 'template']`; `[]` for a Pod itself), or undefined for kinds without pods. */
+export function podTemplatePath(kind: string): readonly string[] | undefined {
+  return POD_SPEC_PATHS[kind];
+}
+
 /** Workloads that run until stopped (probes, replicas, budgets make sense for them). */
 export const LONG_RUNNING_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
 

@@ -5,6 +5,7 @@
  * them with, and the data stores that run as managed AWS services. Pure.
  */
 import type { Environment } from '../../environments/schema/index.ts';
+import { apiGroupOf } from '../../kube/api-version.ts';
 import { quantityBytes } from '../../kube/quantity.ts';
 import type { Manifest } from '../../kube/object.ts';
 import { storeServiceAccount } from '../../constructs/aws-cluster-secret-store.ts';
@@ -95,7 +96,7 @@ function backupServiceAccounts(manifests: readonly Manifest[], roleArn: string |
       add(m.metadata.namespace, str(pod?.serviceAccountName));
     }
     if (roleArn && m.kind === 'ServiceAccount' && roleOf(m.metadata['annotations']) === roleArn) add(m.metadata.namespace, m.metadata.name);
-    if (roleArn && m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/')) {
+    if (roleArn && m.kind === 'Cluster' && apiGroupOf(m.apiVersion) === 'postgresql.cnpg.io') {
       const template = (m['spec'] as { serviceAccountTemplate?: { metadata?: { annotations?: unknown } } } | undefined)?.serviceAccountTemplate;
       if (roleOf(template?.metadata?.annotations) === roleArn) add(m.metadata.namespace, m.metadata.name);
     }

@@ -8,6 +8,7 @@
  * except that ExternalSecrets become Secrets filled from secret config and the backup
  * ServiceAccount carries the role this stack created.
  */
+import { apiGroupOf } from '../../kube/api-version.ts';
 import { createHash } from 'node:crypto';
 import * as aws from '@pulumi/aws';
 import * as kubernetes from '@pulumi/kubernetes';
@@ -183,7 +184,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
 
 /** Objects whose deletion loses data: the namespace (it takes everything in it), volumes, Postgres clusters. */
 function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
-  return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/'));
+  return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && apiGroupOf(m.apiVersion) === 'postgresql.cnpg.io');
 }
 
 function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined, cluster: ClusterTarget): KubernetesObjects {

@@ -12,6 +12,8 @@
  * 4. `weakened`: less availability or security in production;
  * 5. `capacity`: the change in requested CPU and memory per environment, at HPA min and max.
  */
+import { apiGroupOf } from '../../kube/api-version.ts';
+import { podTemplatePath } from '../../kube/pod-template.ts';
 import { parseQuantity } from '../../kube/quantity.ts';
 import { joinPath, resourceLabel, type FieldChange, type Json, type JsonObject, type Resource, type ResourceDiff } from './compare.ts';
 
@@ -61,7 +63,7 @@ function immutableRisks(d: ResourceDiff): string[] {
       if (o !== undefined && n !== undefined && n < o) out.push(`storage ${show(f.old)} → ${show(f.new)}: a PVC cannot shrink`);
     }
   }
-  if (d.kind === 'Cluster' && d.old?.apiVersion.startsWith('postgresql.cnpg.io/')) {
+  if (d.kind === 'Cluster' && apiGroupOf(d.old?.apiVersion) === 'postgresql.cnpg.io') {
     for (const f of d.fields.filter((x) => (at(x, 'spec', 'storage', 'size') || at(x, 'spec', 'walStorage', 'size')))) {
       const [o, n] = [parseQuantity(f.old), parseQuantity(f.new)];
       if (o !== undefined && n !== undefined && n < o) out.push(`${f.path} ${show(f.old)} → ${show(f.new)}: CloudNativePG cannot shrink volumes`);
@@ -104,7 +106,7 @@ function edgeRisks(d: ResourceDiff): string[] {
 
 function isStateful(r: Resource): boolean {
   if (STATEFUL_KINDS.has(r.kind) || r.kind === 'Namespace') return true;
-  if (r.apiVersion.startsWith('postgresql.cnpg.io/') && ['Cluster', 'ScheduledBackup', 'Backup'].includes(r.kind)) return true;
+  if (apiGroupOf(r.apiVersion) === 'postgresql.cnpg.io' && ['Cluster', 'ScheduledBackup', 'Backup'].includes(r.kind)) return true;
   if (r.kind === 'CronJob') {
     const labels = (get(r.body, 'metadata', 'labels') ?? {}) as JsonObject;
     return /backup/i.test(r.name) || Object.values(labels).some((v) => typeof v === 'string' && /backup/i.test(v));
@@ -124,10 +126,9 @@ function isArgoHook(r: Resource | undefined): boolean {
 
 /** The pod template path of a workload kind (a hook Job's is replaced on the next sync). */
 function templatePrefix(kind: string, r?: Resource): string[] | undefined {
-  if (WORKLOADS.has(kind)) return ['spec', 'template'];
-  if (kind === 'Job' && isArgoHook(r)) return ['spec', 'template'];
-  if (kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template'];
-  return undefined;
+  if (!WORKLOADS.has(kind) && kind !== 'CronJob' && !(kind === 'Job' && isArgoHook(r))) return undefined;
+  const path = podTemplatePath(kind);
+  return path ? [...path] : undefined;
 }
 
 function restartRisk(d: ResourceDiff): string | undefined {
@@ -247,7 +248,7 @@ export function capacityOf(resources: readonly Resource[]): Capacity {
     if (WORKLOADS.has(r.kind) && r.kind !== 'DaemonSet') {
       req = podRequests(get(r.body, 'spec', 'template', 'spec'));
       replicas = Number(get(r.body, 'spec', 'replicas') ?? 1);
-    } else if (r.kind === 'Cluster' && r.apiVersion.startsWith('postgresql.cnpg.io/')) {
+    } else if (r.kind === 'Cluster' && apiGroupOf(r.apiVersion) === 'postgresql.cnpg.io') {
       req = podRequests({ containers: [{ resources: get(r.body, 'spec', 'resources') ?? {} }] });
       replicas = Number(get(r.body, 'spec', 'instances') ?? 1);
     } else continue;
