@@ -159,9 +159,12 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
         const [svcNs, svcName] = key.split('/') as [string, string];
         if (svcNs !== ns) continue;
         if (!texts.some((t) => mentionsHost(t, svcName) || mentionsHost(t, `${svcName}.${ns}`))) continue;
+        // A workload never waits for its own Service: `POSTGRES_USER=postgres` names a user, not the
+        // Service `postgres` that selects the very pods it configures.
+        const selector = svc.kind === 'Service' ? (svc['spec'] as Json | undefined)?.['selector'] : undefined;
+        if (matches(selector, pod.labels)) continue;
         add(m, svc, `configuration names Service ${svcName}`);
         // A headless Service comes before its StatefulSet, so waiting for the Service alone is not enough.
-        const selector = svc.kind === 'Service' ? (svc['spec'] as Json | undefined)?.['selector'] : undefined;
         for (const w of manifests) {
           const wp = (w.metadata.namespace ?? '') === ns && w !== m ? podTemplateOf(w) : undefined;
           if (wp && matches(selector, wp.labels)) add(m, w, `configuration names Service ${svcName} of ${w.kind} ${w.metadata.name}`);
