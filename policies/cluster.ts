@@ -142,7 +142,7 @@ export function resourceMetricsOf(hpa: K8sObject): { path: string; type: string 
 export function rotatedSecrets(objects: readonly K8sObject[]): Set<string> {
   const out = new Set<string>();
   for (const o of objects) {
-    if (kindOf(o) !== 'ExternalSecret' || !(str(o.apiVersion) ?? '').startsWith('external-secrets.io/')) continue;
+    if (kindOf(o) !== 'ExternalSecret' || apiGroupOf(o.apiVersion) !== 'external-secrets.io') continue;
     const refresh = str(at(o, 'spec', 'refreshInterval'));
     // External Secrets' default refreshInterval is 1h; "0" (or 0s) syncs once and never again.
     if (refresh !== undefined && /^0+[a-z]*$/.test(refresh)) continue;
