@@ -6,6 +6,7 @@
  */
 import type { Environment } from '../../environments/schema/index.ts';
 import { apiGroupOf } from '../../kube/api-version.ts';
+import { podTemplateOf } from '../../kube/pod-template.ts';
 import { quantityBytes } from '../../kube/quantity.ts';
 import type { Manifest } from '../../kube/object.ts';
 import { storeServiceAccount } from '../../constructs/aws-cluster-secret-store.ts';
@@ -92,8 +93,7 @@ function backupServiceAccounts(manifests: readonly Manifest[], roleArn: string |
   const roleOf = (annotations: unknown) => str((annotations as Record<string, unknown> | undefined)?.['eks.amazonaws.com/role-arn']);
   for (const m of manifests) {
     if (m.kind === 'CronJob') {
-      const pod = (m['spec'] as { jobTemplate?: { spec?: { template?: { spec?: { serviceAccountName?: unknown } } } } } | undefined)?.jobTemplate?.spec?.template?.spec;
-      add(m.metadata.namespace, str(pod?.serviceAccountName));
+      add(m.metadata.namespace, str(podTemplateOf(m)?.spec['serviceAccountName']));
     }
     if (roleArn && m.kind === 'ServiceAccount' && roleOf(m.metadata['annotations']) === roleArn) add(m.metadata.namespace, m.metadata.name);
     if (roleArn && m.kind === 'Cluster' && apiGroupOf(m.apiVersion) === 'postgresql.cnpg.io') {

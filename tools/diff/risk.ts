@@ -13,7 +13,7 @@
  * 5. `capacity`: the change in requested CPU and memory per environment, at HPA min and max.
  */
 import { apiGroupOf } from '../../kube/api-version.ts';
-import { podTemplatePath } from '../../kube/pod-template.ts';
+import { podTemplateOf, podTemplatePath } from '../../kube/pod-template.ts';
 import { parseQuantity } from '../../kube/quantity.ts';
 import { joinPath, resourceLabel, type FieldChange, type Json, type JsonObject, type Resource, type ResourceDiff } from './compare.ts';
 
@@ -246,7 +246,7 @@ export function capacityOf(resources: readonly Resource[]): Capacity {
     let req: { cpu: number; memory: number };
     let replicas: number;
     if (WORKLOADS.has(r.kind) && r.kind !== 'DaemonSet') {
-      req = podRequests(get(r.body, 'spec', 'template', 'spec'));
+      req = podRequests(podTemplateOf(r.body)?.spec as JsonObject | undefined);
       replicas = Number(get(r.body, 'spec', 'replicas') ?? 1);
     } else if (r.kind === 'Cluster' && apiGroupOf(r.apiVersion) === 'postgresql.cnpg.io') {
       req = podRequests({ containers: [{ resources: get(r.body, 'spec', 'resources') ?? {} }] });
