@@ -6,7 +6,8 @@
  * opened through every namespace's default-deny policy. The ACME account key lives in a Secret
  * cert-manager generates; nothing secret is rendered.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 
@@ -33,7 +34,7 @@ export class AcmeClusterIssuer extends Construct {
     super(scope, id);
     if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(props.email)) throw new Error(`AcmeClusterIssuer ${props.name}: email ${JSON.stringify(props.email)} is not an email address`);
     this.name = props.name;
-    new ApiObject(this, 'cluster-issuer', {
+    new CustomResource<IClusterIssuer>(this, 'cluster-issuer', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'ClusterIssuer',
       metadata: { name: props.name, labels: componentLabels(props.name, 'certificates') },

@@ -4,7 +4,9 @@
  * Alertmanager's file. Credentials come from the secret store through an ExternalSecret; the
  * object only names their keys.
  */
-import { ApiObject, Duration } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ExternalSecret } from './external-secret.ts';
 import { componentLabels } from './labels.ts';
@@ -32,7 +34,7 @@ export class AlertmanagerConfig extends Construct {
       keys: props.receivers.map(receiverSecretKey).sort(),
       refreshInterval: props.refreshInterval,
     });
-    new ApiObject(this, 'alertmanager-config', {
+    new CustomResource<IAlertmanagerConfig>(this, 'alertmanager-config', {
       apiVersion: 'monitoring.coreos.com/v1alpha1',
       kind: 'AlertmanagerConfig',
       metadata: { name, labels: { ...componentLabels(name, 'monitoring'), ...props.selectorLabels } },

@@ -8,7 +8,8 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
-import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
+import { Connections, type Connectable } from './connections.ts';
+import type { ExternalPeer } from './external-peer.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
@@ -24,7 +25,7 @@ import type { WorkloadRef } from './workload-ref.ts';
 export const ALERTMANAGER_PORT = 9093;
 const CLUSTER_PORT = 9094;
 const ALERTMANAGER_UID = 65534;
-export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
+const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 
 export interface AlertmanagerProps extends AlertDeliveryProps {
   /** @default 'alertmanager' */

@@ -23,13 +23,21 @@
  * IP preservation, and `externalTrafficPolicy: Local`, so Envoy's peer address is the client's;
  * forwarded-for headers from clients are not trusted.
  */
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IBackendTrafficPolicy } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy';
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { IClientTrafficPolicy } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy';
+import type { IEnvoyProxy } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/EnvoyProxy';
+import type { IGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import type { ISecurityPolicy } from '@kubernetes-models/envoy-gateway/gateway.envoyproxy.io/v1alpha1/SecurityPolicy';
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 
 /** The API group of the Gateway API and of Envoy Gateway's extensions. */
-export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-export const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
 
 /**
  * Labels Envoy Gateway sets on the Envoy pods of a Gateway (in its controller namespace), used by
@@ -50,7 +58,7 @@ export function envoyPodLabels(gatewayName: string, gatewayNamespace: string): R
  * reach the Envoy pods directly and keep the client's address as the source.
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
  */
-export const NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
+const NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
   'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
   'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
   'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
@@ -115,7 +123,7 @@ export class ApiGateway extends Construct {
     const routeRef = { group: GATEWAY_GROUP, kind: 'HTTPRoute', name: props.name };
     const sameNamespace = { namespaces: { from: 'Same' } };
 
-    new ApiObject(this, 'certificate', {
+    new CustomResource<ICertificate>(this, 'certificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: props.name, labels },
@@ -127,8 +135,8 @@ export class ApiGateway extends Construct {
       },
     });
 
-    new ApiObject(this, 'proxy', {
-      apiVersion: `${ENVOY_GATEWAY_GROUP}/v1alpha1`,
+    new CustomResource<IEnvoyProxy>(this, 'proxy', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
       kind: 'EnvoyProxy',
       metadata: { name: props.name, labels },
       spec: {
@@ -143,8 +151,8 @@ export class ApiGateway extends Construct {
       },
     });
 
-    new ApiObject(this, 'gateway', {
-      apiVersion: `${GATEWAY_GROUP}/v1`,
+    new CustomResource<IGateway>(this, 'gateway', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: props.name, labels },
       spec: {
@@ -164,8 +172,8 @@ export class ApiGateway extends Construct {
       },
     });
 
-    new ApiObject(this, 'client-traffic', {
-      apiVersion: `${ENVOY_GATEWAY_GROUP}/v1alpha1`,
+    new CustomResource<IClientTrafficPolicy>(this, 'client-traffic', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
       kind: 'ClientTrafficPolicy',
       metadata: { name: props.name, labels },
       spec: {
@@ -177,8 +185,8 @@ export class ApiGateway extends Construct {
       },
     });
 
-    new ApiObject(this, 'redirect', {
-      apiVersion: `${GATEWAY_GROUP}/v1`,
+    new CustomResource<IHTTPRoute>(this, 'redirect', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: `${props.name}-https-redirect`, labels },
       spec: {
@@ -188,8 +196,8 @@ export class ApiGateway extends Construct {
       },
     });
 
-    new ApiObject(this, 'route', {
-      apiVersion: `${GATEWAY_GROUP}/v1`,
+    new CustomResource<IHTTPRoute>(this, 'route', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: props.name, labels },
       spec: {
@@ -220,9 +228,9 @@ export class ApiGateway extends Construct {
 
     // Every IPv4 address counted on its own. The NLB is IPv4-only (its default address type); a
     // dualstack one needs the same rules for ::/0, or IPv6 clients go unlimited.
-    const perClientIp = [{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }];
-    new ApiObject(this, 'backend-traffic', {
-      apiVersion: `${ENVOY_GATEWAY_GROUP}/v1alpha1`,
+    const perClientIp = [{ sourceCIDR: { type: 'Distinct' as const, value: '0.0.0.0/0' } }];
+    new CustomResource<IBackendTrafficPolicy>(this, 'backend-traffic', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
       kind: 'BackendTrafficPolicy',
       metadata: { name: props.name, labels },
       spec: {
@@ -242,8 +250,8 @@ export class ApiGateway extends Construct {
 
     const origins = props.corsOrigins ?? [];
     if (origins.length > 0) {
-      new ApiObject(this, 'security', {
-        apiVersion: `${ENVOY_GATEWAY_GROUP}/v1alpha1`,
+      new CustomResource<ISecurityPolicy>(this, 'security', {
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'SecurityPolicy',
         metadata: { name: props.name, labels },
         spec: {

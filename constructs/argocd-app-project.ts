@@ -3,7 +3,8 @@
  * may sync from, the clusters and namespaces they may deploy to, and the kinds they may create, so
  * a commit to `generated/` cannot install a ClusterRoleBinding or write into `kube-system`.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 
@@ -49,7 +50,7 @@ export class ArgoAppProject extends Construct {
       [...new Map(list.map((k) => [`${k.group}/${k.kind}`, { group: k.group, kind: k.kind }])).values()].sort((a, b) =>
         `${a.group}/${a.kind}` < `${b.group}/${b.kind}` ? -1 : 1,
       );
-    new ApiObject(this, 'app-project', {
+    new CustomResource<IAppProject>(this, 'app-project', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AppProject',
       metadata: { name: props.name, namespace: props.namespace, labels: componentLabels(props.name, 'gitops') },

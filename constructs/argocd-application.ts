@@ -3,7 +3,9 @@
  * to one destination, with the sync policy spelled out: automated with prune and self-heal, or
  * manual; retries with exponential backoff either way.
  */
-import { ApiObject, Duration } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 import type { PinnedChart } from './versions.ts';
@@ -66,7 +68,7 @@ export interface ArgoApplicationProps {
 }
 
 /** Whether a chart is published to an OCI registry rather than a Helm repository. */
-export function isOciChart(chart: PinnedChart): boolean {
+function isOciChart(chart: PinnedChart): boolean {
   return chart.repoURL.startsWith('oci://');
 }
 
@@ -119,7 +121,7 @@ export class ArgoApplication extends Construct {
       'PruneLast=true',
       ...((props.serverSideApply ?? true) ? ['ServerSideApply=true'] : []),
     ];
-    new ApiObject(this, 'application', {
+    new CustomResource<IApplication>(this, 'application', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: {

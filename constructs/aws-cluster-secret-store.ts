@@ -4,7 +4,8 @@
  * allows and no AWS key exists anywhere. The ServiceAccount lives in the operator's namespace,
  * where the operator requests tokens for it.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import { Construct } from 'constructs';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
@@ -25,6 +26,14 @@ export interface AwsClusterSecretStoreProps {
   readonly allowedNamespaces: readonly string[];
 }
 
+/**
+ * The ServiceAccount the store `storeName` authenticates as: the IAM role's trust policy (Pulumi,
+ * stacks/pulumi/aws-needs.ts) names exactly this account.
+ */
+export function storeServiceAccount(storeName: string, operatorNamespace: string): { readonly namespace: string; readonly name: string } {
+  return { namespace: operatorNamespace, name: `${storeName}-store` };
+}
+
 export class AwsClusterSecretStore extends Construct {
   readonly name: string;
 
@@ -35,14 +44,14 @@ export class AwsClusterSecretStore extends Construct {
     }
     if (props.allowedNamespaces.length === 0) throw new Error(`AwsClusterSecretStore ${props.name}: allowedNamespaces is empty (the store would be usable by no one)`);
     this.name = props.name;
-    const serviceAccount = `${props.name}-store`;
+    const serviceAccount = storeServiceAccount(props.name, props.operatorNamespace).name;
     const labels = componentLabels(props.name, 'secrets');
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { name: serviceAccount, namespace: props.operatorNamespace, labels, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
       // Only the operator's TokenRequest uses this account; no pod mounts it.
       automountServiceAccountToken: false,
     });
-    new ApiObject(this, 'cluster-secret-store', {
+    new CustomResource<IClusterSecretStore>(this, 'cluster-secret-store', {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ClusterSecretStore',
       metadata: { name: props.name, labels },

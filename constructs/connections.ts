@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { Lazy } from 'cdk8s';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
+import type { ExternalPeer } from './external-peer.ts';
 import { PlatformNamespace } from './platform-namespace.ts';
 
 /** A port a connection may use. */
@@ -27,18 +28,6 @@ const DNS_PORTS: readonly NetworkPort[] = [
   { port: 53, protocol: 'UDP' },
   { port: 53, protocol: 'TCP' },
 ];
-
-/** Something outside this environment's own workloads: a namespace's pods, or address ranges. */
-export interface ExternalPeer {
-  /** Names the peer in comments and errors. */
-  readonly name: string;
-  /** Namespace of the peer's pods (matched by its `kubernetes.io/metadata.name` label). */
-  readonly namespace?: string;
-  /** Labels of the peer's pods; all pods of the namespace when omitted. */
-  readonly podLabels?: Record<string, string>;
-  /** Address range, for peers outside the cluster. */
-  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
-}
 
 /** A workload that can take part in network relationships. */
 export interface Connectable {

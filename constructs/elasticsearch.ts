@@ -10,9 +10,13 @@
  * init container raising `vm.max_map_count`. elasticsearch-exporter runs as its own Deployment, so
  * cluster-wide metrics are scraped once, not once per node.
  */
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { IIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { memoryBytes, type Resources } from '../environments/schema/common.ts';
+import { quantityBytes } from '../kube/quantity.ts';
+import type { Resources } from '../environments/schema/common.ts';
 import { AppDeployment } from './app-deployment.ts';
 import { caFile, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
@@ -83,7 +87,7 @@ export class Elasticsearch extends Construct implements Connectable {
     if (props.nodes === 2 || props.nodes < 1) {
       throw new Error(`Elasticsearch ${name}: nodes ${props.nodes}; use 1, or 3 or more (two master-eligible nodes cannot elect a master after losing one)`);
     }
-    const limitMb = Math.floor(memoryBytes(props.resources.limits.memory) / 2 ** 20);
+    const limitMb = Math.floor(quantityBytes(props.resources.limits.memory) / 2 ** 20);
     if (limitMb < 1024) throw new Error(`Elasticsearch ${name}: resources.limits.memory ${props.resources.limits.memory} is below 1Gi`);
     const exporterUser = props.exporterCredentials.user ?? 'elasticsearch_exporter';
     if (exporterUser === 'elastic') throw new Error(`Elasticsearch ${name}: exporterCredentials.user "elastic" is the superuser; the exporter needs a monitor-only user of its own`);
@@ -282,10 +286,10 @@ export class Elasticsearch extends Construct implements Connectable {
    * share for transport TLS.
    */
   private certificates(name: string, headless: string, labels: Record<string, string>, cluster: boolean, namespace?: string): void {
-    const issuer = (id: string, issuerName: string, spec: Record<string, unknown>) =>
-      new ApiObject(this, id, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: issuerName, labels }, spec });
-    const certificate = (id: string, certName: string, spec: Record<string, unknown>) =>
-      new ApiObject(this, id, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: certName, labels }, spec });
+    const issuer = (id: string, issuerName: string, spec: NonNullable<IIssuer['spec']>) =>
+      new CustomResource<IIssuer>(this, id, { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: issuerName, labels }, spec });
+    const certificate = (id: string, certName: string, spec: NonNullable<ICertificate['spec']>) =>
+      new CustomResource<ICertificate>(this, id, { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: certName, labels }, spec });
     issuer('selfsigned-issuer', `${name}-selfsigned`, { selfSigned: {} });
     certificate('ca-certificate', `${name}-ca`, {
       isCA: true,

@@ -4,7 +4,8 @@
  * Per-Gateway Envoy settings (replicas, load balancer) live in each Gateway's own EnvoyProxy
  * (`infrastructure.parametersRef`), so environments sharing the class stay independent.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IGatewayClass } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/GatewayClass';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 
@@ -20,7 +21,7 @@ export class EnvoyGatewayClass extends Construct {
   constructor(scope: Construct, id: string, props: EnvoyGatewayClassProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'gateway-class', {
+    new CustomResource<IGatewayClass>(this, 'gateway-class', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
       metadata: { name: props.name, labels: componentLabels(props.name, 'edge') },

@@ -3,7 +3,8 @@
  * platform. The operator copies the named keys from the environment's secret store into a
  * Kubernetes Secret of the same name; git only ever holds the key names.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { Construct } from 'constructs';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
@@ -45,7 +46,7 @@ export class ExternalSecret extends Construct {
     this.secretName = props.name;
     const templated = Object.keys(props.templates ?? {});
     this.keys = [...props.keys, ...templated];
-    new ApiObject(this, 'external-secret', {
+    new CustomResource<IExternalSecret>(this, 'external-secret', {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name: props.name, labels: componentLabels(props.name, props.component) },

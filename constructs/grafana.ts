@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
 import type { CaBundle } from './ca-bundle.ts';
-import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
+import { Connections, type Connectable } from './connections.ts';
+import type { ExternalPeer } from './external-peer.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
 import { fromSecret } from './secret-key-ref.ts';
@@ -24,7 +25,7 @@ import type { ScrapeTarget } from './scrape-target.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 import type { WorkloadRef } from './workload-ref.ts';
 
-export const GRAFANA_PORT = 3000;
+const GRAFANA_PORT = 3000;
 /** Job name of Grafana's own metrics. */
 export const GRAFANA_JOB = 'grafana';
 /** The image's `grafana` user. */

@@ -6,7 +6,8 @@
  */
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
-import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
+import { Connections, type Connectable } from './connections.ts';
+import type { ExternalPeer } from './external-peer.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
@@ -15,7 +16,7 @@ import type { ScrapeTarget } from './scrape-target.ts';
 import type { WorkloadRef } from './workload-ref.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
-export const KUBE_STATE_METRICS_PORT = 8080;
+const KUBE_STATE_METRICS_PORT = 8080;
 const TELEMETRY_PORT = 8081;
 const KSM_UID = 65534;
 

@@ -7,7 +7,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { ExternalPeer } from './connections.ts';
+import type { ExternalPeer } from './external-peer.ts';
 import { k8s, KUBERNETES_VERSION } from './k8s.ts';
 import { MANAGED_BY, PART_OF } from './labels.ts';
 

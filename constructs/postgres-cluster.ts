@@ -13,7 +13,10 @@
  * is still the cluster name, so a cluster moved over keeps its archive.
  * https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/
  */
-import { ApiObject } from 'cdk8s';
+import type { IObjectStore } from './barmancloud-object-store.ts';
+import { CustomResource } from './custom-resource.ts';
+import type { ICluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster';
+import type { IScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup';
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
@@ -103,7 +106,7 @@ export class PostgresCluster extends Construct implements Connectable {
           secretAccessKey: { name: b.credentialsSecret!, key: 'AWS_SECRET_ACCESS_KEY' },
         };
 
-    new ApiObject(this, 'object-store', {
+    new CustomResource<IObjectStore>(this, 'object-store', {
       apiVersion: 'barmancloud.cnpg.io/v1',
       kind: 'ObjectStore',
       metadata: { name: this.objectStoreName, labels },
@@ -120,7 +123,7 @@ export class PostgresCluster extends Construct implements Connectable {
       },
     });
 
-    new ApiObject(this, 'cluster', {
+    new CustomResource<ICluster>(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
       metadata: { name, labels },
@@ -164,7 +167,7 @@ export class PostgresCluster extends Construct implements Connectable {
       },
     });
 
-    new ApiObject(this, 'scheduled-backup', {
+    new CustomResource<IScheduledBackup>(this, 'scheduled-backup', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'ScheduledBackup',
       metadata: { name, labels },

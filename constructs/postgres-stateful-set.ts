@@ -8,7 +8,8 @@
  * superuser password only by secret reference.
  */
 import { Construct } from 'constructs';
-import { memoryBytes, type Resources } from '../environments/schema/common.ts';
+import { quantityBytes } from '../kube/quantity.ts';
+import type { Resources } from '../environments/schema/common.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
@@ -43,7 +44,7 @@ const EXPORTER_UID = 65534;
 
 /** `shared_buffers` and `effective_cache_size` from the memory limit (the usual 25 % and 75 %). */
 export function postgresMemorySettings(memoryLimit: string): { sharedBuffers: string; effectiveCacheSize: string } {
-  const mb = Math.floor(memoryBytes(memoryLimit) / 2 ** 20);
+  const mb = Math.floor(quantityBytes(memoryLimit) / 2 ** 20);
   return { sharedBuffers: `${Math.floor(mb / 4)}MB`, effectiveCacheSize: `${Math.floor((mb * 3) / 4)}MB` };
 }
 
@@ -65,7 +66,7 @@ export class PostgresStatefulSet extends Construct implements Connectable {
     const name = props.name ?? 'postgres';
     const maxConnections = props.maxConnections ?? 200;
     if (maxConnections < 10) throw new Error(`PostgresStatefulSet ${name}: maxConnections ${maxConnections} is below 10`);
-    if (memoryBytes(props.resources.limits.memory) < 256 * 2 ** 20) {
+    if (quantityBytes(props.resources.limits.memory) < 256 * 2 ** 20) {
       throw new Error(`PostgresStatefulSet ${name}: resources.limits.memory ${props.resources.limits.memory} is below 256Mi`);
     }
     this.name = name;

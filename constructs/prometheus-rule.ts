@@ -3,7 +3,8 @@
  * equivalent of the rule files mounted into our own Prometheus. The groups are the same objects,
  * so promtool's checks of the rule files hold for them too.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 import type { RenderedRuleGroup } from './monitoring/rule-files.ts';
@@ -19,7 +20,7 @@ export class PrometheusRule extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
     super(scope, id);
     if (props.groups.length === 0) throw new Error(`PrometheusRule ${props.name}: needs at least one rule group`);
-    new ApiObject(this, 'prometheus-rule', {
+    new CustomResource<IPrometheusRule>(this, 'prometheus-rule', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: props.name, labels: { ...componentLabels(props.name, 'monitoring'), ...props.selectorLabels } },

@@ -12,7 +12,8 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
-import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
+import { Connections, type Connectable } from './connections.ts';
+import type { ExternalPeer } from './external-peer.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
@@ -29,8 +30,8 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import type { WorkloadRef } from './workload-ref.ts';
 
 /** Where the mounted files live; promtool tests lay out their temp dir the same way. */
-export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
-export const PROMETHEUS_RULES_DIR = `${PROMETHEUS_CONFIG_DIR}/rules`;
+const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
+const PROMETHEUS_RULES_DIR = `${PROMETHEUS_CONFIG_DIR}/rules`;
 export const PROMETHEUS_PORT = 9090;
 /** Name of the Prometheus workload and its ServiceAccount unless given. */
 export const PROMETHEUS_NAME = 'prometheus';

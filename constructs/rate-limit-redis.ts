@@ -14,7 +14,7 @@ import { componentLabels, selectorLabels } from './labels.ts';
 import { PlatformNamespace } from './platform-namespace.ts';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 
-export const RATE_LIMIT_REDIS_PORT = 6379;
+const RATE_LIMIT_REDIS_PORT = 6379;
 /** uid of the `redis` user in the official image. */
 const UID = 999;
 
@@ -22,7 +22,7 @@ const UID = 999;
  * Labels of the rate limit service's pods, set by Envoy Gateway
  * (internal/infrastructure/kubernetes/ratelimit/resource.go, `rateLimitLabels`).
  */
-export const ENVOY_RATELIMIT_POD_LABELS: Readonly<Record<string, string>> = {
+const ENVOY_RATELIMIT_POD_LABELS: Readonly<Record<string, string>> = {
   'app.kubernetes.io/name': 'envoy-ratelimit',
   'app.kubernetes.io/component': 'ratelimit',
   'app.kubernetes.io/managed-by': 'envoy-gateway',

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
-import { memoryBytes } from '../environments/schema/common.ts';
+import { quantityBytes } from '../kube/quantity.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
@@ -83,7 +83,7 @@ export class Redis extends Construct implements Connectable {
   constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
     const name = props.name ?? 'redis';
-    const limit = memoryBytes(props.resources.limits.memory);
+    const limit = quantityBytes(props.resources.limits.memory);
     if (props.maxMemoryBytes >= limit) {
       throw new Error(`Redis ${name}: maxMemoryBytes ${props.maxMemoryBytes} is not below resources.limits.memory ${props.resources.limits.memory}; Redis would be OOM-killed before evicting`);
     }

@@ -12,7 +12,7 @@ import { componentLabels } from './labels.ts';
 const SCRIPTS_DIR = new URL('./scripts/', import.meta.url);
 
 /** The text of a script in `constructs/scripts/`. */
-export function scriptSource(file: string): string {
+function scriptSource(file: string): string {
   const url = new URL(file, SCRIPTS_DIR);
   if (!/^[a-z0-9-]+\.(sh|sql)$/.test(file) || !existsSync(url)) {
     throw new Error(`no script ${JSON.stringify(file)} in constructs/scripts/`);

@@ -3,7 +3,8 @@
  * a job in prometheus.yml, with the same job name, path, interval and Service, so alerts and
  * dashboards read the same series in both modes.
  */
-import { ApiObject } from 'cdk8s';
+import { CustomResource } from './custom-resource.ts';
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 import { promDuration } from './monitoring/units.ts';
@@ -21,7 +22,7 @@ export class ServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
     const t = props.target;
-    new ApiObject(this, 'service-monitor', {
+    new CustomResource<IServiceMonitor>(this, 'service-monitor', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
       metadata: { name: t.job, labels: { ...componentLabels(t.job, 'monitoring'), ...props.selectorLabels } },

@@ -184,7 +184,7 @@ export function loadEnvironment(dir: string, name: string): Environment {
  * environments but cannot be one: `.yml` files (refused rather than ignored, so nobody edits a
  * file that is never read) and file names that are not plain environment names.
  */
-export function environmentFiles(dir: string = ENVIRONMENTS_DIR): { names: string[]; problems: EnvironmentProblem[] } {
+function environmentFiles(dir: string = ENVIRONMENTS_DIR): { names: string[]; problems: EnvironmentProblem[] } {
   const names: string[] = [];
   const problems: EnvironmentProblem[] = [];
   for (const f of readdirSync(dir).sort()) {

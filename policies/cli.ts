@@ -73,7 +73,10 @@ function plan(values: { env?: string; production?: boolean }, positionals: strin
   const envDir = join(ROOT, 'environments');
   const envOf = (name: string): CheckEnvironment => {
     if (positionals.length === 0) environmentArguments([name], envDir);
-    if (existsSync(join(envDir, `${name}.yaml`))) return { name, production: loadEnvironment(envDir, name).production || values.production === true };
+    if (existsSync(join(envDir, `${name}.yaml`))) {
+      const env = loadEnvironment(envDir, name);
+      return { name, production: env.production || values.production === true, dns: { namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel } };
+    }
     return { name, production: values.production === true };
   };
   if (positionals.length > 0) {

@@ -14,8 +14,9 @@
  * in `generated/argocd/`) to that environment's check as context: visible to rules, not checked.
  */
 import { arr, at, kindOf, nameOf, podTemplateOf, rec, str, WORKLOAD_KINDS } from './objects.ts';
-import { podReferences } from './pod-references.ts';
-import type { K8sObject } from './types.ts';
+import { podReferences } from '../kube/pod-references.ts';
+import { apiGroupOf } from '../kube/api-version.ts';
+import type { K8sObject } from '../kube/object.ts';
 
 /** Annotation of an add-on Application listing its capabilities, comma-separated. */
 export const PROVIDES_ANNOTATION = 'agent-platform.io/provides';
@@ -93,7 +94,7 @@ function claimAt(spec: unknown, path: string, field = 'storageClassName'): Claim
 
 /** Every claim `o` makes the cluster provision: PVCs, claim templates, ephemeral volumes, operator storage. */
 export function claimsOf(o: K8sObject): Claim[] {
-  const group = (str(o.apiVersion) ?? '').split('/')[0] ?? '';
+  const group = apiGroupOf(o.apiVersion);
   const kind = kindOf(o);
   const out: Claim[] = [];
   if (kind === 'PersistentVolumeClaim') out.push(claimAt(at(o, 'spec'), 'spec'));
@@ -141,7 +142,7 @@ export function resourceMetricsOf(hpa: K8sObject): { path: string; type: string 
 export function rotatedSecrets(objects: readonly K8sObject[]): Set<string> {
   const out = new Set<string>();
   for (const o of objects) {
-    if (kindOf(o) !== 'ExternalSecret' || !(str(o.apiVersion) ?? '').startsWith('external-secrets.io/')) continue;
+    if (kindOf(o) !== 'ExternalSecret' || apiGroupOf(o.apiVersion) !== 'external-secrets.io') continue;
     const refresh = str(at(o, 'spec', 'refreshInterval'));
     // External Secrets' default refreshInterval is 1h; "0" (or 0s) syncs once and never again.
     if (refresh !== undefined && /^0+[a-z]*$/.test(refresh)) continue;

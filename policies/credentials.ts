@@ -10,26 +10,23 @@
  * (a templated key counts every fetched value its template names), and `secret:<name>#<key>` for a
  * key of any other Secret.
  */
-import { arr, at, containersOf, isRecord, kindOf, nameOf, namespaceOf, podTemplateOf, rec, str } from './objects.ts';
+import { secretsReadBy } from '../kube/pod-references.ts';
+import { kindOf, namespaceOf, podTemplateOf } from './objects.ts';
+import { externalSecretKeys } from '../kube/external-secret.ts';
 import type { K8sObject } from './types.ts';
 
 /** Secret key -> the credentials it carries, per `namespace/secret`. */
 type SecretKeys = Map<string, Map<string, readonly string[]>>;
 
-function externalSecretKeys(es: K8sObject): Map<string, readonly string[]> {
-  const store = `store:${str(at(es, 'spec', 'secretStoreRef', 'kind')) ?? 'SecretStore'}/${str(at(es, 'spec', 'secretStoreRef', 'name')) ?? ''}`;
-  const fetched = new Map<string, string>();
-  for (const d of arr(at(es, 'spec', 'data'))) {
-    const key = str(at(d, 'secretKey'));
-    if (key) fetched.set(key, `${store}:${str(at(d, 'remoteRef', 'key')) ?? ''}#${str(at(d, 'remoteRef', 'property')) ?? ''}`);
-  }
-  const keys = new Map<string, readonly string[]>([...fetched].map(([k, c]) => [k, [c]]));
-  for (const [k, template] of Object.entries(rec(at(es, 'spec', 'target', 'template', 'data')) ?? {})) {
-    if (typeof template !== 'string') continue;
-    // `{{ .NAME | ... }}` and `{{ .NAME }}`: the fetched values the template is built from.
-    const used = [...template.matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => fetched.get(m[1]!)).filter((c): c is string => c !== undefined);
-    keys.set(k, [...new Set(used)]);
-  }
+/** Secret key -> the credentials it carries: what it fetches, or the fetched values its template reads. */
+function credentialKeys(es: K8sObject): Map<string, readonly string[]> {
+  const { fetched, templated } = externalSecretKeys(es);
+  const credential = (k: string): string => {
+    const r = fetched.get(k)!;
+    return `store:${r.store}:${r.key}#${r.property}`;
+  };
+  const keys = new Map<string, readonly string[]>([...fetched.keys()].map((k) => [k, [credential(k)]]));
+  for (const [k, { reads }] of templated) keys.set(k, [...new Set(reads.map(credential))]);
   return keys;
 }
 
@@ -38,8 +35,7 @@ export function secretKeysOf(objects: readonly K8sObject[]): SecretKeys {
   const index: SecretKeys = new Map();
   for (const o of objects) {
     if (kindOf(o) !== 'ExternalSecret') continue;
-    const target = str(at(o, 'spec', 'target', 'name')) ?? nameOf(o);
-    index.set(`${namespaceOf(o) ?? ''}/${target}`, externalSecretKeys(o));
+    index.set(`${namespaceOf(o) ?? ''}/${externalSecretKeys(o).target}`, credentialKeys(o));
   }
   return index;
 }
@@ -59,24 +55,9 @@ export function credentialsOf(o: K8sObject, index: SecretKeys): Set<string> {
     }
     for (const [k, creds] of keys) if (key === undefined || k === key) for (const c of creds) out.add(c);
   };
-  for (const c of containersOf(t)) {
-    for (const e of arr(c.container['env'])) add(str(at(e, 'valueFrom', 'secretKeyRef', 'name')), str(at(e, 'valueFrom', 'secretKeyRef', 'key')));
-    for (const e of arr(c.container['envFrom'])) add(str(at(e, 'secretRef', 'name')), undefined);
-  }
-  for (const v of arr(t.spec['volumes'])) {
-    if (!isRecord(v)) continue;
-    const secret = rec(v['secret']);
-    if (secret) {
-      const items = arr(secret['items']);
-      if (items.length === 0) add(str(secret['secretName']), undefined);
-      for (const i of items) add(str(secret['secretName']), str(at(i, 'key')));
-    }
-    for (const s of arr(at(v, 'projected', 'sources'))) {
-      const name = str(at(s, 'secret', 'name'));
-      const items = arr(at(s, 'secret', 'items'));
-      if (items.length === 0) add(name, undefined);
-      for (const i of items) add(name, str(at(i, 'key')));
-    }
+  for (const r of secretsReadBy(t)) {
+    if (r.keys === undefined) add(r.name, undefined);
+    else for (const k of r.keys) add(r.name, k);
   }
   return out;
 }

@@ -5,7 +5,8 @@
  */
 import { daysBetween } from './dates.ts';
 import { locateLine } from './locate.ts';
-import { kindOf, nameOf, namespaceOf, refOf, showRef, withTemplateMemo } from './objects.ts';
+import { kindOf, nameOf, namespaceOf, withTemplateMemo } from './objects.ts';
+import { refOf, showRef } from './object-ref.ts';
 import { RenderedSet } from './rendered-set.ts';
 import { RULES } from './rules/index.ts';
 import type { CheckEnvironment, CheckResult, Finding, K8sObject, ObjectRef, Rule, Severity, SourcedObject, Waiver } from './types.ts';
@@ -40,7 +41,7 @@ export function severityIn(rule: Rule, env: CheckEnvironment): Severity | 'off' 
   return typeof s === 'string' ? s : env.production ? s.production : s.other;
 }
 
-export function appliesTo(rule: Rule, kind: string): boolean {
+function appliesTo(rule: Rule, kind: string): boolean {
   return rule.kinds.includes('*') || rule.kinds.includes(kind);
 }
 

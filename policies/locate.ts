@@ -7,7 +7,7 @@
 
 type Segment = { readonly key: string } | { readonly index: number };
 
-export function parsePath(path: string): Segment[] {
+function parsePath(path: string): Segment[] {
   const out: Segment[] = [];
   for (const part of path.split('.')) {
     const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);

@@ -4,6 +4,7 @@
  * outgoing connection starts with (cluster DNS, UDP and TCP 53) are among what they allow.
  */
 import { arr, at, selects, str } from './objects.ts';
+import type { DnsPeer } from './check-environment.ts';
 import type { RenderedSet } from './rendered-set.ts';
 import type { K8sObject } from './types.ts';
 
@@ -24,14 +25,32 @@ export function allowsEgress(p: K8sObject): boolean {
 }
 
 /**
- * A peer that can be the cluster DNS: it leaves the namespace (a namespaceSelector, or an ipBlock
- * such as a node-local cache), or the rule names no peer at all. A podSelector alone stays inside
- * the pod's own namespace, where no cluster DNS runs.
+ * Whether a rule's peers include the cluster DNS: a namespaceSelector matching the DNS namespace
+ * together with a podSelector (if any) matching the DNS pods, an ipBlock inside the link-local
+ * range where a node-local cache listens (NodeLocal DNSCache's default is 169.254.20.10,
+ * https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/), or no peer at all. A
+ * podSelector alone stays in the pod's own namespace, and an ipBlock such as 0.0.0.0/0 is the
+ * internet: CNIs apply ipBlocks to traffic leaving the cluster, not to the DNS Service's pods.
  */
-function reachesOutsideNamespace(rule: unknown): boolean {
+function reachesDns(rule: unknown, dns: DnsPeer): boolean {
   const to = at(rule, 'to');
   if (to === undefined || arr(to).length === 0) return true;
-  return arr(to).some((peer) => at(peer, 'namespaceSelector') !== undefined || at(peer, 'ipBlock') !== undefined);
+  return arr(to).some((peer) => {
+    const cidr = str(at(peer, 'ipBlock', 'cidr'));
+    if (cidr !== undefined) return isLinkLocal(cidr);
+    const namespaces = at(peer, 'namespaceSelector');
+    if (namespaces === undefined) return false;
+    const pods = at(peer, 'podSelector');
+    return selects(namespaces, { 'kubernetes.io/metadata.name': dns.namespace }) && (pods === undefined || selects(pods, { ...dns.podLabels }));
+  });
+}
+
+/** A CIDR inside 169.254.0.0/16 or fe80::/10. */
+function isLinkLocal(cidr: string): boolean {
+  const [address = '', bits = ''] = cidr.split('/');
+  const prefix = Number(bits);
+  if (/^169\.254\.[0-9]+\.[0-9]+$/.test(address)) return prefix >= 16;
+  return /^fe[89ab][0-9a-f]:/i.test(address) && prefix >= 10;
 }
 
 /** Whether a rule's ports include 53 over `protocol` (no ports, or a range over 53, count). */
@@ -48,9 +67,9 @@ function allowsPort53(rule: unknown, protocol: 'UDP' | 'TCP'): boolean {
   });
 }
 
-/** The DNS protocols (UDP, TCP) none of `policies` allows to a peer that can be the cluster DNS. */
-export function missingDnsProtocols(policies: readonly K8sObject[]): ('UDP' | 'TCP')[] {
-  const rules = policies.flatMap((p) => arr(at(p, 'spec', 'egress'))).filter(reachesOutsideNamespace);
+/** The DNS protocols (UDP, TCP) none of `policies` allows to the cluster DNS `dns`. */
+export function missingDnsProtocols(policies: readonly K8sObject[], dns: DnsPeer): ('UDP' | 'TCP')[] {
+  const rules = policies.flatMap((p) => arr(at(p, 'spec', 'egress'))).filter((r) => reachesDns(r, dns));
   return (['UDP', 'TCP'] as const).filter((protocol) => !rules.some((r) => allowsPort53(r, protocol)));
 }
 

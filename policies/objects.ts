@@ -1,37 +1,15 @@
 /**
- * Reading Kubernetes objects defensively. Rules run on YAML nobody validated (any directory, not
- * only ours), so every field may be missing or of the wrong type; these helpers turn that into
- * `undefined` instead of exceptions.
+ * What the rules need of objects beyond the object model (kube/): names and references for
+ * messages, label selectors, effective security settings. The model's readers and pod-template
+ * lookup are re-exported, so a rule imports what it reads from one place.
  */
-import type { K8sObject, ObjectRef } from './types.ts';
+import type { K8sObject } from '../kube/object.ts';
+import { podTemplateOf, containersOf, type ContainerAt, type PodTemplate } from '../kube/pod-template.ts';
+import { arr, at, rec, str } from '../kube/read.ts';
 
-export type Json = Record<string, unknown>;
-
-export function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function rec(v: unknown): Json | undefined {
-  return isRecord(v) ? v : undefined;
-}
-
-export function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** `a.b.c` lookup through records. */
-export function at(v: unknown, ...keys: string[]): unknown {
-  let cur = v;
-  for (const k of keys) {
-    if (!isRecord(cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
-}
+export { CLUSTER_SCOPED_KINDS } from '../kube/cluster-scoped.ts';
+export { arr, at, isRecord, rec, str, type Json } from '../kube/read.ts';
+export { appContainersOf, containersOf, LONG_RUNNING_KINDS, podTemplateOf, withTemplateMemo, WORKLOAD_KINDS, type ContainerAt, type PodTemplate } from '../kube/pod-template.ts';
 
 export function kindOf(o: K8sObject): string {
   return str(o.kind) ?? '';
@@ -43,106 +21,6 @@ export function nameOf(o: K8sObject): string {
 
 export function namespaceOf(o: K8sObject): string | undefined {
   return str(o.metadata?.namespace);
-}
-
-export function refOf(o: K8sObject): ObjectRef {
-  const ns = namespaceOf(o);
-  return ns === undefined ? { kind: kindOf(o), name: nameOf(o) } : { kind: kindOf(o), namespace: ns, name: nameOf(o) };
-}
-
-export function showRef(r: ObjectRef): string {
-  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-}
-
-export function labelsOf(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(rec(at(v, 'metadata', 'labels')) ?? {})) if (typeof val === 'string') out[k] = val;
-  return out;
-}
-
-/** Kinds whose objects carry a pod template, and where it sits. */
-const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC_PATHS);
-
-/** Workloads that run until stopped (probes, replicas, budgets make sense for them). */
-export const LONG_RUNNING_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
-
-export interface PodTemplate {
-  /** The pod spec; `{}` when the object has none. */
-  readonly spec: Json;
-  /** Dotted path of `spec`, e.g. `spec.template.spec`. */
-  readonly path: string;
-  /** Labels the pods will carry. */
-  readonly labels: Record<string, string>;
-}
-
-/** The pod template of a workload object, or undefined for other kinds. */
-export function podTemplateOf(o: K8sObject): PodTemplate | undefined {
-  const cached = memo?.templates.get(o);
-  if (cached !== undefined || memo?.templates.has(o)) return cached;
-  const keys = POD_SPEC_PATHS[kindOf(o)];
-  const t = keys
-    ? (() => {
-        const template = keys.length === 0 ? o : at(o, ...keys);
-        return { spec: rec(at(template, 'spec')) ?? {}, path: [...keys, 'spec'].join('.'), labels: labelsOf(template) };
-      })()
-    : undefined;
-  memo?.templates.set(o, t);
-  return t;
-}
-
-/**
- * Pod templates and container lists, remembered while one check runs. About forty rules read
- * the same template of each workload; objects cannot change during a check (it is synchronous),
- * and outside one nothing is remembered, so callers that edit objects between checks see edits.
- */
-let memo: { templates: Map<K8sObject, PodTemplate | undefined>; containers: Map<PodTemplate, ContainerAt[]> } | undefined;
-
-export function withTemplateMemo<T>(fn: () => T): T {
-  if (memo) return fn();
-  memo = { templates: new Map(), containers: new Map() };
-  try {
-    return fn();
-  } finally {
-    memo = undefined;
-  }
-}
-
-export interface ContainerAt {
-  readonly container: Json;
-  /** Dotted path of the container, e.g. `spec.template.spec.containers[0]`. */
-  readonly path: string;
-  readonly name: string;
-  readonly init: boolean;
-}
-
-/** Every container, init container and ephemeral container of a pod spec. */
-export function containersOf(t: PodTemplate): ContainerAt[] {
-  const cached = memo?.containers.get(t);
-  if (cached) return cached;
-  const out: ContainerAt[] = [];
-  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-    arr(t.spec[field]).forEach((c, i) => {
-      if (isRecord(c)) out.push({ container: c, path: `${t.path}.${field}[${i}]`, name: str(c['name']) ?? `#${i}`, init: field !== 'containers' });
-    });
-  }
-  memo?.containers.set(t, out);
-  return out;
-}
-
-/** Only the app containers (`containers`), which serve traffic and get probes. */
-export function appContainersOf(t: PodTemplate): ContainerAt[] {
-  return containersOf(t).filter((c) => !c.init);
 }
 
 /**
@@ -192,35 +70,6 @@ export function showValue(v: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** Kinds that live outside namespaces (core, RBAC, storage, admission and common add-on CRDs). */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'StorageClass',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'PriorityClass',
-  'RuntimeClass',
-  'IngressClass',
-  'GatewayClass',
-  'APIService',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'FlowSchema',
-  'PriorityLevelConfiguration',
-  'ClusterIssuer',
-  'ClusterSecretStore',
-  'ClusterExternalSecret',
-  'ClusterImageCatalog',
-]);
-
 /** A container's security setting, falling back to the pod's (fields that exist at both levels). */
 export function effectiveSecurity(t: PodTemplate, c: ContainerAt, field: string): { value: unknown; path: string } {
   const own = at(c.container, 'securityContext', field);
@@ -243,4 +92,9 @@ export function eachContainer<T>(o: K8sObject, fn: (c: ContainerAt, t: PodTempla
 /** `container "api"` or `init container "migrate"` in messages. */
 export function containerLabel(c: ContainerAt): string {
   return `${c.init ? 'init container' : 'container'} "${c.name}"`;
+}
+
+/** `namespace shop`, or `the unspecified namespace`, in messages. */
+export function nsLabel(ns: string): string {
+  return ns === '' ? 'the unspecified namespace' : `namespace ${ns}`;
 }

@@ -7,7 +7,7 @@ import type { ParseProblem } from './documents.ts';
 import type { CheckResult, Finding } from './types.ts';
 
 /** The pseudo-rule of unparsable YAML. */
-export const YAML_PARSE_ERROR = 'yaml-parse-error';
+const YAML_PARSE_ERROR = 'yaml-parse-error';
 
 export const PARSE_RULE = {
   id: YAML_PARSE_ERROR,

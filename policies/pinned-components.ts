@@ -3,6 +3,7 @@
  * images of its pod template, a CloudNativePG Cluster's operand image, the charts of an Argo CD
  * Application, and Argo CD itself for the AppProjects it serves. Shared by the two support rules.
  */
+import { apiGroupOf } from '../kube/api-version.ts';
 import { arr, at, eachContainer, kindOf, str, WORKLOAD_KINDS } from './objects.ts';
 import { pinned, type PinnedComponent } from './support-windows.ts';
 import type { K8sObject } from './types.ts';
@@ -26,17 +27,17 @@ export function pinnedUses(o: K8sObject): PinnedUse[] {
         return component ? { path: `${c.path}.image`, component } : undefined;
       }),
     );
-  } else if (kind === 'Cluster' && str(o.apiVersion)?.startsWith('postgresql.cnpg.io/')) {
+  } else if (kind === 'Cluster' && apiGroupOf(o.apiVersion) === 'postgresql.cnpg.io') {
     const component = index.image(str(at(o, 'spec', 'imageName')) ?? '');
     if (component) out.push({ path: 'spec.imageName', component });
-  } else if (kind === 'Application' && str(o.apiVersion)?.startsWith('argoproj.io/')) {
+  } else if (kind === 'Application' && apiGroupOf(o.apiVersion) === 'argoproj.io') {
     const sources: [string, unknown][] = [['spec.source', at(o, 'spec', 'source')], ...arr(at(o, 'spec', 'sources')).map((s, i): [string, unknown] => [`spec.sources[${i}]`, s])];
     for (const [path, s] of sources) {
       const chart = str(at(s, 'chart'));
       if (chart === undefined) continue;
       out.push({ path: `${path}.targetRevision`, component: index.chart(str(at(s, 'repoURL')) ?? '', chart, str(at(s, 'targetRevision')) ?? '') });
     }
-  } else if (kind === 'AppProject' && str(o.apiVersion)?.startsWith('argoproj.io/')) {
+  } else if (kind === 'AppProject' && apiGroupOf(o.apiVersion) === 'argoproj.io') {
     out.push({ path: 'apiVersion', component: index.argoCd });
   }
   return out;

@@ -4,8 +4,9 @@
  */
 import { arr, at, isEmptySelector, kindOf, nameOf, namespaceOf, podTemplateOf, selects, str, type PodTemplate } from './objects.ts';
 import { ClusterCapabilities } from './cluster.ts';
-import { producedBy } from './producers.ts';
-import type { CheckEnvironment, K8sObject } from './types.ts';
+import type { K8sObject } from '../kube/object.ts';
+import { producedBy } from '../kube/produced.ts';
+import type { CheckEnvironment } from './check-environment.ts';
 
 /** Pods that will run in a namespace: from a workload's template, or from an operator's resource. */
 export interface PodSource {
@@ -44,19 +45,91 @@ function portsOfTemplate(t: PodTemplate): Map<string, number> {
   return ports;
 }
 
+interface Index {
+  readonly pods: Map<string, PodSource[]>;
+  readonly secrets: Set<string>;
+  readonly configMaps: Set<string>;
+  readonly pvcs: Set<string>;
+  readonly services: Map<string, readonly ServicePort[]>;
+}
+
+/** Pods, Secrets, ConfigMaps, claims and Services of the set, rendered or produced by a controller. */
+function indexOf(set: RenderedSet): Index {
+  const pods = new Map<string, PodSource[]>();
+  const secrets = new Set<string>();
+  const configMaps = new Set<string>();
+  const pvcs = new Set<string>();
+  const services = new Map<string, readonly ServicePort[]>();
+  const addPod = (ns: string, p: PodSource): void => {
+    let list = pods.get(ns);
+    if (!list) pods.set(ns, (list = []));
+    list.push(p);
+  };
+  for (const o of set.objects) {
+    const ns = namespaceOf(o) ?? '';
+    const kind = kindOf(o);
+    const t = podTemplateOf(o);
+    if (t) addPod(ns, { owner: o, labels: t.labels, template: t, ports: portsOfTemplate(t) });
+    if (kind === 'Secret') secrets.add(key(ns, nameOf(o)));
+    if (kind === 'ConfigMap') configMaps.add(key(ns, nameOf(o)));
+    if (kind === 'PersistentVolumeClaim') pvcs.add(key(ns, nameOf(o)));
+    if (kind === 'Service') {
+      const ports = arr(at(o, 'spec', 'ports')).flatMap((p) => {
+        const port = at(p, 'port');
+        if (typeof port !== 'number') return [];
+        const name = str(at(p, 'name'));
+        return [name === undefined ? { port } : { name, port }];
+      });
+      services.set(key(ns, nameOf(o)), ports);
+    }
+    const made = producedBy(o);
+    for (const s of made.secrets) secrets.add(key(ns, s));
+    for (const c of made.configMaps) configMaps.add(key(ns, c));
+    for (const c of made.pvcs) pvcs.add(key(ns, c));
+    for (const s of made.services) if (!services.has(key(ns, s.name))) services.set(key(ns, s.name), s.ports);
+    for (const p of made.pods) {
+      const ports = new Map(p.ports);
+      for (const n of p.ports.values()) ports.set(String(n), n);
+      addPod(ns, { owner: o, labels: p.labels, ports, ...(p.role ? { role: p.role } : {}) });
+    }
+  }
+  return { pods, secrets, configMaps, pvcs, services };
+}
+
+/** ServiceAccounts a RoleBinding or ClusterRoleBinding grants something to. */
+function boundAccounts(set: RenderedSet): Set<string> {
+  const bound = new Set<string>();
+  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+    for (const b of set.ofKind(kind)) {
+      for (const s of arr(at(b, 'subjects'))) {
+        if (str(at(s, 'kind')) !== 'ServiceAccount') continue;
+        // A RoleBinding's subject without a namespace is in the binding's namespace.
+        const ns = str(at(s, 'namespace')) ?? (kind === 'RoleBinding' ? namespaceOf(b) : undefined) ?? '';
+        bound.add(key(ns, str(at(s, 'name')) ?? ''));
+      }
+    }
+  }
+  return bound;
+}
+
+/** HorizontalPodAutoscalers by the kind, namespace and name of their scale target. */
+function autoscalersByTarget(set: RenderedSet): Map<string, K8sObject> {
+  const out = new Map<string, K8sObject>();
+  for (const h of set.ofKind('HorizontalPodAutoscaler')) {
+    const kind = str(at(h, 'spec', 'scaleTargetRef', 'kind')) ?? '';
+    const name = str(at(h, 'spec', 'scaleTargetRef', 'name')) ?? '';
+    out.set(`${kind}\u0000${key(namespaceOf(h) ?? '', name)}`, h);
+  }
+  return out;
+}
+
 export class RenderedSet {
   readonly objects: readonly K8sObject[];
   readonly env: CheckEnvironment;
   private readonly byKind = new Map<string, K8sObject[]>();
   private readonly byKindNsName = new Map<string, K8sObject>();
   private readonly byKindNs = new Map<string, K8sObject[]>();
-  private indexed?: {
-    readonly pods: Map<string, PodSource[]>;
-    readonly secrets: Set<string>;
-    readonly configMaps: Set<string>;
-    readonly pvcs: Set<string>;
-    readonly services: Map<string, readonly ServicePort[]>;
-  };
+  private readonly derivedFacts = new Map<(set: RenderedSet) => unknown, unknown>();
 
   /**
    * What the cluster the objects are deployed to offers (its add-ons and StorageClasses), read from
@@ -98,48 +171,20 @@ export class RenderedSet {
     return this.byKindNsName.get(`${kind}\u0000${key(namespace, name)}`);
   }
 
-  private index(): NonNullable<RenderedSet['indexed']> {
-    if (this.indexed) return this.indexed;
-    const pods = new Map<string, PodSource[]>();
-    const secrets = new Set<string>();
-    const configMaps = new Set<string>();
-    const pvcs = new Set<string>();
-    const services = new Map<string, readonly ServicePort[]>();
-    const addPod = (ns: string, p: PodSource): void => {
-      let list = pods.get(ns);
-      if (!list) pods.set(ns, (list = []));
-      list.push(p);
-    };
-    for (const o of this.objects) {
-      const ns = namespaceOf(o) ?? '';
-      const kind = kindOf(o);
-      const t = podTemplateOf(o);
-      if (t) addPod(ns, { owner: o, labels: t.labels, template: t, ports: portsOfTemplate(t) });
-      if (kind === 'Secret') secrets.add(key(ns, nameOf(o)));
-      if (kind === 'ConfigMap') configMaps.add(key(ns, nameOf(o)));
-      if (kind === 'PersistentVolumeClaim') pvcs.add(key(ns, nameOf(o)));
-      if (kind === 'Service') {
-        const ports = arr(at(o, 'spec', 'ports')).flatMap((p) => {
-          const port = at(p, 'port');
-          if (typeof port !== 'number') return [];
-          const name = str(at(p, 'name'));
-          return [name === undefined ? { port } : { name, port }];
-        });
-        services.set(key(ns, nameOf(o)), ports);
-      }
-      const made = producedBy(o);
-      for (const s of made.secrets) secrets.add(key(ns, s));
-      for (const c of made.configMaps) configMaps.add(key(ns, c));
-      for (const c of made.pvcs) pvcs.add(key(ns, c));
-      for (const s of made.services) if (!services.has(key(ns, s.name))) services.set(key(ns, s.name), s.ports);
-      for (const p of made.pods) {
-        const ports = new Map(p.ports);
-        for (const n of p.ports.values()) ports.set(String(n), n);
-        addPod(ns, { owner: o, labels: p.labels, ports, ...(p.role ? { role: p.role } : {}) });
-      }
-    }
-    this.indexed = { pods, secrets, configMaps, pvcs, services };
-    return this.indexed;
+  /**
+   * What `derive` reads from the whole set, computed on first use and remembered with the set: the
+   * one cache of per-set facts (indexes, superusers, rotated Secrets), so rules stay linear and a
+   * new set never sees an old one's facts. `derive` must be a module-level function: it is the key.
+   */
+  derived<T>(derive: (set: RenderedSet) => T): T {
+    if (this.derivedFacts.has(derive)) return this.derivedFacts.get(derive) as T;
+    const value = derive(this);
+    this.derivedFacts.set(derive, value);
+    return value;
+  }
+
+  private index(): Index {
+    return this.derived(indexOf);
   }
 
   /** Every pod source in `namespace`. */
@@ -171,39 +216,14 @@ export class RenderedSet {
     return this.index().services.get(key(namespace, name));
   }
 
-  private bound?: Set<string>;
-
   /** Whether a RoleBinding or ClusterRoleBinding in the set grants something to this ServiceAccount. */
   isBound(namespace: string, account: string): boolean {
-    if (!this.bound) {
-      this.bound = new Set();
-      for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
-        for (const b of this.ofKind(kind)) {
-          for (const s of arr(at(b, 'subjects'))) {
-            if (str(at(s, 'kind')) !== 'ServiceAccount') continue;
-            // A RoleBinding's subject without a namespace is in the binding's namespace.
-            const ns = str(at(s, 'namespace')) ?? (kind === 'RoleBinding' ? namespaceOf(b) : undefined) ?? '';
-            this.bound.add(key(ns, str(at(s, 'name')) ?? ''));
-          }
-        }
-      }
-    }
-    return this.bound.has(key(namespace, account));
+    return this.derived(boundAccounts).has(key(namespace, account));
   }
-
-  private autoscalers?: Map<string, K8sObject>;
 
   /** The HorizontalPodAutoscaler whose scaleTargetRef is `o`, if any. */
   autoscalerOf(o: K8sObject): K8sObject | undefined {
-    if (!this.autoscalers) {
-      this.autoscalers = new Map();
-      for (const h of this.ofKind('HorizontalPodAutoscaler')) {
-        const kind = str(at(h, 'spec', 'scaleTargetRef', 'kind')) ?? '';
-        const name = str(at(h, 'spec', 'scaleTargetRef', 'name')) ?? '';
-        this.autoscalers.set(`${kind}\u0000${key(namespaceOf(h) ?? '', name)}`, h);
-      }
-    }
-    return this.autoscalers.get(`${kindOf(o)}\u0000${key(namespaceOf(o) ?? '', nameOf(o))}`);
+    return this.derived(autoscalersByTarget).get(`${kindOf(o)}\u0000${key(namespaceOf(o) ?? '', nameOf(o))}`);
   }
 
   /** Replicas a workload runs with at least: the autoscaler's minimum, else spec.replicas (default 1). */

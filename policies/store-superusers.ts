@@ -17,6 +17,8 @@
  * Redis is not covered: without ACL users its default user is the only one, so every client is it.
  */
 import { arr, at, containersOf, kindOf, LONG_RUNNING_KINDS, nameOf, namespaceOf, podTemplateOf, rec, str } from './objects.ts';
+import { externalSecretKeys } from '../kube/external-secret.ts';
+import { OPERATOR_POD_KINDS, producedBy } from '../kube/produced.ts';
 import type { RenderedSet } from './rendered-set.ts';
 import type { K8sObject } from './types.ts';
 
@@ -53,21 +55,20 @@ export interface StoreSuperusers {
   readonly stores: ReadonlySet<K8sObject>;
 }
 
+/** The store a superuser name belongs to, for messages. */
+const STORE_OF_USER: Readonly<Record<string, string>> = Object.fromEntries(STORES.map((s) => [s.defaultUser, s.store]));
+
 export function secretKey(secret: string, key: string): string {
   return `${secret}\u0000${key}`;
 }
 
-/** Keys of a CloudNativePG-generated `<cluster>-superuser` Secret that carry the password (all but `username`, `host`, ...). */
-const CNPG_GENERATED_KEYS = ['password', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri'];
-
-const cache = new WeakMap<RenderedSet, Map<string, StoreSuperusers>>();
-
-/** `{{ .NAME | filter }}` references of an ESO template. */
-const TEMPLATE_REF = /\{\{[^}]*?\.([A-Za-z_][A-Za-z0-9_]*)[^}]*\}\}/g;
+/** Namespaces computed so far, per set. */
+function byNamespace(): Map<string, StoreSuperusers> {
+  return new Map();
+}
 
 export function storeSuperusers(set: RenderedSet, ns: string): StoreSuperusers {
-  let perNs = cache.get(set);
-  if (!perNs) cache.set(set, (perNs = new Map()));
+  const perNs = set.derived(byNamespace);
   const hit = perNs.get(ns);
   if (hit) return hit;
 
@@ -95,33 +96,24 @@ export function storeSuperusers(set: RenderedSet, ns: string): StoreSuperusers {
       }
     }
   }
-  for (const cluster of set.ofKindIn('Cluster', ns)) {
-    if (!String(cluster.apiVersion ?? '').startsWith('postgresql.cnpg.io/')) continue;
-    const given = str(at(cluster, 'spec', 'superuserSecret', 'name'));
-    const secret = given ?? `${nameOf(cluster)}-superuser`;
-    // A Secret the operator generates also carries the password inside connection strings.
-    for (const k of given ? ['password'] : CNPG_GENERATED_KEYS) {
-      keys.set(secretKey(secret, k), { whose: `the PostgreSQL superuser postgres's password (superuserSecret of CloudNativePG Cluster ${nameOf(cluster)})` });
+  // Secrets an operator writes the superuser's password into (CloudNativePG, ECK), as the object model knows them.
+  for (const kind of OPERATOR_POD_KINDS) {
+    for (const o of set.ofKindIn(kind, ns)) {
+      for (const s of producedBy(o).superuserSecrets) {
+        users.add(s.user);
+        for (const k of s.keys) keys.set(secretKey(s.secret, k), { whose: `the ${STORE_OF_USER[s.user] ?? 'store'} superuser ${s.user}'s password (${s.from})` });
+      }
     }
   }
 
   // ExternalSecrets: a key is a superuser credential when its value comes from a remote property that
   // also feeds a superuser key, or when its template writes a superuser name into a URL's user-info.
   const externalSecrets = set.ofKindIn('ExternalSecret', ns).map((es) => {
-    const target = str(at(es, 'spec', 'target', 'name')) ?? nameOf(es);
-    const sources = new Map<string, Set<string>>();
-    for (const d of arr(at(es, 'spec', 'data'))) {
-      const k = str(at(d, 'secretKey'));
-      const remote = `${str(at(d, 'remoteRef', 'key')) ?? ''}\u0000${str(at(d, 'remoteRef', 'property')) ?? ''}`;
-      if (k) sources.set(k, new Set([remote]));
-    }
+    const { target, fetched, templated: fromTemplates } = externalSecretKeys(es);
+    const remote = (k: string): string => `${fetched.get(k)!.key}\u0000${fetched.get(k)!.property}`;
+    const sources = new Map<string, Set<string>>([...fetched.keys()].map((k) => [k, new Set([remote(k)])]));
     const templated = new Map<string, { sources: Set<string>; text: string }>();
-    for (const [k, v] of Object.entries(rec(at(es, 'spec', 'target', 'template', 'data')) ?? {})) {
-      if (typeof v !== 'string') continue;
-      const from = new Set<string>();
-      for (const m of v.matchAll(TEMPLATE_REF)) for (const r of sources.get(m[1]!) ?? []) from.add(r);
-      templated.set(k, { sources: from, text: v });
-    }
+    for (const [k, { text, reads }] of fromTemplates) templated.set(k, { sources: new Set(reads.map(remote)), text });
     return { target, sources, templated };
   });
   const superRemotes = new Map<string, SuperuserKey>();

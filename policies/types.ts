@@ -3,15 +3,12 @@
  * here depends on where objects come from (rendered YAML, a directory of someone else's manifests,
  * or Pulumi resource inputs), so one rule is written once and runs in every one of those places.
  */
+import type { K8sObject } from '../kube/object.ts';
+import type { CheckEnvironment } from './check-environment.ts';
+import type { ObjectRef } from './object-ref.ts';
 import type { RenderedSet } from './rendered-set.ts';
 
-/** A Kubernetes object as plain data. Fields beyond these are read defensively by the rules. */
-export interface K8sObject {
-  readonly apiVersion?: unknown;
-  readonly kind?: unknown;
-  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown; readonly [key: string]: unknown };
-  readonly [key: string]: unknown;
-}
+export type { CheckEnvironment, K8sObject, ObjectRef };
 
 /** One object and where it was read from. */
 export interface SourcedObject {
@@ -39,25 +36,6 @@ export interface Violation {
   readonly message: string;
 }
 
-/** Which environment is being checked; severities and some rules depend on it. */
-export interface CheckEnvironment {
-  /** Environment name (`prod`), or undefined for a directory of somebody else's YAML. */
-  readonly name?: string;
-  /** `production: true` in `environments/<env>.yaml`. */
-  readonly production: boolean;
-  /**
-   * `delivery` in `environments/<env>.yaml`. Under `pulumi` delivery the program itself turns
-   * ExternalSecrets into Secrets filled from encrypted stack config, so Secret data is expected.
-   * @default 'gitops'
-   */
-  readonly delivery?: 'gitops' | 'pulumi';
-  /**
-   * `YYYY-MM-DD` (UTC) that time-bound facts are judged by (end-of-support dates); the engine
-   * sets it from its `today` option. Without it, rules judge nothing that depends on the date.
-   */
-  readonly today?: string;
-}
-
 export interface Rule {
   /** Stable, kebab-case; used in waivers, SARIF and the Pulumi pack. */
   readonly id: string;
@@ -75,13 +53,6 @@ export interface Rule {
    */
   readonly scope: 'object' | 'set';
   readonly check: (object: K8sObject, set: RenderedSet) => readonly Violation[];
-}
-
-/** `Deployment agent-platform-prod/agent-api` in messages; `ClusterRole admin` for cluster-scoped ones. */
-export interface ObjectRef {
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
 }
 
 export interface Waiver {

@@ -24,7 +24,7 @@ const waiverSchema = z.strictObject({
   expires: date,
 });
 
-export const waiversFileSchema = z.strictObject({ waivers: z.array(waiverSchema).default([]) });
+const waiversFileSchema = z.strictObject({ waivers: z.array(waiverSchema).default([]) });
 
 export class WaiverFileError extends Error {
   constructor(message: string) {

@@ -8,11 +8,11 @@
 import { EBS_CSI_PROVISIONER } from '../constructs/ebs-storage-class.ts';
 import { CHARTS } from '../constructs/versions.ts';
 import { METRICS_API, SECRET_RELOAD, type Capability } from '../policies/cluster.ts';
-import type { AddOn } from './gitops.ts';
+import type { AddOn } from './add-on.ts';
 
 const EBS_CSI: Capability = `provisioner:${EBS_CSI_PROVISIONER}`;
 /** Namespace of the EBS CSI driver; its controller's IRSA role must trust `<this>:ebs-csi-controller-sa`. */
-export const EBS_CSI_NAMESPACE = 'aws-ebs-csi-driver';
+const EBS_CSI_NAMESPACE = 'aws-ebs-csi-driver';
 
 export const CLUSTER_ADD_ONS: readonly AddOn[] = [
   {

@@ -7,15 +7,15 @@
 import type { Construct } from 'constructs';
 import { EbsStorageClass, type EbsStorageClassProps } from '../constructs/ebs-storage-class.ts';
 import { claimsOf } from '../policies/cluster.ts';
-import type { Manifest } from './render.ts';
+import type { Manifest } from '../kube/object.ts';
 
 /** StorageClasses this repository knows how to declare, by name. */
-export const STORAGE_CLASSES: Readonly<Record<string, Omit<EbsStorageClassProps, 'name' | 'labels'>>> = {
+const STORAGE_CLASSES: Readonly<Record<string, Omit<EbsStorageClassProps, 'name' | 'labels'>>> = {
   gp3: { volumeType: 'gp3' },
 };
 
 /** Names of the StorageClasses the claims of `manifests` name, sorted. */
-export function storageClassesNamed(manifests: readonly Manifest[]): string[] {
+function storageClassesNamed(manifests: readonly Manifest[]): string[] {
   return [...new Set(manifests.flatMap((m) => claimsOf(m).flatMap((c) => (c.storageClass ? [c.storageClass] : []))))].sort();
 }
 

@@ -11,8 +11,8 @@
  * it succeeds.
  */
 import { credentialsOf, secretKeysOf } from '../policies/credentials.ts';
-import type { Manifest } from './render.ts';
-import type { Dependency } from './sync-waves.ts';
+import type { Manifest } from '../kube/object.ts';
+import type { Dependency } from './dependency.ts';
 import { LONG_RUNNING_KINDS } from '../policies/objects.ts';
 
 /** Kinds that run until stopped and report readiness; a Job's products are for them. */

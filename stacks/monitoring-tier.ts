@@ -11,10 +11,11 @@
 import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Environment } from '../environments/schema/index.ts';
-import { durationSeconds } from '../environments/schema/monitoring.ts';
+import { durationSeconds } from '../kube/duration.ts';
 import { Alertmanager, ALERTMANAGER_PORT } from '../constructs/alertmanager.ts';
 import { AlertmanagerConfig } from '../constructs/alertmanager-config.ts';
-import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
+import type { Connectable } from '../constructs/connections.ts';
+import type { ExternalPeer } from '../constructs/external-peer.ts';
 import { GRAFANA_JOB, Grafana, type GrafanaLogsDatasource } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';

@@ -79,7 +79,7 @@ const RENAME_EXCHANGE = 2;
  * Exchanges two existing directories atomically. `false` when this system cannot (not Linux, no
  * Perl, or a file system without RENAME_EXCHANGE); throws on any other failure.
  */
-export function exchangeDirectories(a: string, b: string): boolean {
+function exchangeDirectories(a: string, b: string): boolean {
   const nr = RENAMEAT2[process.arch];
   if (process.platform !== 'linux' || nr === undefined || process.env['AGENT_PLATFORM_NO_EXCHANGE'] === '1') return false;
   const run = spawnSync('perl', ['-e', `syscall(${nr}, ${AT_FDCWD}, $ARGV[0], ${AT_FDCWD}, $ARGV[1], ${RENAME_EXCHANGE}) == 0 or do { print STDERR $!+0; exit 3 }`, a, b], { encoding: 'utf8' });

@@ -4,7 +4,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
-import { memoryBytes } from '../environments/schema/common.ts';
+import { quantityBytes } from '../kube/quantity.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
 import { buildDataTier, type DataTier } from './data-tier.ts';
@@ -34,7 +34,7 @@ export class PlatformChart extends Chart {
       scrapeTargets: [...this.app.scrapeTargets, ...this.data.scrapeTargets],
       podTargets: this.app.podTargets,
       backups: [...this.data.backups],
-      apiMemoryLimitBytes: memoryBytes(env.api.resources.limits.memory),
+      apiMemoryLimitBytes: quantityBytes(env.api.resources.limits.memory),
       replicatedPostgres: env.data.postgres.mode === 'cloudnative-pg' && env.data.postgres.instances > 1,
       workloads: [...this.app.workloads, ...this.data.workloads],
       cloudNativePgInstances: env.data.postgres.mode === 'cloudnative-pg' ? env.data.postgres.instances : undefined,

@@ -9,16 +9,12 @@
 import { ApiObject, type Chart } from 'cdk8s';
 import yaml from 'js-yaml';
 import type { Environment } from '../environments/schema/index.ts';
+import { CLUSTER_SCOPED_KINDS } from '../kube/cluster-scoped.ts';
+import type { Manifest } from '../kube/object.ts';
 import { buildPlatform } from './platform-chart.ts';
 import { annotateSecretReloads } from './secret-reload.ts';
 import { applySyncWaves } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
-
-export type Manifest = Record<string, unknown> & {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; [key: string]: unknown };
-};
 
 /** One file of the rendered output. */
 export interface RenderedFile {
@@ -27,23 +23,6 @@ export interface RenderedFile {
   readonly content: string;
   readonly manifest: Manifest;
 }
-
-/** Kinds that live outside any namespace; a chart's namespace is removed from them. */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'StorageClass',
-  'PriorityClass',
-  'PersistentVolume',
-  'IngressClass',
-  'GatewayClass',
-  'ClusterIssuer',
-  'ClusterSecretStore',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-]);
 
 /** Runs every construct's deferred validations; throws with all of them at once. */
 function validateConstructs(chart: Chart): void {
@@ -65,7 +44,7 @@ export function manifestsOf(chart: Chart): Manifest[] {
 }
 
 /** `deployment-agent-api.yaml`: kind and name say what the file holds, and stay put as long as they do. */
-export function fileNameOf(m: Manifest): string {
+function fileNameOf(m: Manifest): string {
   return `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`;
 }
 

@@ -11,7 +11,7 @@
  * "consumes a rotated Secret", so the rule and the annotation cannot drift apart.
  */
 import { rotatedSecrets, rotatedSecretsConsumed, SECRET_RELOAD_ANNOTATION } from '../policies/cluster.ts';
-import type { Manifest } from './render.ts';
+import type { Manifest } from '../kube/object.ts';
 
 /** Annotates, in place, each workload of `manifests` that consumes a Secret an ExternalSecret refreshes. */
 export function annotateSecretReloads(manifests: readonly Manifest[]): void {

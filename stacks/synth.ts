@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { EnvironmentError, environmentNames, loadEnvironments } from '../environments/load.ts';
 import { environmentArguments, parseCommandLine, runCommand } from '../tools/command-line.ts';
 import { compareWithDirectory, replaceTree } from './output.ts';
-import { ADD_ONS, GITOPS_GROUP, renderGitOps } from './gitops.ts';
+import { ADD_ONS } from './add-ons.ts';
+import { GITOPS_GROUP, renderGitOps } from './gitops.ts';
 import { renderEnvironment, type RenderedFile } from './render.ts';
 
 const ROOT = join(import.meta.dirname, '..');

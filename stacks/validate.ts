@@ -3,6 +3,8 @@
  * (`kubernetes-models`), custom resources against their CRDs' schemas (`@kubernetes-models/*`).
  * An object whose kind has no known schema is refused too: unvalidated output is never written.
  */
+import { isBuiltInGroup, parseApiVersion } from '../kube/api-version.ts';
+
 type Manifest = Record<string, unknown>;
 type Validator = (data: Manifest) => void;
 
@@ -29,8 +31,6 @@ const LOCAL_MODELS: Record<string, string> = {
   'barmancloud.cnpg.io/v1/ObjectStore': './models/barmancloud-object-store.ts',
 };
 
-const BUILT_IN_GROUP = /^$|\.k8s\.io$|^(apps|batch|autoscaling|policy)$/;
-
 /** A rendered object that failed validation, with the field at fault. */
 export class ManifestValidationError extends Error {
   readonly object: string;
@@ -48,10 +48,8 @@ const cache = new Map<string, Promise<Validator>>();
 function modulePath(apiVersion: string, kind: string): string | undefined {
   const local = LOCAL_MODELS[`${apiVersion}/${kind}`];
   if (local) return local;
-  const slash = apiVersion.lastIndexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  if (BUILT_IN_GROUP.test(group) && !(group in CRD_PACKAGES)) return `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+  const { group, version } = parseApiVersion(apiVersion);
+  if (isBuiltInGroup(group) && !(group in CRD_PACKAGES)) return `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
   const pkg = CRD_PACKAGES[group];
   return pkg ? `${pkg}/${group}/${version}/${kind}` : undefined;
 }

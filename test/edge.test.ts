@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
-import { renderEnvironment, type Manifest } from '../stacks/render.ts';
+import { renderEnvironment } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 
 type Obj = Record<string, any>;
 

@@ -9,9 +9,9 @@ import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS_DIR, EnvironmentError, environmentNames, loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import { cronLongestGapSeconds, parseCron } from '../environments/schema/cron.ts';
-import { parseQuantity } from '../environments/schema/quantity.ts';
+import { parseQuantity } from '../kube/quantity.ts';
 import { maskCredentials, urlCredentialProblem } from '../environments/schema/url-credentials.ts';
-import { ADD_ONS } from '../stacks/gitops.ts';
+import { ADD_ONS } from '../stacks/add-ons.ts';
 import { renderEnvironment } from '../stacks/render.ts';
 
 const FILE = 'environments/prod.yaml';

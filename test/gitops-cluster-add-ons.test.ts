@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { loadEnvironments } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
 import { claimsOf, ClusterCapabilities, objectsOfCluster, METRICS_API } from '../policies/cluster.ts';
-import { buildGitOps, IN_CLUSTER, renderGitOps } from '../stacks/gitops.ts';
-import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
+import { IN_CLUSTER } from '../stacks/argocd-projects.ts';
+import { buildGitOps, renderGitOps } from '../stacks/gitops.ts';
+import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 
 let envs: Environment[];
 let envFiles: RenderedFile[];

@@ -4,8 +4,11 @@ import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
-import { ADD_ONS, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, isBuiltInGroup, renderGitOps } from '../stacks/gitops.ts';
-import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
+import { ADD_ONS, BOOTSTRAP_GROUPS } from '../stacks/add-ons.ts';
+import { GITOPS_GROUP, buildGitOps, renderGitOps } from '../stacks/gitops.ts';
+import { isBuiltInGroup } from '../kube/api-version.ts';
+import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { CHARTS } from '../constructs/versions.ts';
 
 type Obj = Record<string, any>;
@@ -219,7 +222,7 @@ describe('cluster add-ons', () => {
     const dev = rendered.get('dev')!;
     rendered.set('dev', [...dev, { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'events', namespace: 'agent-platform-dev' } }]);
     expect(() => buildGitOps({ envs, rendered })).toThrowError(
-      'cluster nonprod: custom resources of API group kafka.strimzi.io are rendered but no add-on in stacks/gitops.ts installs their CRDs',
+      'cluster nonprod: custom resources of API group kafka.strimzi.io are rendered but no add-on in stacks/add-ons.ts installs their CRDs',
     );
   });
 

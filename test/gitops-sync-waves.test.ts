@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../environments/load.ts';
-import { renderEnvironment, type Manifest } from '../stacks/render.ts';
-import { SYNC_WAVE_ANNOTATION, dependencies, syncWaves } from '../stacks/sync-waves.ts';
+import { renderEnvironment } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
+import { dependencies } from '../stacks/dependencies.ts';
+import { SYNC_WAVE_ANNOTATION, syncWaves } from '../stacks/sync-waves.ts';
 
 const ns = 'agent-platform-prod';
 const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: ns, ...extra });

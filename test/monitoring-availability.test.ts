@@ -14,7 +14,8 @@ import { type Environment, environmentSchema } from '../environments/schema/inde
 import { availabilityAlertGroup } from '../constructs/monitoring/availability-alerts.ts';
 import { PROMETHEUS_SELF_JOB } from '../constructs/prometheus.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
-import { type Manifest, manifestsOf } from '../stacks/render.ts';
+import { manifestsOf } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { configMapData } from './support/monitoring-files.ts';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -5,7 +5,7 @@ import { monitoring } from '../environments/schema/monitoring.ts';
 import { Alertmanager, type AlertmanagerProps } from '../constructs/alertmanager.ts';
 import { AlertmanagerConfig } from '../constructs/alertmanager-config.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
-import type { ExternalPeer } from '../constructs/connections.ts';
+import type { ExternalPeer } from '../constructs/external-peer.ts';
 import { Grafana, type GrafanaProps } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import { prometheusConfig } from '../constructs/monitoring/prometheus-config.ts';

@@ -8,7 +8,8 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
-import { type Manifest, manifestsOf } from '../stacks/render.ts';
+import { manifestsOf } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { configMapData } from './support/monitoring-files.ts';
 
 const envs = loadEnvironments(join(import.meta.dirname, '..', 'environments'));

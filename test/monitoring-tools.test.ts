@@ -12,7 +12,8 @@ import { type Environment, environmentSchema } from '../environments/schema/inde
 import type { AlertGroup, PromDuration } from '../constructs/monitoring/alert-definition.ts';
 import { promtoolTests, ruleFileName } from '../constructs/monitoring/rule-files.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
-import { type Manifest, manifestsOf } from '../stacks/render.ts';
+import { manifestsOf } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { validateManifest } from '../stacks/validate.ts';
 import { describeWithBinaries } from './support/binaries.ts';
 import { configMapData, run, tempDir, toYaml, writeFiles } from './support/monitoring-files.ts';

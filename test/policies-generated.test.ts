@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
 import { objectsOfCluster } from '../policies/cluster.ts';
 import { checkObjects } from '../policies/engine.ts';
-import { showRef } from '../policies/objects.ts';
+import { showRef } from '../policies/object-ref.ts';
 import { RULES } from '../policies/rules/index.ts';
 import type { CheckResult, K8sObject, SourcedObject } from '../policies/types.ts';
 import { parseWaivers } from '../policies/waivers.ts';

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
 import { externalSecretKeys } from '../stacks/pulumi/aws-needs.ts';
-import type { Manifest } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { s3CallsOf, type BackupTool } from './support/backup-s3-calls.ts';
 import { evaluate } from './support/iam-evaluator.ts';
 import { ENVIRONMENTS_DIR, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';

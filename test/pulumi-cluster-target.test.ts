@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment } from '../environments/load.ts';
-import type { Manifest } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { clusterTargetOf } from '../stacks/pulumi/cluster-target.ts';
 import { readKubeconfig } from '../stacks/pulumi/kubeconfig-source.ts';
 import { planSecret, type SecretValues } from '../stacks/pulumi/pulumi-secrets.ts';

@@ -6,11 +6,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
-import type { Manifest } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { constructorOf, resourceNameOf } from '../stacks/pulumi/kubernetes-objects.ts';
 import { IRSA_ANNOTATION } from '../stacks/pulumi/program.ts';
 import { planSecret, secretData, type SecretValues } from '../stacks/pulumi/pulumi-secrets.ts';
-import { dependencies } from '../stacks/sync-waves.ts';
+import { dependencies } from '../stacks/dependencies.ts';
 import { ENVIRONMENTS_DIR, isSecretInput, reveal, runProgram, valueOf, type MockedRun } from './support/pulumi-mocks.ts';
 
 const names = environmentNames(ENVIRONMENTS_DIR);

@@ -10,7 +10,7 @@ import { checkObjects, sourced } from '../policies/engine.ts';
 import type { CheckEnvironment } from '../policies/types.ts';
 import { buildPolicies } from '../policies/pulumi-pack/policies.ts';
 import { resourceNameOf } from '../stacks/pulumi/kubernetes-objects.ts';
-import type { Manifest } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { planSecret, type SecretValues } from '../stacks/pulumi/pulumi-secrets.ts';
 import { ENVIRONMENTS_DIR, reveal, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
 

@@ -6,9 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
-import type { Manifest } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { planSecret, type SecretValues } from '../stacks/pulumi/pulumi-secrets.ts';
-import { readinessOf, secretsReadBy, WAIT_FOR_ANNOTATION } from '../stacks/pulumi/readiness.ts';
+import { readinessOf, secretNamesReadBy, WAIT_FOR_ANNOTATION } from '../stacks/pulumi/readiness.ts';
 import { ENVIRONMENTS_DIR, isSecretInput, reveal, runProgram, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
 
 function secretValuesFor(manifests: readonly Manifest[], prefix: string, tag = 'a'): Record<string, Record<string, string>> {
@@ -142,6 +142,6 @@ describe('readiness of a kind pulumi delivery does not register today', () => {
         },
       },
     };
-    expect(secretsReadBy(job)).toEqual(['a', 'b', 'c', 'd']);
+    expect(secretNamesReadBy(job)).toEqual(['a', 'b', 'c', 'd']);
   });
 });

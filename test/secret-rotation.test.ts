@@ -11,7 +11,8 @@ import { loadEnvironments } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
 import { ClusterCapabilities, objectsOfCluster, reloadedSecretsOf, rotatedSecrets, rotatedSecretsConsumed, SECRET_RELOAD } from '../policies/cluster.ts';
 import { renderGitOps } from '../stacks/gitops.ts';
-import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
+import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const runbook = readFileSync(join(ROOT, 'docs', 'secret-rotation.md'), 'utf8');

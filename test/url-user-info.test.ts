@@ -20,7 +20,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../environments/load.ts';
 import { passwordTemplate, userInfoTemplate } from '../constructs/url-user-info.ts';
 import { planSecret, secretData } from '../stacks/pulumi/pulumi-secrets.ts';
-import { renderEnvironment, type Manifest } from '../stacks/render.ts';
+import { renderEnvironment } from '../stacks/render.ts';
+import type { Manifest } from '../kube/object.ts';
 import { describeWithBinaries, findBinary, IN_CI } from './support/binaries.ts';
 
 const PASSWORDS = ['a b', 'a+b', 'p@ss@host', 'us:er:pw', 'sl/ash/', '100%25 %', 'пароль-ü', '密码🔑', " +@:/%?#[]!$&'()*,;=~\\\"`", ' leading and trailing '];

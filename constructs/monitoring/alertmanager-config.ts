@@ -56,7 +56,7 @@ export interface AlertmanagerConfigProps {
 }
 
 /** Labels an alert and its twin share; a critical alert silences a warning one only when all match. */
-export const INHIBIT_EQUAL = ['alertname', 'namespace', 'job', 'instance'] as const;
+const INHIBIT_EQUAL = ['alertname', 'namespace', 'job', 'instance'] as const;
 
 /** Key of the receivers Secret holding a receiver's credential. */
 export function receiverSecretKey(r: AlertReceiver): string {

@@ -5,7 +5,7 @@
  * `last-applied-configuration` annotation, and annotations are limited to 256 KiB in total; a
  * larger ConfigMap fails to sync. Refuse it at synth time instead.
  */
-export const MAX_APPLIED_CONFIGMAP_BYTES = 256 * 1024;
+const MAX_APPLIED_CONFIGMAP_BYTES = 256 * 1024;
 
 /** Throws when a ConfigMap's data would be too large to apply client-side. */
 export function assertApplicableConfigMap(owner: string, name: string, data: Readonly<Record<string, string>>): void {

@@ -2,6 +2,7 @@
  * From alert definitions to what Prometheus and promtool read: rule groups (a rule file, or the
  * `spec.groups` of a PrometheusRule) and the `promtool test rules` file that exercises them.
  */
+import { durationSeconds } from '../../kube/duration.ts';
 import type { AlertDefinition, AlertGroup, AlertLevel, PromDuration, Severity } from './alert-definition.ts';
 import { isServedBy } from './metrics.ts';
 
@@ -19,7 +20,7 @@ export interface RenderedRuleGroup {
 }
 
 /** `PostgresTooManyConnections` -> `postgres-too-many-connections`. */
-export function runbookSlug(alertname: string): string {
+function runbookSlug(alertname: string): string {
   return alertname.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
@@ -59,7 +60,7 @@ export function ruleFileName(group: { readonly name: string }): string {
  * Fills `{{ $labels.x }}` the way Prometheus will, so a test can state the exact annotation it
  * expects. Anything else in braces is refused: tests could not predict it.
  */
-export function expandAnnotation(text: string, labels: Readonly<Record<string, string>>): string {
+function expandAnnotation(text: string, labels: Readonly<Record<string, string>>): string {
   return text.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, action: string) => {
     const m = /^\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)$/.exec(action);
     if (!m) throw new Error(`annotation template {{ ${action} }}: only {{ $labels.<name> }} is supported`);
@@ -88,12 +89,6 @@ export interface PromtoolTestFile {
 }
 
 const SEVERITY_ORDER: readonly Severity[] = ['warning', 'critical'];
-
-/** `10m` -> 600. */
-function durationSeconds(d: PromDuration): number {
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[d.slice(-1) as 's' | 'm' | 'h' | 'd'];
-  return Number(d.slice(0, -1)) * unit;
-}
 
 /**
  * The `promtool test rules` file of one rendered group: one test group per case of every alert,

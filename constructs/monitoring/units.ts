@@ -1,6 +1,6 @@
 /** Typed units (cdk8s Duration, Size) in the spellings Prometheus, Alertmanager and Kubernetes read. */
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { quantityBytes } from '../../environments/schema/quantity.ts';
+import { quantityBytes } from '../../kube/quantity.ts';
 import type { PromDuration } from './alert-definition.ts';
 
 /** `Duration.hours(200)` -> `200h`: the largest whole unit, so the output reads like the input. */

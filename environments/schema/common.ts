@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { imageTag } from './image-tag.ts';
 import { MAX_REPLICAS } from './bounds.ts';
-import { parseQuantity, positiveQuantity, quantityBytes, quantityMillicores } from './quantity.ts';
+import { parseQuantity } from '../../kube/quantity.ts';
+import { positiveQuantity } from './quantity.ts';
 
 /** A DNS-1123 label: namespaces, object names, environment names. */
 export const dnsLabel = z
@@ -23,12 +24,6 @@ export const cpuQuantity = positiveQuantity('"250m" or "1"');
 
 /** A memory or storage size: any Kubernetes quantity above zero (`512Mi`, `1.5Gi`, `512M`, `1e9`). */
 export const memoryQuantity = positiveQuantity('"512Mi" or "2Gi"');
-
-/** Bytes in a size accepted by {@link memoryQuantity}. */
-export const memoryBytes = quantityBytes;
-
-/** Millicores in a CPU quantity accepted by {@link cpuQuantity}. */
-export const cpuMillis = quantityMillicores;
 
 /**
  * A container image. Tags may not float: `latest` is refused here, and production environments

@@ -13,8 +13,8 @@
 import { z } from 'zod';
 import { cronSchedule } from './cron.ts';
 import { timeZone } from './time-zone.ts';
-import { memoryBytes, memoryQuantity, resources, type Resources } from './common.ts';
-import { parseQuantity } from './quantity.ts';
+import { parseQuantity, quantityBytes } from '../../kube/quantity.ts';
+import { memoryQuantity, resources, type Resources } from './common.ts';
 
 /** A PersistentVolumeClaim (or, for `managed`, the allocated storage). */
 const storage = z.strictObject({
@@ -212,7 +212,7 @@ export type DataSettings = z.infer<typeof data>;
 /** Redis `maxmemory` in effect: the setting, or 75 % of the memory limit. */
 export function redisMaxMemoryBytes(r: { readonly maxMemory?: string; readonly resources: Resources }): number {
   // Whole bytes: a fractional quantity (`1.1Gi`) is valid Kubernetes but not a valid `maxmemory`.
-  return Math.floor(r.maxMemory !== undefined ? memoryBytes(r.maxMemory) : memoryBytes(r.resources.limits.memory) * 0.75);
+  return Math.floor(r.maxMemory !== undefined ? quantityBytes(r.maxMemory) : quantityBytes(r.resources.limits.memory) * 0.75);
 }
 
 /** Cross-field rules of the data tier; called from the environment schema's superRefine. */

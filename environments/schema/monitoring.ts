@@ -8,19 +8,11 @@ import { cidr } from './cidr.ts';
 import { labels } from './label.ts';
 import { withoutCredentials } from './url-credentials.ts';
 import { dnsLabel, memoryQuantity, resources } from './common.ts';
-import { parseQuantity } from './quantity.ts';
+import { WHOLE_UNIT_DURATION } from '../../kube/duration.ts';
+import { parseQuantity } from '../../kube/quantity.ts';
 
-/** A Prometheus/Go duration made of whole units, e.g. `15s`, `5m`, `200h`, `1h30m`. */
-export const promDuration = z.string().regex(/^([0-9]+(d|h|m|s))+$/, 'a duration like "15s", "5m" or "200h"');
-
-const UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
-
-/** Seconds in a duration accepted by {@link promDuration}. */
-export function durationSeconds(d: string): number {
-  let total = 0;
-  for (const [, n, unit] of d.matchAll(/([0-9]+)(d|h|m|s)/g)) total += Number(n) * UNIT_SECONDS[unit!]!;
-  return total;
-}
+/** A Prometheus/Go duration made of whole units, e.g. `15s`, `5m`, `200h`, `1h30m` (kube/duration.ts reads it). */
+export const promDuration = z.string().regex(WHOLE_UNIT_DURATION, 'a duration like "15s", "5m" or "200h"');
 
 const receiverName = dnsLabel;
 

@@ -1,5 +1,5 @@
 /** A pull-request comment: a verdict line, then a table per severity, waived findings folded away. */
-import { showRef } from '../objects.ts';
+import { showRef } from '../object-ref.ts';
 import type { CheckResult, Finding } from '../types.ts';
 
 function cell(s: string): string {

@@ -8,7 +8,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PARSE_RULE } from '../parse-findings.ts';
-import { showRef } from '../objects.ts';
+import { showRef } from '../object-ref.ts';
 import type { CheckEnvironment, CheckResult, Rule } from '../types.ts';
 import { severityIn, WAIVER_EXPIRED, WAIVER_EXPIRING, WAIVER_UNUSED, WAIVER_WARNING_DAYS } from '../engine.ts';
 

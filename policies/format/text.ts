@@ -1,5 +1,5 @@
 /** Terminal output: one line per finding, `file:line: severity rule: object: field: message`. */
-import { showRef } from '../objects.ts';
+import { showRef } from '../object-ref.ts';
 import type { CheckResult, Finding } from '../types.ts';
 
 function location(f: Finding): string {

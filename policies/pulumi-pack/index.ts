@@ -18,7 +18,7 @@ const root = resolve(import.meta.dirname, '..', '..');
 const environments = join(root, 'environments');
 const name = environmentOfStack(process.env, environmentNames(environments));
 const environment = loadEnvironment(environments, name);
-const env = { name, production: environment.production, delivery: environment.delivery };
+const env = { name, production: environment.production, delivery: environment.delivery, dns: { namespace: environment.network.dnsNamespace, podLabels: environment.network.dnsPodLabel } };
 const waiversFile = join(root, 'policies', 'waivers.yaml');
 const waivers = existsSync(waiversFile) ? parseWaivers(readFileSync(waiversFile, 'utf8'), waiversFile, new Set(RULES.map((r) => r.id))) : [];
 

@@ -11,7 +11,8 @@
  */
 import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
 import { checkOne, isActive, severityIn, waiverFor } from '../engine.ts';
-import { isRecord, refOf, withTemplateMemo } from '../objects.ts';
+import { isRecord, withTemplateMemo } from '../objects.ts';
+import { refOf } from '../object-ref.ts';
 import { RenderedSet } from '../rendered-set.ts';
 import { RULES } from '../rules/index.ts';
 import type { CheckEnvironment, K8sObject, Rule, Waiver } from '../types.ts';

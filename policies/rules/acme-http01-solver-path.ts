@@ -1,5 +1,5 @@
 import { arr, at, namespaceOf, selects, str } from '../objects.ts';
-import { nsLabel } from '../pod-references.ts';
+import { nsLabel } from '../objects.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { Rule } from '../types.ts';
 

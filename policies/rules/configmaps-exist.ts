@@ -1,5 +1,6 @@
 import { namespaceOf, podTemplateOf, WORKLOAD_KINDS } from '../objects.ts';
-import { nsLabel, podReferences } from '../pod-references.ts';
+import { nsLabel } from '../objects.ts';
+import { podReferences } from '../../kube/pod-references.ts';
 import type { Rule } from '../types.ts';
 
 export const rule: Rule = {

@@ -1,6 +1,7 @@
 import { kindOf, nameOf, namespaceOf, WORKLOAD_KINDS } from '../objects.ts';
 import { allowsEgress, egressPoliciesFor, missingDnsProtocols, policyNames } from '../network-policies.ts';
-import { OPERATOR_POD_KINDS } from '../producers.ts';
+import { OPERATOR_POD_KINDS } from '../../kube/produced.ts';
+import { DEFAULT_DNS } from '../check-environment.ts';
 import type { Rule, Violation } from '../types.ts';
 
 export const rule: Rule = {
@@ -12,6 +13,8 @@ export const rule: Rule = {
   severity: 'error',
   kinds: [...WORKLOAD_KINDS, ...OPERATOR_POD_KINDS],
   scope: 'set',
+  // "Can be the cluster DNS": the environment's DNS pods (CheckEnvironment.dns) or a node-local
+  // cache on a link-local address, never any namespace or 0.0.0.0/0 (policies/network-policies.ts).
   check: (o, set) => {
     const ns = namespaceOf(o) ?? '';
     // One finding per field: an operator's pods (instances, bootstrap Jobs) are reported together.
@@ -21,7 +24,7 @@ export const rule: Rule = {
       const policies = egressPoliciesFor(set, ns, pod.labels);
       const open = policies.filter(allowsEgress);
       if (open.length === 0) continue;
-      const missing = missingDnsProtocols(policies);
+      const missing = missingDnsProtocols(policies, set.env.dns ?? DEFAULT_DNS);
       if (missing.length === 0) continue;
       const path = pod.template ? `${pod.template.path.replace(/\.spec$/, '')}.metadata.labels` : 'metadata.name';
       const entry = byPath.get(path) ?? { who: [], open: new Set<string>(), missing: new Set<string>() };

@@ -1,15 +1,7 @@
-import { arr, at, kindOf, namespaceOf, str } from '../objects.ts';
+import { gatewayParents } from '../gateway-parents.ts';
+import { arr, at, kindOf, str } from '../objects.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { K8sObject, Rule, Violation } from '../types.ts';
-
-/** The listener a route's parentRef names, when the Gateway is in the set. */
-function listenersOf(set: RenderedSet, route: K8sObject, ref: unknown): unknown[] {
-  if ((str(at(ref, 'kind')) ?? 'Gateway') !== 'Gateway') return [];
-  const gateway = set.get('Gateway', str(at(ref, 'namespace')) ?? namespaceOf(route) ?? '', str(at(ref, 'name')) ?? '');
-  if (!gateway) return [];
-  const section = str(at(ref, 'sectionName'));
-  return arr(at(gateway, 'spec', 'listeners')).filter((l) => section === undefined || str(at(l, 'name')) === section);
-}
 
 /** A rule that does nothing but redirect to https. */
 function redirectsToHttps(rule: unknown): boolean {
@@ -37,7 +29,7 @@ function checkGateway(o: K8sObject): Violation[] {
 
 /** Routes on a plain-HTTP listener may only redirect to https. */
 function checkRoute(o: K8sObject, set: RenderedSet): Violation[] {
-  const plain = arr(at(o, 'spec', 'parentRefs')).some((ref) => listenersOf(set, o, ref).some((l) => str(at(l, 'protocol')) === 'HTTP'));
+  const plain = gatewayParents(o, set).some((p) => p.listeners.some((l) => str(at(l, 'protocol')) === 'HTTP'));
   if (!plain) return [];
   return arr(at(o, 'spec', 'rules')).flatMap((r, i): Violation[] =>
     redirectsToHttps(r) ? [] : [{ path: `spec.rules[${i}]`, message: `rule ${i} is served on a plain-HTTP listener; expected only a RequestRedirect to scheme https there (the API itself on the HTTPS listener)` }],

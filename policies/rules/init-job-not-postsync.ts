@@ -30,10 +30,9 @@ function gatesReadiness(w: K8sObject): boolean {
   return t !== undefined && appContainersOf(t).some((c) => c.container['readinessProbe'] !== undefined || c.container['startupProbe'] !== undefined);
 }
 
-let cache: { set: RenderedSet; index: ReturnType<typeof secretKeysOf> } | undefined;
-function index(set: RenderedSet): ReturnType<typeof secretKeysOf> {
-  if (cache?.set !== set) cache = { set, index: secretKeysOf(set.objects) };
-  return cache.index;
+/** The credentials each Secret of the set carries. */
+function credentialIndex(set: RenderedSet): ReturnType<typeof secretKeysOf> {
+  return secretKeysOf(set.objects);
 }
 
 export const rule: Rule = {
@@ -49,12 +48,12 @@ export const rule: Rule = {
     const hooks = (str(at(o, 'metadata', 'annotations', HOOK)) ?? '').split(',').map((h) => h.trim());
     if (!hooks.includes('PostSync')) return [];
     const ns = namespaceOf(o) ?? '';
-    const creds = credentialsOf(o, index(set));
+    const creds = credentialsOf(o, set.derived(credentialIndex));
     if (creds.size === 0) return [];
     const needs: string[] = [];
     for (const kind of LONG_RUNNING_KINDS) {
       for (const w of set.ofKindIn(kind, ns)) {
-        const shared = [...credentialsOf(w, index(set))].filter((c) => creds.has(c));
+        const shared = [...credentialsOf(w, set.derived(credentialIndex))].filter((c) => creds.has(c));
         if (shared.length === 0 || !gatesReadiness(w) || talksTo(o, w, set)) continue;
         needs.push(`${kindOf(w)} ${nameOf(w)} (${shared.map((c) => c.slice(c.lastIndexOf(':') + 1)).sort().join(', ')})`);
       }

@@ -1,5 +1,5 @@
 import { at, containerLabel, eachContainer, WORKLOAD_KINDS } from '../objects.ts';
-import { parseQuantity } from '../../environments/schema/quantity.ts';
+import { parseQuantity } from '../../kube/quantity.ts';
 import type { Rule } from '../types.ts';
 
 export const rule: Rule = {

@@ -1,10 +1,10 @@
 import { arr, at, isEmptySelector, namespaceOf, WORKLOAD_KINDS } from '../objects.ts';
-import { OPERATOR_POD_KINDS } from '../producers.ts';
+import { OPERATOR_POD_KINDS } from '../../kube/produced.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { K8sObject, Rule } from '../types.ts';
 
 /** An empty podSelector with both policy types and no allow rules: deny everything not allowed elsewhere. */
-export function isDefaultDeny(p: K8sObject): boolean {
+function isDefaultDeny(p: K8sObject): boolean {
   if (!isEmptySelector(at(p, 'spec', 'podSelector'))) return false;
   const types = arr(at(p, 'spec', 'policyTypes'));
   return types.includes('Ingress') && types.includes('Egress') && arr(at(p, 'spec', 'ingress')).length === 0 && arr(at(p, 'spec', 'egress')).length === 0;

@@ -1,5 +1,5 @@
 import { arr, at, isEmptySelector, namespaceOf, selects } from '../objects.ts';
-import { nsLabel } from '../pod-references.ts';
+import { nsLabel } from '../objects.ts';
 import type { Rule, Violation } from '../types.ts';
 
 export const rule: Rule = {

@@ -1,4 +1,5 @@
 import { arr, at, containerLabel, containersOf, LONG_RUNNING_KINDS, podTemplateOf, rec, str } from '../objects.ts';
+import { secretsReadBy } from '../../kube/pod-references.ts';
 import { nsOf, secretKey, storeSuperusers } from '../store-superusers.ts';
 import type { Rule, Violation } from '../types.ts';
 
@@ -31,26 +32,32 @@ export const rule: Rule = {
     const out: Violation[] = [];
     const isSuperuser = (name: string | undefined) => name !== undefined && su.users.has(name);
     const urlUsers = (text: string) => [...text.matchAll(URL_USER)].map((m) => m[1]!).filter(isSuperuser);
+    // Secrets read: a key (env, a volume's items) or the whole Secret (envFrom, a volume without items).
+    for (const r of secretsReadBy(t)) {
+      if (r.via === 'env' && r.keys === undefined) continue; // a secretKeyRef without a key reads nothing
+      const cred = r.keys === undefined ? su.secrets.get(r.name) : r.keys.map((k) => su.keys.get(secretKey(r.name, k))).find((x) => x !== undefined);
+      if (!cred) continue;
+      const who = r.container ? containerLabel(r.container) : '';
+      const message =
+        r.via === 'env'
+          ? `${who} reads ${r.variable} from Secret ${r.name} key ${r.keys?.[0]}, ${cred.whose}; expected a user of its own with only the privileges it needs`
+          : r.via === 'envFrom'
+            ? `${who} imports every key of Secret ${r.name}, which holds ${cred.whose}; expected only the keys it needs, none of them a superuser's`
+            : `volume "${r.volume}" mounts Secret ${r.name}, which holds ${cred.whose}; expected only keys that are not a superuser's`;
+      out.push({ path: r.at, message });
+    }
     for (const c of containersOf(t)) {
       const who = containerLabel(c);
       arr(c.container['env']).forEach((e, i) => {
         const name = str(at(e, 'name')) ?? String(i);
         const value = str(at(e, 'value'));
-        const secret = str(at(e, 'valueFrom', 'secretKeyRef', 'name'));
-        const key = str(at(e, 'valueFrom', 'secretKeyRef', 'key'));
-        const cred = secret !== undefined && key !== undefined ? su.keys.get(secretKey(secret, key)) : undefined;
-        if (cred) {
-          out.push({ path: `${c.path}.env[${i}].valueFrom.secretKeyRef`, message: `${who} reads ${name} from Secret ${secret} key ${key}, ${cred.whose}; expected a user of its own with only the privileges it needs` });
-        } else if (value !== undefined && USER_VAR.test(name) && isSuperuser(value)) {
+        if (value !== undefined && USER_VAR.test(name) && isSuperuser(value)) {
           out.push({ path: `${c.path}.env[${i}].value`, message: `${who} sets ${name} to superuser "${value}"; expected a user of its own with only the privileges it needs` });
         } else if (value !== undefined) {
           for (const u of urlUsers(value)) out.push({ path: `${c.path}.env[${i}].value`, message: `${who} sets ${name} to a URL signing in as superuser "${u}"; expected a user of its own` });
         }
       });
       arr(c.container['envFrom']).forEach((e, i) => {
-        const secret = str(at(e, 'secretRef', 'name'));
-        const cred = secret !== undefined ? su.secrets.get(secret) : undefined;
-        if (cred) out.push({ path: `${c.path}.envFrom[${i}].secretRef`, message: `${who} imports every key of Secret ${secret}, which holds ${cred.whose}; expected only the keys it needs, none of them a superuser's` });
         // Settings imported from a ConfigMap are environment variables like any other.
         const configMap = str(at(e, 'configMapRef', 'name'));
         const data = configMap !== undefined ? rec(at(set.get('ConfigMap', nsOf(o), configMap), 'data')) : undefined;
@@ -72,20 +79,6 @@ export const rule: Rule = {
         });
       }
     }
-    arr(t.spec['volumes']).forEach((v, i) => {
-      const direct = str(at(v, 'secret', 'secretName'));
-      const sources: { secret: string; items: unknown[]; path: string }[] = direct
-        ? [{ secret: direct, items: arr(at(v, 'secret', 'items')), path: `${t.path}.volumes[${i}].secret` }]
-        : arr(at(v, 'projected', 'sources')).flatMap((s, j) => {
-            const name = str(at(s, 'secret', 'name'));
-            return name ? [{ secret: name, items: arr(at(s, 'secret', 'items')), path: `${t.path}.volumes[${i}].projected.sources[${j}].secret` }] : [];
-          });
-      for (const s of sources) {
-        const keys = s.items.length ? s.items.map((it) => str(at(it, 'key'))).filter((k): k is string => k !== undefined) : undefined;
-        const cred = keys ? keys.map((k) => su.keys.get(secretKey(s.secret, k))).find((x) => x !== undefined) : su.secrets.get(s.secret);
-        if (cred) out.push({ path: s.path, message: `volume "${str(at(v, 'name')) ?? i}" mounts Secret ${s.secret}, which holds ${cred.whose}; expected only keys that are not a superuser's` });
-      }
-    });
     return out;
   },
 };

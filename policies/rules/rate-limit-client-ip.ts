@@ -1,4 +1,5 @@
 import { arr, at, namespaceOf, str } from '../objects.ts';
+import { gatewayParents } from '../gateway-parents.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { K8sObject, Rule } from '../types.ts';
 
@@ -16,10 +17,7 @@ function gatewaysOf(o: K8sObject, set: RenderedSet): K8sObject[] {
     const target = set.get(kind ?? '', ns, str(at(t, 'name')) ?? '');
     if (!target) return [];
     if (kind === 'Gateway') return [target];
-    return arr(at(target, 'spec', 'parentRefs')).flatMap((p) => {
-      const g = (str(at(p, 'kind')) ?? 'Gateway') === 'Gateway' ? set.get('Gateway', str(at(p, 'namespace')) ?? ns, str(at(p, 'name')) ?? '') : undefined;
-      return g ? [g] : [];
-    });
+    return gatewayParents(target, set).flatMap((p) => (p.gateway ? [p.gateway] : []));
   });
 }
 

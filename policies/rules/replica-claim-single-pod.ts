@@ -1,5 +1,5 @@
 import { arr, at, kindOf, nameOf, namespaceOf, podTemplateOf, str } from '../objects.ts';
-import { podReferences } from '../pod-references.ts';
+import { podReferences } from '../../kube/pod-references.ts';
 import type { K8sObject, Rule, Violation } from '../types.ts';
 
 /** The StatefulSet (and its claim template) whose replica claim `<template>-<statefulset>-<ordinal>` is `claim`. */

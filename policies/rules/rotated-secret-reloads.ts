@@ -3,12 +3,9 @@ import type { K8sObject } from '../types.ts';
 import type { RenderedSet } from '../rendered-set.ts';
 import type { Rule, Violation } from '../types.ts';
 
-const memo = new WeakMap<RenderedSet, Set<string>>();
-
+/** Secrets an ExternalSecret of the set refreshes. */
 function rotatedIn(set: RenderedSet): Set<string> {
-  let r = memo.get(set);
-  if (!r) memo.set(set, (r = rotatedSecrets(set.objects)));
-  return r;
+  return rotatedSecrets(set.objects);
 }
 
 export const rule: Rule = {
@@ -20,7 +17,7 @@ export const rule: Rule = {
   kinds: RELOADED_KINDS,
   scope: 'set',
   check: (o: K8sObject, set) => {
-    const consumed = rotatedSecretsConsumed(o, rotatedIn(set));
+    const consumed = rotatedSecretsConsumed(o, set.derived(rotatedIn));
     if (consumed.length === 0) return [];
     const out: Violation[] = [];
     const named = reloadedSecretsOf(o);

@@ -1,5 +1,5 @@
-import { arr, at, namespaceOf, nameOf, str } from '../objects.ts';
-import { nsLabel } from '../pod-references.ts';
+import { arr, at, namespaceOf, nameOf, nsLabel, str } from '../objects.ts';
+import { gatewayParents } from '../gateway-parents.ts';
 import type { Rule, Violation } from '../types.ts';
 
 /** Gateway API hostname matching: exact, or a `*.` wildcard covering one or more labels. */
@@ -19,17 +19,10 @@ export const rule: Rule = {
   check: (o, set) => {
     const routeNs = namespaceOf(o) ?? '';
     const hostnames = arr(at(o, 'spec', 'hostnames')).filter((h): h is string => typeof h === 'string');
-    const parents = arr(at(o, 'spec', 'parentRefs'));
-    if (parents.length === 0) return [{ path: 'spec.parentRefs', message: `route ${nameOf(o)} names no parent, so no Gateway serves it; expected a parentRef to a Gateway listener` }];
-    return parents.flatMap((ref, i): Violation[] => {
-      const path = `spec.parentRefs[${i}]`;
-      if ((str(at(ref, 'kind')) ?? 'Gateway') !== 'Gateway') return [];
-      const ns = str(at(ref, 'namespace')) ?? routeNs;
-      const name = str(at(ref, 'name')) ?? '';
-      const gateway = set.get('Gateway', ns, name);
+    if (arr(at(o, 'spec', 'parentRefs')).length === 0) return [{ path: 'spec.parentRefs', message: `route ${nameOf(o)} names no parent, so no Gateway serves it; expected a parentRef to a Gateway listener` }];
+    return gatewayParents(o, set).flatMap(({ index, namespace: ns, name, gateway, sectionName: section, listeners }): Violation[] => {
+      const path = `spec.parentRefs[${index}]`;
       if (!gateway) return [{ path: `${path}.name`, message: `Gateway ${name} is not rendered in ${nsLabel(ns)}; expected a Gateway of that name` }];
-      const section = str(at(ref, 'sectionName'));
-      const listeners = arr(at(gateway, 'spec', 'listeners')).filter((l) => section === undefined || str(at(l, 'name')) === section);
       if (listeners.length === 0) return [{ path: `${path}.sectionName`, message: `Gateway ${name} has no listener ${section}; expected one of ${arr(at(gateway, 'spec', 'listeners')).map((l) => str(at(l, 'name'))).join(', ')}` }];
       const admitting = listeners.filter((l) => {
         const from = str(at(l, 'allowedRoutes', 'namespaces', 'from')) ?? 'Same';

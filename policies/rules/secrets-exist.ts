@@ -1,5 +1,6 @@
 import { arr, at, kindOf, namespaceOf, podTemplateOf, str, WORKLOAD_KINDS } from '../objects.ts';
-import { nsLabel, podReferences } from '../pod-references.ts';
+import { nsLabel } from '../objects.ts';
+import { podReferences } from '../../kube/pod-references.ts';
 import type { Rule, Violation } from '../types.ts';
 
 const PRODUCERS = 'a Secret, an ExternalSecret, a cert-manager Certificate or an operator resource (CloudNativePG, ECK)';

@@ -1,5 +1,5 @@
 import { namespaceOf, podTemplateOf, str, WORKLOAD_KINDS } from '../objects.ts';
-import { nsLabel } from '../pod-references.ts';
+import { nsLabel } from '../objects.ts';
 import type { Rule } from '../types.ts';
 
 export const rule: Rule = {

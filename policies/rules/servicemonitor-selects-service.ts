@@ -1,4 +1,5 @@
 import { arr, at, namespaceOf, rec, selects, str } from '../objects.ts';
+import { apiGroupOf } from '../../kube/api-version.ts';
 import type { K8sObject, Rule, Violation } from '../types.ts';
 
 export const rule: Rule = {
@@ -10,7 +11,7 @@ export const rule: Rule = {
   kinds: ['ServiceMonitor'],
   scope: 'set',
   check: (o, set) => {
-    if (!(str(o.apiVersion) ?? '').startsWith('monitoring.coreos.com/')) return [];
+    if (apiGroupOf(o.apiVersion) !== 'monitoring.coreos.com') return [];
     if (at(o, 'spec', 'namespaceSelector', 'any') === true) return [];
     const names = arr(at(o, 'spec', 'namespaceSelector', 'matchNames')).filter((n): n is string => typeof n === 'string');
     const namespaces = names.length > 0 ? names : [namespaceOf(o) ?? ''];

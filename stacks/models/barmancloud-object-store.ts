@@ -43,7 +43,7 @@ function unknownFields(data: Record<string, unknown>, known: ReadonlySet<string>
 }
 
 /** Every problem of `data` as an ObjectStore; empty when it is valid. */
-export function objectStoreErrors(data: Record<string, unknown>): SchemaError[] {
+function objectStoreErrors(data: Record<string, unknown>): SchemaError[] {
   const out: SchemaError[] = [];
   if (data['apiVersion'] !== 'barmancloud.cnpg.io/v1') out.push({ instancePath: '/apiVersion', message: 'must be equal to one of the allowed values', params: { allowedValues: ['barmancloud.cnpg.io/v1'] } });
   if (data['kind'] !== 'ObjectStore') out.push({ instancePath: '/kind', message: 'must be equal to one of the allowed values', params: { allowedValues: ['ObjectStore'] } });

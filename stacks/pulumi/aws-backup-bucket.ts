@@ -22,7 +22,7 @@ export interface BackupBucketArgs {
 }
 
 /** Deny every request that does not use TLS, whoever makes it. */
-export function tlsOnlyBucketPolicy(bucketArn: pulumi.Input<string>): PolicyDocument {
+function tlsOnlyBucketPolicy(bucketArn: pulumi.Input<string>): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [

@@ -5,9 +5,12 @@
  * them with, and the data stores that run as managed AWS services. Pure.
  */
 import type { Environment } from '../../environments/schema/index.ts';
-import { memoryBytes } from '../../environments/schema/common.ts';
-import type { Manifest } from '../render.ts';
-import { buildGitOps } from '../gitops.ts';
+import { apiGroupOf } from '../../kube/api-version.ts';
+import { podTemplateOf } from '../../kube/pod-template.ts';
+import { quantityBytes } from '../../kube/quantity.ts';
+import type { Manifest } from '../../kube/object.ts';
+import { storeServiceAccount } from '../../constructs/aws-cluster-secret-store.ts';
+import { addOnOf } from '../add-ons.ts';
 
 /** A Kubernetes ServiceAccount an IAM role is assumed by (IRSA). */
 export interface ServiceAccountRef {
@@ -90,11 +93,10 @@ function backupServiceAccounts(manifests: readonly Manifest[], roleArn: string |
   const roleOf = (annotations: unknown) => str((annotations as Record<string, unknown> | undefined)?.['eks.amazonaws.com/role-arn']);
   for (const m of manifests) {
     if (m.kind === 'CronJob') {
-      const pod = (m['spec'] as { jobTemplate?: { spec?: { template?: { spec?: { serviceAccountName?: unknown } } } } } | undefined)?.jobTemplate?.spec?.template?.spec;
-      add(m.metadata.namespace, str(pod?.serviceAccountName));
+      add(m.metadata.namespace, str(podTemplateOf(m)?.spec['serviceAccountName']));
     }
     if (roleArn && m.kind === 'ServiceAccount' && roleOf(m.metadata['annotations']) === roleArn) add(m.metadata.namespace, m.metadata.name);
-    if (roleArn && m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/')) {
+    if (roleArn && m.kind === 'Cluster' && apiGroupOf(m.apiVersion) === 'postgresql.cnpg.io') {
       const template = (m['spec'] as { serviceAccountTemplate?: { metadata?: { annotations?: unknown } } } | undefined)?.serviceAccountTemplate;
       if (roleOf(template?.metadata?.annotations) === roleArn) add(m.metadata.namespace, m.metadata.name);
     }
@@ -102,22 +104,14 @@ function backupServiceAccounts(manifests: readonly Manifest[], roleArn: string |
   return [...found.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
 }
 
-/** The ServiceAccount a rendered ClusterSecretStore of this environment authenticates as. */
-function storeServiceAccount(env: Environment, manifests: readonly Manifest[]): ServiceAccountRef | undefined {
+/** The ServiceAccount this environment's ClusterSecretStore authenticates as, as the store's construct reports it. */
+function secretReaderAccount(env: Environment): ServiceAccountRef | undefined {
   if (env.secrets.store.kind !== 'ClusterSecretStore') return undefined;
-  // The same code that renders the store for Argo CD, so the trust policy names exactly its account.
-  const store = buildGitOps({ envs: [env], rendered: new Map([[env.name, manifests]]) })
-    .map((f) => f.manifest)
-    .find((m) => m.kind === 'ClusterSecretStore' && m.metadata.name === env.secrets.store.name);
-  const ref = (store?.['spec'] as { provider?: { aws?: { auth?: { jwt?: { serviceAccountRef?: { name?: unknown; namespace?: unknown } } } } } } | undefined)?.provider?.aws?.auth?.jwt
-    ?.serviceAccountRef;
-  const name = str(ref?.name);
-  const namespace = str(ref?.namespace);
-  return name && namespace ? { namespace, name } : undefined;
+  return storeServiceAccount(env.secrets.store.name, addOnOf('external-secrets').namespace);
 }
 
 /** `role/name` of an IAM role ARN, or throws quoting the field. */
-export function roleNameOf(arn: string, field: string): string {
+function roleNameOf(arn: string, field: string): string {
   const m = /^arn:aws(-[a-z]+)?:iam::[0-9]{12}:role\/(?:.*\/)?([A-Za-z0-9+=,.@_-]+)$/.exec(arn);
   if (!m) throw new Error(`${field}: ${JSON.stringify(arn)} is not an IAM role ARN`);
   return m[2]!;
@@ -130,7 +124,7 @@ export function accountOf(arn: string): string {
 
 /** Gibibytes in a binary quantity (`100Gi`), rounded up. */
 function gibibytes(quantity: string | undefined, fallback: number): number {
-  return quantity === undefined ? fallback : Math.ceil(memoryBytes(quantity) / 2 ** 30);
+  return quantity === undefined ? fallback : Math.ceil(quantityBytes(quantity) / 2 ** 30);
 }
 
 /** The stores of `env.data` whose `mode` is `managed`, with the sizes AWS needs. */
@@ -187,7 +181,7 @@ export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): Aw
     secretReader: {
       roleName: roleNameOf(env.gitops.secretStore.roleArn, 'gitops.secretStore.roleArn'),
       roleArn: env.gitops.secretStore.roleArn,
-      serviceAccount: storeServiceAccount(env, manifests),
+      serviceAccount: secretReaderAccount(env),
     },
     managedStores: managedStoresOf(env),
   };

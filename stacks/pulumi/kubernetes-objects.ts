@@ -15,9 +15,10 @@
  */
 import * as kubernetes from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Manifest } from '../render.ts';
-import { isBuiltInGroup } from '../gitops.ts';
-import { dependencies, syncWaves } from '../sync-waves.ts';
+import type { Manifest } from '../../kube/object.ts';
+import { apiGroupOf, isBuiltInGroup } from '../../kube/api-version.ts';
+import { dependencies } from '../dependencies.ts';
+import { syncWaves } from '../sync-waves.ts';
 import { forPulumi, readinessOf } from './readiness.ts';
 
 type ObjectConstructor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -57,7 +58,7 @@ export function resourceNameOf(m: Pick<Manifest, 'kind' | 'metadata'>): string {
 export function constructorOf(m: Pick<Manifest, 'apiVersion' | 'kind'>): ObjectConstructor {
   const typed = BUILT_IN.get(`${m.apiVersion}/${m.kind}`);
   if (typed) return typed;
-  const group = m.apiVersion.includes('/') ? m.apiVersion.slice(0, m.apiVersion.lastIndexOf('/')) : '';
+  const group = apiGroupOf(m.apiVersion);
   if (group.includes('.') && !isBuiltInGroup(group)) return kubernetes.apiextensions.CustomResource as unknown as ObjectConstructor;
   throw new Error(`${m.apiVersion} ${m.kind}: no typed class registered for this built-in kind; add it to BUILT_IN in stacks/pulumi/kubernetes-objects.ts`);
 }

@@ -22,7 +22,7 @@ const HTTPS_PORT = 443;
  * Zones of a production OpenSearch domain, one node and one subnet each. Three, not two: with two
  * zones OpenSearch wants an even number of data nodes, and three nodes keep a quorum when a zone fails.
  */
-export const OPENSEARCH_PRODUCTION_ZONES = 3;
+const OPENSEARCH_PRODUCTION_ZONES = 3;
 /** RDS and ElastiCache subnet groups need subnets in at least two zones. */
 const MIN_SUBNETS = 2;
 

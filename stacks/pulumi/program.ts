@@ -8,12 +8,14 @@
  * except that ExternalSecrets become Secrets filled from secret config and the backup
  * ServiceAccount carries the role this stack created.
  */
+import { apiGroupOf } from '../../kube/api-version.ts';
 import { createHash } from 'node:crypto';
 import * as aws from '@pulumi/aws';
 import * as kubernetes from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Environment } from '../../environments/schema/index.ts';
-import { renderEnvironment, type Manifest } from '../render.ts';
+import { renderEnvironment } from '../render.ts';
+import type { Manifest } from '../../kube/object.ts';
 import { BackupBucket } from './aws-backup-bucket.ts';
 import { clusterTargetOf, type ClusterTarget, type KubeconfigSource } from './cluster-target.ts';
 import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './aws-needs.ts';
@@ -22,7 +24,7 @@ import { IrsaRole } from './irsa-role.ts';
 import { KubernetesObjects } from './kubernetes-objects.ts';
 import { checkManagedStores, ManagedStores, type ManagedStoresArgs } from './managed-stores.ts';
 import { planSecret, secretData, type SecretPlan, type SecretValues } from './pulumi-secrets.ts';
-import { secretsReadBy } from './readiness.ts';
+import { secretNamesReadBy } from './readiness.ts';
 import { SecretStoreEntries } from './secrets-manager.ts';
 import type { StackConfig } from './stack-config.ts';
 
@@ -81,7 +83,7 @@ function checkAccount(env: Environment, config: StackConfig): void {
  * Days the bucket keeps objects: one more than the jobs' retention, so the lifecycle never removes
  * a backup the jobs still keep on the last day (the contract in environments/schema/data.ts).
  */
-export function bucketExpiryDays(retentionDays: number): number {
+function bucketExpiryDays(retentionDays: number): number {
   return retentionDays + 1;
 }
 
@@ -181,8 +183,8 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
 }
 
 /** Objects whose deletion loses data: the namespace (it takes everything in it), volumes, Postgres clusters. */
-export function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
-  return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && m.apiVersion.startsWith('postgresql.cnpg.io/'));
+function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
+  return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && apiGroupOf(m.apiVersion) === 'postgresql.cnpg.io');
 }
 
 function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined, cluster: ClusterTarget): KubernetesObjects {
@@ -203,7 +205,7 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
   // triggered by a digest of those values (secret, so not even the digest is in plain state).
   const replacementTriggers = new Map<Manifest, pulumi.Output<string>>();
   for (const job of manifests.filter((m) => m.apiVersion === 'batch/v1' && m.kind === 'Job')) {
-    const read = secretsReadBy(job).flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
+    const read = secretNamesReadBy(job).flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
     if (read.length === 0) continue;
     const digest = secrets.apply((values) => {
       const data = read.map((plan) => [plan.manifest.metadata.name, Object.entries(secretData(plan, values ?? {}, input.stack)).sort()]);

@@ -5,7 +5,7 @@
  * is the ExternalSecret's remote key without the environment's `secrets.remoteKeyPrefix/`. Values
  * stay encrypted in the stack and in state; nothing of them reaches git.
  */
-import type { Manifest } from '../render.ts';
+import type { Manifest } from '../../kube/object.ts';
 
 /** Secret config as Pulumi holds it: remote key -> property -> value. */
 export type SecretValues = Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;
@@ -59,7 +59,7 @@ export function planSecret(externalSecret: Manifest, remoteKeyPrefix: string): S
 }
 
 /** Go's `url.QueryEscape`, which ESO's `urlquery` is: unreserved characters kept, space as `+`. */
-export function goQueryEscape(value: string): string {
+function goQueryEscape(value: string): string {
   return Array.from(new TextEncoder().encode(value), (b) => {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) return c;

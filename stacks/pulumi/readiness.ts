@@ -13,8 +13,11 @@
  *   mean nothing to Pulumi, which orders by dependencies (kubernetes-objects.ts); they are dropped
  *   from what Pulumi applies, whatever their values, so a hook's phase can change without this file.
  */
+import { apiGroupOf } from '../../kube/api-version.ts';
+import { podTemplateOf } from '../../kube/pod-template.ts';
+import { secretsReadBy } from '../../kube/pod-references.ts';
 import type * as pulumi from '@pulumi/pulumi';
-import type { Manifest } from '../render.ts';
+import type { Manifest } from '../../kube/object.ts';
 
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
 const ARGO_CD_ANNOTATION_PREFIX = 'argocd.argoproj.io/';
@@ -33,11 +36,9 @@ export interface Readiness {
   readonly customTimeouts?: pulumi.CustomTimeouts;
 }
 
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '');
-
 /** How Pulumi must wait for `m` before what depends on it is applied. */
 export function readinessOf(m: Manifest): Readiness {
-  const group = groupOf(m.apiVersion);
+  const group = apiGroupOf(m.apiVersion);
   const spec = (m['spec'] ?? {}) as Record<string, any>;
   if (group === 'postgresql.cnpg.io' && m.kind === 'Cluster') {
     return { waitFor: 'condition=Ready', customTimeouts: { create: DATABASE_READY_TIMEOUT, update: DATABASE_READY_TIMEOUT } };
@@ -71,16 +72,7 @@ export function forPulumi(m: Record<string, unknown>, readiness: Readiness): Rec
 }
 
 /** Names of the Secrets a Job's pods read at start (env, envFrom, volumes). */
-export function secretsReadBy(job: Manifest): string[] {
-  const pod = ((job['spec'] as any)?.template?.spec ?? {}) as Record<string, any>;
-  const names = new Set<string>();
-  for (const c of [...(pod['initContainers'] ?? []), ...(pod['containers'] ?? [])]) {
-    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name) names.add(e.valueFrom.secretKeyRef.name);
-    for (const e of c.envFrom ?? []) if (e.secretRef?.name) names.add(e.secretRef.name);
-  }
-  for (const v of pod['volumes'] ?? []) {
-    if (v.secret?.secretName) names.add(v.secret.secretName);
-    for (const s of v.projected?.sources ?? []) if (s.secret?.name) names.add(s.secret.name);
-  }
-  return [...names].sort();
+export function secretNamesReadBy(job: Manifest): string[] {
+  const t = podTemplateOf(job);
+  return t ? [...new Set(secretsReadBy(t).map((r) => r.name))].sort() : [];
 }

@@ -24,7 +24,7 @@ export interface SecretStoreEntriesArgs {
 }
 
 /** Read-only access to exactly these secrets: no listing, no writing, no other secret of the account. */
-export function secretReaderPolicy(secretArns: readonly pulumi.Input<string>[]): PolicyDocument {
+function secretReaderPolicy(secretArns: readonly pulumi.Input<string>[]): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [

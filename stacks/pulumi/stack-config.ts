@@ -59,7 +59,6 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
-export type StackConfigInput = z.input<typeof stackConfigSchema>;
 
 /** Config keys that are secret and read as Outputs, never as plain values. */
 export const SECRET_CONFIG_KEYS = ['secrets', 'redisAuthToken', 'opensearchMasterPassword'] as const;
@@ -69,11 +68,6 @@ export function oidcIssuerOf(providerArn: string): string {
   const slash = providerArn.indexOf(':oidc-provider/');
   if (slash < 0) throw new Error(`oidcProviderArn ${JSON.stringify(providerArn)} is not an OIDC provider ARN`);
   return providerArn.slice(slash + ':oidc-provider/'.length);
-}
-
-/** The ARN partition (`aws`, `aws-cn`, `aws-us-gov`) of an ARN. */
-export function partitionOf(arn: string): string {
-  return arn.split(':')[1] ?? 'aws';
 }
 
 /**

@@ -17,7 +17,7 @@
 import { spawn } from 'node:child_process';
 import type { Environment } from '../../environments/schema/index.ts';
 import { buildGitOps } from '../gitops.ts';
-import type { Manifest } from '../render.ts';
+import type { Manifest } from '../../kube/object.ts';
 
 export interface SwitchOverStep {
   readonly title: string;

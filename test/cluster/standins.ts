@@ -1,7 +1,7 @@
 /**
  * Pods that the network-policy analyzer must see but that `generated/` does not declare as
  * workloads: the pods operators create from custom resources (CloudNativePG instances and Jobs,
- * as `policies/producers.ts` says they are labelled), and the peers in other namespaces that the
+ * as `kube/produced.ts` says they are labelled), and the peers in other namespaces that the
  * environments' policies name (cluster DNS, the Envoy Gateway proxies and rate-limit service,
  * cert-manager, the CloudNativePG operator). The analyzer only computes connectivity between pods
  * it is given, so without these stand-ins every flow to or from them would be silently absent.
@@ -9,7 +9,7 @@
  * The peers' labels are the upstream projects' own, not copies of our selectors, so a selector
  * that drifts from what the add-on really labels shows up as a contracted flow the analyzer blocks.
  */
-import { producedBy } from '../../policies/producers.ts';
+import { producedBy } from '../../kube/produced.ts';
 import type { K8sObject } from '../../policies/types.ts';
 import { nameOf, namespaceOf } from '../../policies/objects.ts';
 

@@ -89,6 +89,16 @@ const CASES: Record<string, Case[]> = {
   ],
   'no-store-superuser': [
     {
+      change: "the service reading the elastic user's password ECK keeps in <es>-es-elastic-user",
+      mutate: (s) => {
+        s.push({ apiVersion: 'elasticsearch.k8s.elastic.co/v1', kind: 'Elasticsearch', metadata: { name: 'logs', namespace: 'shop' }, spec: { version: '8.19.0', nodeSets: [{ name: 'default', count: 1 }] } });
+        firstContainer(api(s)).env[1].valueFrom.secretKeyRef = { name: 'logs-es-elastic-user', key: 'elastic' };
+      },
+      object: 'Deployment shop/api',
+      path: `${C0}.env[1].valueFrom.secretKeyRef`,
+      message: "container \"api\" reads DATABASE_PASSWORD from Secret logs-es-elastic-user key elastic, the Elasticsearch superuser elastic's password (ECK Elasticsearch logs)",
+    },
+    {
       change: 'the service reading the CloudNativePG superuser secret',
       mutate: (s) => (firstContainer(api(s)).env[1].valueFrom.secretKeyRef = { name: 'pg-superuser', key: 'password' }),
       object: 'Deployment shop/api',
@@ -250,6 +260,35 @@ const CASES: Record<string, Case[]> = {
       object: 'Cluster shop/pg',
       path: 'metadata.name',
       message: 'CloudNativePG primary instance pods, CloudNativePG replica instance pods, CloudNativePG initdb Job pods, CloudNativePG join Job pods may send traffic (NetworkPolicy pg)',
+    },
+    {
+      change: 'port 53 allowed to a namespace where the cluster DNS does not run',
+      mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.egress[1].to = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]),
+      object: 'Deployment shop/api',
+      path: 'spec.template.metadata.labels',
+      message: 'allows UDP and TCP port 53 to the cluster DNS',
+    },
+    {
+      change: 'port 53 allowed to the DNS namespace but other pods than the DNS pods',
+      mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.egress[1].to[0].podSelector = { matchLabels: { app: 'metrics-server' } }),
+      object: 'Deployment shop/api',
+      path: 'spec.template.metadata.labels',
+      message: 'allows UDP and TCP port 53 to the cluster DNS',
+    },
+    {
+      change: 'port 53 allowed only to the internet (0.0.0.0/0)',
+      mutate: (s) => (find(s, 'NetworkPolicy', 'api').spec.egress[1].to = [{ ipBlock: { cidr: '0.0.0.0/0' } }]),
+      object: 'Deployment shop/api',
+      path: 'spec.template.metadata.labels',
+      message: 'allows UDP and TCP port 53 to the cluster DNS',
+    },
+    {
+      change: 'the kube-dns pods allowed where the environment runs its DNS elsewhere',
+      env: { ...PROD, dns: { namespace: 'dns-system', podLabels: { app: 'coredns' } } },
+      mutate: () => undefined,
+      object: 'Deployment shop/api',
+      path: 'spec.template.metadata.labels',
+      message: 'allows UDP and TCP port 53 to the cluster DNS',
     },
   ],
   'networkpolicy-selects-pods': [
@@ -535,5 +574,22 @@ describe('no-store-superuser: what does not count', () => {
 
   it('checks only long-running workloads: a Job may create users as the superuser', () => {
     expect(RULES.find((r) => r.id === 'no-store-superuser')!.kinds).toEqual(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
+  });
+});
+
+describe('egress-reaches-dns: what counts as the cluster DNS', () => {
+  const dnsFindings = (set: Obj[], env: CheckEnvironment = PROD) => checkObjects(sourced(set), { env, rules: RULES.filter((r) => r.id === 'egress-reaches-dns') }).findings;
+
+  it('a node-local cache on a link-local address', () => {
+    const set = goodSet();
+    find(set, 'NetworkPolicy', 'api').spec.egress[1].to = [{ ipBlock: { cidr: '169.254.20.10/32' } }];
+    expect(dnsFindings(set)).toEqual([]);
+  });
+
+  it("the environment's own DNS pods, wherever it runs them", () => {
+    const set = goodSet();
+    find(set, 'NetworkPolicy', 'api').spec.egress[1].to = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } }, podSelector: { matchLabels: { app: 'coredns' } } }];
+    expect(dnsFindings(set, { ...PROD, dns: { namespace: 'dns-system', podLabels: { app: 'coredns' } } })).toEqual([]);
+    expect(dnsFindings(set)).toHaveLength(1);
   });
 });

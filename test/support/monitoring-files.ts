@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import type { Manifest } from '../../stacks/render.ts';
+import type { Manifest } from '../../kube/object.ts';
 
 /** Data of the ConfigMap `name` among rendered manifests. */
 export function configMapData(manifests: readonly Manifest[], name: string): Record<string, string> {

@@ -30,7 +30,7 @@ export function resourceLabel(r: Pick<Resource, 'kind' | 'namespace' | 'name'>):
 }
 
 /** Identity of a resource within its environment. */
-export function resourceKey(r: Pick<Resource, 'kind' | 'namespace' | 'name'>): string {
+function resourceKey(r: Pick<Resource, 'kind' | 'namespace' | 'name'>): string {
   return `${r.kind}/${r.namespace}/${r.name}`;
 }
 

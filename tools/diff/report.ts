@@ -7,7 +7,7 @@ import { compareRenderings, resourceLabel, type Json, type Resource, type Resour
 import { SEVERITIES, assessRisks, capacityOf, formatCpu, formatMemory, type Capacity, type Risk, type Severity } from './risk.ts';
 
 /** Severities that make the exit code 2; `restart` and `capacity` are shown but expected in most releases. */
-export const RISKY: ReadonlySet<Severity> = new Set(['immutable', 'deletion', 'edge', 'weakened']);
+const RISKY: ReadonlySet<Severity> = new Set(['immutable', 'deletion', 'edge', 'weakened']);
 
 /** Exit codes of `npm run diff`. */
 export const EXIT = { unchanged: 0, changed: 1, risky: 2, error: 3 } as const;

@@ -12,7 +12,9 @@
  * 4. `weakened`: less availability or security in production;
  * 5. `capacity`: the change in requested CPU and memory per environment, at HPA min and max.
  */
-import { parseQuantity } from '../../environments/schema/quantity.ts';
+import { apiGroupOf } from '../../kube/api-version.ts';
+import { podTemplateOf, podTemplatePath } from '../../kube/pod-template.ts';
+import { parseQuantity } from '../../kube/quantity.ts';
 import { joinPath, resourceLabel, type FieldChange, type Json, type JsonObject, type Resource, type ResourceDiff } from './compare.ts';
 
 export const SEVERITIES = ['immutable', 'deletion', 'edge', 'restart', 'weakened', 'capacity'] as const;
@@ -38,11 +40,6 @@ function get(obj: Json | undefined, ...path: string[]): Json | undefined {
   return cur;
 }
 
-/** Bytes (or cores) of a Kubernetes quantity (`10Gi`, `512Mi`, `1G`, `1e9`), for comparing sizes. */
-export function quantityBytes(q: Json | undefined): number | undefined {
-  return parseQuantity(q);
-}
-
 function immutableRisks(d: ResourceDiff): string[] {
   const out: string[] = [];
   const fieldsAt = (...prefix: string[]) => d.fields.filter((f) => at(f, ...prefix));
@@ -62,13 +59,13 @@ function immutableRisks(d: ResourceDiff): string[] {
     for (const f of fieldsAt('spec', 'storageClassName')) out.push(`spec.storageClassName ${show(f.old)} → ${show(f.new)}: immutable on a PVC`);
     for (const f of fieldsAt('spec', 'accessModes')) out.push(`spec.accessModes ${show(f.old)} → ${show(f.new)}: immutable on a PVC`);
     for (const f of fieldsAt('spec', 'resources', 'requests', 'storage')) {
-      const [o, n] = [quantityBytes(f.old), quantityBytes(f.new)];
+      const [o, n] = [parseQuantity(f.old), parseQuantity(f.new)];
       if (o !== undefined && n !== undefined && n < o) out.push(`storage ${show(f.old)} → ${show(f.new)}: a PVC cannot shrink`);
     }
   }
-  if (d.kind === 'Cluster' && d.old?.apiVersion.startsWith('postgresql.cnpg.io/')) {
+  if (d.kind === 'Cluster' && apiGroupOf(d.old?.apiVersion) === 'postgresql.cnpg.io') {
     for (const f of d.fields.filter((x) => (at(x, 'spec', 'storage', 'size') || at(x, 'spec', 'walStorage', 'size')))) {
-      const [o, n] = [quantityBytes(f.old), quantityBytes(f.new)];
+      const [o, n] = [parseQuantity(f.old), parseQuantity(f.new)];
       if (o !== undefined && n !== undefined && n < o) out.push(`${f.path} ${show(f.old)} → ${show(f.new)}: CloudNativePG cannot shrink volumes`);
     }
   }
@@ -109,7 +106,7 @@ function edgeRisks(d: ResourceDiff): string[] {
 
 function isStateful(r: Resource): boolean {
   if (STATEFUL_KINDS.has(r.kind) || r.kind === 'Namespace') return true;
-  if (r.apiVersion.startsWith('postgresql.cnpg.io/') && ['Cluster', 'ScheduledBackup', 'Backup'].includes(r.kind)) return true;
+  if (apiGroupOf(r.apiVersion) === 'postgresql.cnpg.io' && ['Cluster', 'ScheduledBackup', 'Backup'].includes(r.kind)) return true;
   if (r.kind === 'CronJob') {
     const labels = (get(r.body, 'metadata', 'labels') ?? {}) as JsonObject;
     return /backup/i.test(r.name) || Object.values(labels).some((v) => typeof v === 'string' && /backup/i.test(v));
@@ -129,10 +126,9 @@ function isArgoHook(r: Resource | undefined): boolean {
 
 /** The pod template path of a workload kind (a hook Job's is replaced on the next sync). */
 function templatePrefix(kind: string, r?: Resource): string[] | undefined {
-  if (WORKLOADS.has(kind)) return ['spec', 'template'];
-  if (kind === 'Job' && isArgoHook(r)) return ['spec', 'template'];
-  if (kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template'];
-  return undefined;
+  if (!WORKLOADS.has(kind) && kind !== 'CronJob' && !(kind === 'Job' && isArgoHook(r))) return undefined;
+  const path = podTemplatePath(kind);
+  return path ? [...path] : undefined;
 }
 
 function restartRisk(d: ResourceDiff): string | undefined {
@@ -250,9 +246,9 @@ export function capacityOf(resources: readonly Resource[]): Capacity {
     let req: { cpu: number; memory: number };
     let replicas: number;
     if (WORKLOADS.has(r.kind) && r.kind !== 'DaemonSet') {
-      req = podRequests(get(r.body, 'spec', 'template', 'spec'));
+      req = podRequests(podTemplateOf(r.body)?.spec as JsonObject | undefined);
       replicas = Number(get(r.body, 'spec', 'replicas') ?? 1);
-    } else if (r.kind === 'Cluster' && r.apiVersion.startsWith('postgresql.cnpg.io/')) {
+    } else if (r.kind === 'Cluster' && apiGroupOf(r.apiVersion) === 'postgresql.cnpg.io') {
       req = podRequests({ containers: [{ resources: get(r.body, 'spec', 'resources') ?? {} }] });
       replicas = Number(get(r.body, 'spec', 'instances') ?? 1);
     } else continue;

@@ -10,8 +10,9 @@
  * - prometheus-operator: labels set by `prometheus-operator/pkg/prometheus/statefulset.go`
  * - ECK: https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-securing-stack.html
  */
-import { arr, at, kindOf, nameOf, rec, str } from './objects.ts';
-import type { K8sObject } from './types.ts';
+import { apiGroupOf } from './api-version.ts';
+import type { K8sObject } from './object.ts';
+import { arr, at, rec, str, stringMap as stringLabels } from './read.ts';
 
 /** Custom resources whose operators run pods in the resource's namespace (see {@link producedBy}). */
 export const OPERATOR_POD_KINDS: readonly string[] = ['Cluster', 'Pooler', 'Prometheus', 'Alertmanager', 'Elasticsearch'];
@@ -25,31 +26,37 @@ export interface ProducedPod {
   readonly role?: string;
 }
 
+/** A Secret an operator writes the store superuser's password into. */
+export interface SuperuserSecret {
+  readonly secret: string;
+  /** Keys that carry the password (directly, or inside a connection string). */
+  readonly keys: readonly string[];
+  readonly user: string;
+  /** What makes it, for messages: `superuserSecret of CloudNativePG Cluster agent-postgres`. */
+  readonly from: string;
+}
+
 export interface Produced {
   readonly secrets: readonly string[];
+  /** Those of {@link secrets} that hold a store superuser's credential. */
+  readonly superuserSecrets: readonly SuperuserSecret[];
   readonly configMaps: readonly string[];
   readonly pvcs: readonly string[];
   readonly services: readonly { readonly name: string; readonly ports: readonly { name?: string; port: number }[] }[];
   readonly pods: readonly ProducedPod[];
 }
 
-const NOTHING: Produced = { secrets: [], configMaps: [], pvcs: [], services: [], pods: [] };
+const NOTHING: Produced = { secrets: [], superuserSecrets: [], configMaps: [], pvcs: [], services: [], pods: [] };
 
-function stringLabels(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(rec(v) ?? {})) if (typeof val === 'string') out[k] = val;
-  return out;
-}
-
-function group(o: K8sObject): string {
-  return (str(o.apiVersion) ?? '').split('/')[0] ?? '';
-}
+/** Keys of a CloudNativePG-generated `<cluster>-superuser` Secret that carry the password (all but `username`, `host`, ...). */
+const CNPG_GENERATED_KEYS = ['password', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri'];
 
 /** What `o` makes appear in its namespace besides itself. */
 export function producedBy(o: K8sObject): Produced {
-  const name = nameOf(o);
-  const g = group(o);
-  switch (kindOf(o)) {
+  const name = str(o.metadata?.name) ?? '';
+  const g = apiGroupOf(o.apiVersion);
+  const kind = str(o.kind) ?? '';
+  switch (kind) {
     case 'StatefulSet': {
       // Each replica gets `<template>-<statefulset>-<ordinal>`; backup and restore jobs mount them by that name.
       const replicas = at(o, 'spec', 'replicas');
@@ -101,8 +108,14 @@ export function producedBy(o: K8sObject): Produced {
         pods.push({ labels: { ...inherited, 'cnpg.io/cluster': name, 'cnpg.io/jobRole': job }, ports: new Map(), role: `CloudNativePG ${job} Job pods` });
       }
       const pg = [{ name: 'postgres', port: 5432 }];
+      // A superuserSecret given in the spec holds `password`; the one the operator generates also
+      // carries it inside connection strings.
+      const given = str(at(o, 'spec', 'superuserSecret', 'name'));
       return {
         secrets: ['app', 'superuser', 'ca', 'server', 'replication'].map((s) => `${name}-${s}`),
+        superuserSecrets: [
+          { secret: given ?? `${name}-superuser`, keys: given ? ['password'] : CNPG_GENERATED_KEYS, user: 'postgres', from: `superuserSecret of CloudNativePG Cluster ${name}` },
+        ],
         configMaps: [],
         pvcs: [],
         services: ['rw', 'ro', 'r'].map((s) => ({ name: `${name}-${s}`, ports: pg })),
@@ -117,7 +130,7 @@ export function producedBy(o: K8sObject): Produced {
     case 'Prometheus':
     case 'Alertmanager': {
       if (g !== 'monitoring.coreos.com') return NOTHING;
-      const app = kindOf(o).toLowerCase();
+      const app = kind.toLowerCase();
       const port = app === 'prometheus' ? 9090 : 9093;
       const labels = {
         ...stringLabels(at(o, 'spec', 'podMetadata', 'labels')),
@@ -148,6 +161,9 @@ export function producedBy(o: K8sObject): Produced {
       }));
       return {
         secrets: [`${name}-es-elastic-user`, `${name}-es-http-certs-public`, `${name}-es-http-ca-internal`, `${name}-es-http-certs-internal`],
+        // ECK keeps the `elastic` user's password under the key `elastic` of `<es>-es-elastic-user`.
+        // https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-security.html (`{{.data.elastic}}`)
+        superuserSecrets: [{ secret: `${name}-es-elastic-user`, keys: ['elastic'], user: 'elastic', from: `ECK Elasticsearch ${name}` }],
         configMaps: [],
         pvcs: [],
         services: [{ name: `${name}-es-http`, ports: [{ name: 'https', port: 9200 }] }],

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { durationSeconds } from '../../kube/duration.ts';
+
+describe('durationSeconds', () => {
+  it('adds up whole units, days included', () => {
+    expect(durationSeconds('15s')).toBe(15);
+    expect(durationSeconds('5m')).toBe(300);
+    expect(durationSeconds('1h30m')).toBe(5400);
+    expect(durationSeconds('200h')).toBe(720_000);
+    expect(durationSeconds('7d')).toBe(604_800);
+  });
+
+  it('refuses what it would misread, quoting it', () => {
+    for (const bad of ['1.5h', '10', '5 m', '100ms', 'm5', '']) expect(() => durationSeconds(bad), bad).toThrow(`"${bad}"`);
+  });
+});
