@@ -309,7 +309,7 @@ function nodeManifests(names: readonly string[], zones: readonly string[], podCi
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 }
 
-/** Paths of every binary the plane runs, or the names of those not built yet. */
+/** Names of the binaries the plane runs that are not built yet. */
 export function missingControlPlaneBinaries(): string[] {
   return CONTROL_PLANE_BINARIES.filter((b) => !existsSync(goToolPath(b)));
 }
@@ -454,7 +454,7 @@ export function serverVersion(plane: Pick<ControlPlane, 'kubectl'>): string {
   return (JSON.parse(plane.kubectl(['version', '-o', 'json'])) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion;
 }
 
-/** Runs a command synchronously (used by the CLI to check a recorded plane is still reachable). */
+/** Whether the API server of `kubeconfig` answers /readyz (the CLI's check that a recorded plane still runs). */
 export function reachable(kubeconfig: string): boolean {
   try {
     execFileSync(goToolPath('kubectl'), ['--kubeconfig', kubeconfig, 'get', '--raw', '/readyz', '--request-timeout=5s'], { stdio: 'ignore' });
