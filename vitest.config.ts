@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The cluster tests start a control plane each: `npm run test:cluster` (vitest.cluster.config.ts).
     exclude: ['test/**/*.cluster.test.ts', 'node_modules/**'],
-    // Tests that start real servers or run promtool need more than the default 5 s on 2 cores.
-    testTimeout: 60_000,
+    // Tests that start real servers or run promtool need more than the default 5 s on 2 cores, and
+    // promtool's rule tests over a minute when the machine is loaded (test/support/monitoring-files.ts).
+    testTimeout: 180_000,
     hookTimeout: 60_000,
   },
 });

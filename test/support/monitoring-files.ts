@@ -35,14 +35,23 @@ export interface ToolResult {
   readonly output: string;
 }
 
+/**
+ * A tool's time limit: a safety net against a hung process, not a speed check. promtool's rule tests
+ * take seconds on an idle machine and over a minute on a loaded 2-core one; below the test timeout
+ * (vitest.config.ts), so a slow run reports itself rather than vitest's bare timeout.
+ */
+const TOOL_TIMEOUT_MS = 170_000;
+
 /** Runs a tool, returning its exit code and combined output instead of throwing. */
 export function run(binary: string, args: readonly string[], cwd?: string): ToolResult {
   try {
-    const out = execFileSync(binary, [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const out = execFileSync(binary, [...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: TOOL_TIMEOUT_MS });
     return { code: 0, output: out };
   } catch (e) {
-    const err = e as { status?: number; stdout?: string; stderr?: string };
-    return { code: err.status ?? 1, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+    const err = e as { status?: number | null; code?: string; stdout?: string; stderr?: string };
+    // A killed process has no exit status, and what it printed so far may be only SUCCESS lines.
+    const killed = err.code === 'ETIMEDOUT' ? `\n${binary} killed after ${TOOL_TIMEOUT_MS / 1000} s` : '';
+    return { code: err.status ?? 1, output: `${err.stdout ?? ''}${err.stderr ?? ''}${killed}` };
   }
 }
 
