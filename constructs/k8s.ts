@@ -11,11 +11,7 @@
  * selector explicitly.
  */
 export { k8s } from 'cdk8s-plus-33';
+import { KUBERNETES } from './versions.ts';
 
-/**
- * The Kubernetes minor version the output targets: its Pod Security Standards label the namespaces,
- * and the control plane of test/cluster/ is built at it (tools/go-tools/pins.ts). 1.36, because
- * 1.33 left upstream support on 2026-06-28 (https://kubernetes.io/releases/) and CloudNativePG 1.30
- * supports 1.34-1.36 (constructs/versions.ts).
- */
-export const KUBERNETES_VERSION = '1.36';
+/** The Kubernetes minor version the output targets; owned, with its support window, by `KUBERNETES` in ./versions.ts. */
+export const KUBERNETES_VERSION: string = KUBERNETES.version;

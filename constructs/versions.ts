@@ -241,6 +241,17 @@ export const ARGO_CD = {
   support: { endOfSupport: '2027-05-04', source: 'https://github.com/argoproj/argo-cd/security/policy#supported-versions (3.5 is supported until 3.8 is released, expected 2027-05 on the quarterly cadence)' },
 } as const satisfies { readonly version: string; readonly installManifest: string; readonly support: SupportWindow };
 
+/**
+ * The Kubernetes minor the output targets: its Pod Security Standards version labels every namespace
+ * we render, and the control plane of test/cluster/ is built at it (tools/go-tools/pins.ts). 1.36,
+ * because 1.33 left upstream support on 2026-06-28 and CloudNativePG 1.30 supports 1.34-1.36
+ * (`CHARTS.cloudNativePg`). The clusters must run this minor or a newer one the operators support.
+ */
+export const KUBERNETES = {
+  version: '1.36',
+  support: { endOfSupport: '2027-06-28', source: 'https://kubernetes.io/releases/1.36/ (End Of Life Date; maintenance mode from 2027-04-28)' },
+} as const satisfies { readonly version: string; readonly support: SupportWindow };
+
 /** `repository:tag[@digest]` of a pinned image. */
 export function pinnedImageRef(image: PinnedImage): string {
   return `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`;

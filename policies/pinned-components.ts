@@ -1,7 +1,8 @@
 /**
  * Every pinned component a rendered object runs or installs, with the field that names it: the
  * images of its pod template, a CloudNativePG Cluster's operand image, the charts of an Argo CD
- * Application, and Argo CD itself for the AppProjects it serves. Shared by the two support rules.
+ * Application, Argo CD itself for the AppProjects it serves, and the Kubernetes release a namespace's
+ * Pod Security version label says the output was written for. Shared by the two support rules.
  */
 import { apiGroupOf } from '../kube/api-version.ts';
 import { arr, at, eachContainer, kindOf, str, WORKLOAD_KINDS } from './objects.ts';
@@ -14,7 +15,10 @@ export interface PinnedUse {
 }
 
 /** Kinds that name pinned components. */
-export const PINNED_KINDS: readonly string[] = [...WORKLOAD_KINDS, 'Cluster', 'Application', 'AppProject'];
+export const PINNED_KINDS: readonly string[] = [...WORKLOAD_KINDS, 'Cluster', 'Application', 'AppProject', 'Namespace'];
+
+/** The label whose `vMAJOR.MINOR` names the Kubernetes release a namespace's pods are admitted by. */
+const POD_SECURITY_VERSION = 'pod-security.kubernetes.io/enforce-version';
 
 export function pinnedUses(o: K8sObject): PinnedUse[] {
   const index = pinned();
@@ -39,6 +43,10 @@ export function pinnedUses(o: K8sObject): PinnedUse[] {
     }
   } else if (kind === 'AppProject' && apiGroupOf(o.apiVersion) === 'argoproj.io') {
     out.push({ path: 'apiVersion', component: index.argoCd });
+  } else if (kind === 'Namespace' && o.apiVersion === 'v1') {
+    // `latest` follows whatever the cluster runs: no release to check.
+    const version = str(at(o, 'metadata', 'labels', POD_SECURITY_VERSION));
+    if (version !== undefined && version !== 'latest') out.push({ path: `metadata.labels["${POD_SECURITY_VERSION}"]`, component: index.kubernetes(version) });
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * rendered objects name them: images by `repository:tag`, charts by `repoURL`, `chart` and
  * version. The versions file owns the facts; this only looks them up.
  */
-import { ARGO_CD, CHARTS, IMAGES, type PinnedChart, type PinnedImage, type SupportWindow } from '../constructs/versions.ts';
+import { ARGO_CD, CHARTS, IMAGES, KUBERNETES, type PinnedChart, type PinnedImage, type SupportWindow } from '../constructs/versions.ts';
 import { parseImage } from './images.ts';
 import { isDate } from './dates.ts';
 
@@ -29,8 +29,15 @@ export class SupportIndex {
   private readonly repositories = new Set<string>();
   private readonly charts = new Map<string, PinnedChart>();
   readonly argoCd: PinnedComponent;
+  private readonly kubernetesTarget: { readonly version: string; readonly support?: SupportWindow };
 
-  constructor(images: readonly PinnedImage[], charts: readonly PinnedChart[], argoCd: { readonly version: string; readonly support?: SupportWindow }) {
+  constructor(
+    images: readonly PinnedImage[],
+    charts: readonly PinnedChart[],
+    argoCd: { readonly version: string; readonly support?: SupportWindow },
+    kubernetes: { readonly version: string; readonly support?: SupportWindow } = { version: '' },
+  ) {
+    this.kubernetesTarget = kubernetes;
     for (const i of images) {
       this.images.set(`${i.repository}:${i.tag}`, i);
       this.repositories.add(i.repository);
@@ -52,6 +59,16 @@ export class SupportIndex {
     return { name: `${repository}:${tag ?? '(no tag)'}`, ...(support ? { support } : {}) };
   }
 
+  /**
+   * The Kubernetes minor a namespace's Pod Security version label (`v1.36`) names: the output is
+   * written for that release, so it must be the pinned target, and the target must be supported.
+   */
+  kubernetes(label: string): PinnedComponent {
+    const version = label.replace(/^v/, '');
+    const support = version === this.kubernetesTarget.version ? valid(this.kubernetesTarget.support) : undefined;
+    return { name: `Kubernetes ${version}`, ...(support ? { support } : {}) };
+  }
+
   /** The pinned chart an Argo CD source names; every chart source is a pinned component. */
   chart(repoURL: string, chart: string, version: string): PinnedComponent {
     const support = valid(this.charts.get(`${repoURL}\u0000${chart}\u0000${version}`)?.support);
@@ -63,6 +80,6 @@ let index: SupportIndex | undefined;
 
 /** The index of constructs/versions.ts, built once. */
 export function pinned(): SupportIndex {
-  index ??= new SupportIndex(Object.values(IMAGES), Object.values(CHARTS), ARGO_CD);
+  index ??= new SupportIndex(Object.values(IMAGES), Object.values(CHARTS), ARGO_CD, KUBERNETES);
   return index;
 }

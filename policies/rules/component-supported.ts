@@ -5,7 +5,7 @@ import type { Rule, Violation } from '../types.ts';
 export const rule: Rule = {
   id: 'component-supported',
   category: 'reliability',
-  description: 'Every pinned component (image, chart, Argo CD) must have support data in constructs/versions.ts and be within its upstream end of support.',
+  description: 'Every pinned component (image, chart, Argo CD, the Kubernetes release namespaces are labelled for) must have support data in constructs/versions.ts and be within its upstream end of support.',
   rationale: 'A release past its end of support gets no security or bug fixes, and an operator past it is untested on newer Kubernetes: the cluster runs on whatever was last published. Support data recorded beside each pin makes expiry a failing check instead of a surprise.',
   severity: 'error',
   kinds: PINNED_KINDS,

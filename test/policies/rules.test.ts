@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkObjects, sourced } from '../../policies/engine.ts';
 import { RULES } from '../../policies/rules/index.ts';
 import { daysBetween } from '../../policies/dates.ts';
-import { ARGO_CD, CHARTS, IMAGES, pinnedImageRef } from '../../constructs/versions.ts';
+import { ARGO_CD, CHARTS, IMAGES, KUBERNETES, pinnedImageRef } from '../../constructs/versions.ts';
 import type { CheckEnvironment } from '../../policies/types.ts';
 import { find, firstContainer, goodSet, initJob, podSpec, type Obj } from './support/good-set.ts';
 
@@ -311,6 +311,8 @@ const CASES: Record<string, Case[]> = {
     { change: 'a chart versions.ts does not pin', mutate: (s) => (find(s, 'Application', 'shop').spec.source = { repoURL: 'https://charts.example.com', chart: 'x', targetRevision: '1.2.3' }), object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: 'chart x 1.2.3 (https://charts.example.com) has no support data' },
     { change: 'a chart on its end-of-support day', mutate: (s) => (find(s, 'Application', 'shop').spec.source = chartSource(CHARTS.certManager)), today: CHARTS.certManager.support.endOfSupport, object: 'Application argocd/shop', path: 'spec.source.targetRevision', message: `chart cert-manager ${CHARTS.certManager.version} (https://charts.jetstack.io) is past its end of support (${CHARTS.certManager.support.endOfSupport}` },
     { change: 'a CloudNativePG operand image past its end of support', mutate: (s) => (find(s, 'Cluster', 'pg').spec.imageName = pinnedImageRef(IMAGES.cloudNativePgPostgres)), today: shift(IMAGES.cloudNativePgPostgres.support.endOfSupport, 1), object: 'Cluster shop/pg', path: 'spec.imageName', message: 'is past its end of support' },
+    { change: 'a namespace written for a Kubernetes release other than the target', mutate: (s) => (find(s, 'Namespace', 'shop').metadata.labels = { 'pod-security.kubernetes.io/enforce-version': 'v1.33' }), object: 'Namespace shop', path: 'metadata.labels["pod-security.kubernetes.io/enforce-version"]', message: 'Kubernetes 1.33 has no support data' },
+    { change: 'the Kubernetes target past its end of support', mutate: (s) => (find(s, 'Namespace', 'shop').metadata.labels = { 'pod-security.kubernetes.io/enforce-version': `v${KUBERNETES.version}` }), today: KUBERNETES.support.endOfSupport, object: 'Namespace shop', path: 'metadata.labels["pod-security.kubernetes.io/enforce-version"]', message: `Kubernetes ${KUBERNETES.version} is past its end of support` },
     { change: 'Argo CD past its end of support', mutate: () => undefined, today: ARGO_CD.support.endOfSupport, object: 'AppProject argocd/shop', path: 'apiVersion', message: `Argo CD ${ARGO_CD.version} is past its end of support` },
   ],
   'component-support-ending': [
