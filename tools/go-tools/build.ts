@@ -15,10 +15,10 @@
  * module that needs a newer Go fails with go's own message rather than fetching a toolchain.
  */
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { GO_TOOLS, type GoTool, goToolDir, goToolsCache } from './pins.ts';
+import { commandNames, GO_TOOLS, type GoTool, goToolDir, goToolsCache, localCommandDir } from './pins.ts';
 
 /** Marker written last: a directory without it is an interrupted build and is rebuilt. */
 const COMPLETE = '.complete';
@@ -63,7 +63,14 @@ function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; fla
 
 function build(tool: GoTool): void {
   const dir = goToolDir(tool);
-  const names = Object.keys(tool.commands);
+  const names = commandNames(tool);
+  /** Package to build for each binary: upstream's path in the module, or our package copied into the wrapper. */
+  const pkgOf = (n: string): string => {
+    const local = tool.localCommands?.[n];
+    if (local !== undefined) return `./${local}`;
+    const path = tool.commands[n]!;
+    return path ? `${tool.module}/${path}` : tool.module;
+  };
   if (existsSync(join(dir, COMPLETE)) && names.every((n) => existsSync(join(dir, n)))) {
     for (const n of names) console.log(`${n}: ${join(dir, n)} (cached)`);
     return;
@@ -76,16 +83,19 @@ function build(tool: GoTool): void {
     const { goVersion, flags, goSum } = upstreamDirectives(tool, wrapper);
     go(['mod', 'edit', `-go=${goVersion}`, ...flags], wrapper);
     writeFileSync(join(wrapper, 'go.sum'), goSum);
+    for (const dir of Object.values(tool.localCommands ?? {})) cpSync(localCommandDir(dir), join(wrapper, dir), { recursive: true });
     // Resolves the module's requirement graph and downloads what the commands import (the module
-    // download part of a cold build).
-    go(['get', ...names.map((n) => `${tool.module}/${tool.commands[n]}@${tool.version}`)], wrapper);
+    // download part of a cold build). Our own packages resolve their imports against the pinned module.
+    const upstream = Object.keys(tool.commands).map((n) => `${pkgOf(n)}@${tool.version}`);
+    const ours = Object.values(tool.localCommands ?? {}).map((d) => `./${d}`);
+    go(['get', ...(ours.length ? [`${tool.module}@${tool.version}`] : []), ...upstream, ...ours], wrapper);
     const fetched = seconds(t0);
     const t1 = process.hrtime.bigint();
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     const ldflags = ['-s', '-w', ...Object.entries(tool.ldflags ?? {}).map(([k, v]) => `-X=${k}=${v}`)].join(' ');
     for (const n of names) {
-      go(['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, n), `${tool.module}/${tool.commands[n]}`], wrapper);
+      go(['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, n), pkgOf(n)], wrapper);
     }
     writeFileSync(join(staging, COMPLETE), `${tool.module}@${tool.version} built by ${go(['version'], wrapper).trim()}\n`);
     rmSync(dir, { recursive: true, force: true });
