@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { KUBERNETES_VERSION } from '../../constructs/k8s.ts';
 import { CHARTS, IMAGES } from '../../constructs/versions.ts';
 
 /** One Go module at one version, and the commands (`main` packages) built from it. */
@@ -20,7 +21,7 @@ export interface GoTool {
   /** Exact module version (a semver tag the proxy serves). */
   readonly version: string;
   /**
-   * Binary name -> package path inside the module (e.g. `promtool` -> `cmd/promtool`; `''` for a
+   * Binary name -> package path inside the module (e.g. `promtool` -> `cmd/promtool`; `'.'` for a
    * `main` package at the module's root).
    */
   readonly commands: Readonly<Record<string, string>>;
@@ -33,6 +34,30 @@ export interface GoTool {
   readonly localCommands?: Readonly<Record<string, string>>;
   /** `-X` link flags (package.variable -> value), e.g. the version the binary reports. */
   readonly ldflags?: Readonly<Record<string, string>>;
+  /**
+   * What the module's `replace` directives to local directories stand for. Such a replace points
+   * into upstream's repository (k8s.io/kubernetes: `k8s.io/api => ./staging/src/k8s.io/api`), which
+   * the module zip does not hold; the directory is the source of the replaced module as published
+   * at a version, and the wrapper replaces the module with that version instead. A local replace
+   * no entry matches fails the build with its directory named.
+   * @default none (a local replace is an error)
+   */
+  readonly localReplaces?: readonly LocalReplace[];
+}
+
+/**
+ * One rule for local `replace` directives: every replace whose directory matches `dir` stands for
+ * the replaced module itself (the directive's left-hand side) at `version`.
+ */
+export interface LocalReplace {
+  /** The directory exactly as upstream's go.mod writes it; a `*` matches one path element. */
+  readonly dir: string;
+  /**
+   * The version of the replaced module the directory holds, or `null` for a guard directory that
+   * must stay unused (etcd's `./FORBIDDEN_DEPENDENCY`): the wrapper drops it, and a build that did
+   * need the module fails on the missing requirement.
+   */
+  readonly version: string | null;
 }
 
 /**
@@ -48,9 +73,6 @@ export function prometheusModuleVersion(tag: string): string {
 
 const COMMON_VERSION = 'github.com/prometheus/common/version';
 
-/** Binary name of a tool in GO_TOOLS. */
-export type GoToolName = 'promtool' | 'amtool' | 'k8snetpolicy' | 'cert-manager-controller' | 'external-secrets';
-
 /**
  * The External Secrets Operator release the harness runs. Our chart pin (CHARTS.externalSecrets,
  * 2.9.0) cannot be built here: the Go module proxy answers 403 "not available" for
@@ -63,8 +85,38 @@ export type GoToolName = 'promtool' | 'amtool' | 'k8snetpolicy' | 'cert-manager-
  */
 export const EXTERNAL_SECRETS_BUILD = { version: 'v0.16.2', chartVersion: CHARTS.externalSecrets.version } as const;
 
+/**
+ * The Kubernetes release the control plane of test/cluster/ is built from: the newest patch of
+ * {@link KUBERNETES_VERSION} the Go module proxy serves (`go list -m -versions k8s.io/kubernetes`,
+ * 2026-11-28: v1.36.3).
+ */
+export const KUBERNETES_RELEASE = `v${KUBERNETES_VERSION}.3`;
 
-export const GO_TOOLS: readonly GoTool[] = [
+/**
+ * k8s.io/kubernetes `v1.MINOR.PATCH` publishes its staging repositories (k8s.io/api,
+ * k8s.io/client-go, ...) as `v0.MINOR.PATCH` (https://github.com/kubernetes/kubernetes/blob/master/staging/README.md).
+ * @param release a Kubernetes release tag such as `v1.36.3`
+ */
+export function kubernetesStagingVersion(release: string): string {
+  const m = /^v1\.(\d+)\.(\d+)$/.exec(release);
+  if (!m) throw new Error(`tools/go-tools/pins.ts: Kubernetes release "${release}" is not a v1.MINOR.PATCH tag`);
+  return `v0.${m[1]}.${m[2]}`;
+}
+
+/** The version stamp hack/lib/version.sh links into every Kubernetes binary (`kubectl version` shows it). */
+function kubernetesLdflags(release: string): Record<string, string> {
+  const [major, minor] = release.slice(1).split('.') as [string, string];
+  const flags: Record<string, string> = {};
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    Object.assign(flags, { [`${pkg}.gitVersion`]: release, [`${pkg}.gitMajor`]: major, [`${pkg}.gitMinor`]: minor, [`${pkg}.gitTreeState`]: 'clean' });
+  }
+  return flags;
+}
+
+/** etcd's release the control plane stores its state in; see the GO_TOOLS entry. */
+const ETCD_RELEASE = 'v3.6.16';
+
+export const GO_TOOLS = [
   {
     // promtool with every service discovery compiled in (Debian's build lacks Kubernetes SD), so the
     // rendered `kubernetes_sd_configs` are checked as the server reads them.
@@ -89,6 +141,42 @@ export const GO_TOOLS: readonly GoTool[] = [
     commands: { k8snetpolicy: 'cmd/netpolicy' },
   },
   {
+    // The control plane of test/cluster/: one build of the four commands, at the Kubernetes minor
+    // the output targets. Its go.mod replaces every staging module with ./staging/src/k8s.io/<name>.
+    module: 'k8s.io/kubernetes',
+    version: KUBERNETES_RELEASE,
+    commands: {
+      'kube-apiserver': 'cmd/kube-apiserver',
+      'kube-controller-manager': 'cmd/kube-controller-manager',
+      'kube-scheduler': 'cmd/kube-scheduler',
+      kubectl: 'cmd/kubectl',
+    },
+    ldflags: kubernetesLdflags(KUBERNETES_RELEASE),
+    localReplaces: [{ dir: './staging/src/k8s.io/*', version: kubernetesStagingVersion(KUBERNETES_RELEASE) }],
+  },
+  {
+    // etcd's main package is the root of its server module (server/main.go); go.etcd.io/etcd/v3,
+    // the repository root, is served only up to v3.6.8. v3.6.16 is the newest 3.6 patch the proxy
+    // serves; Kubernetes 1.36 is built and tested against etcd 3.6 (its go.mod requires
+    // go.etcd.io/etcd/server/v3 v3.6.8, cluster/images/etcd and build/dependencies.yaml name 3.6.x).
+    // Its sibling modules (../api, ../client/pkg, ...) are released at the same tag.
+    module: 'go.etcd.io/etcd/server/v3',
+    version: ETCD_RELEASE,
+    commands: { etcd: '.' },
+    localReplaces: [
+      { dir: '../*', version: ETCD_RELEASE },
+      { dir: '../*/*', version: ETCD_RELEASE },
+      { dir: './FORBIDDEN_DEPENDENCY', version: null },
+    ],
+  },
+  {
+    // kwok fakes nodes and pod lifecycle for the control plane of test/cluster/. v0.8.0 is the
+    // newest release the module proxy serves (`go list -m -versions sigs.k8s.io/kwok`).
+    module: 'sigs.k8s.io/kwok',
+    version: 'v0.8.0',
+    commands: { kwok: 'cmd/kwok' },
+  },
+  {
     // cert-manager's controllers at our chart's version, run out of cluster by test/cluster/issuers.ts.
     // Upstream's main (cmd/controller) is a module of its own the proxy does not serve, so the
     // command is ours (./cert-manager-controller/main.go explains); the controllers are upstream's.
@@ -96,15 +184,22 @@ export const GO_TOOLS: readonly GoTool[] = [
     version: CHARTS.certManager.version,
     commands: {},
     localCommands: { 'cert-manager-controller': 'cert-manager-controller' },
+    // The version cert-manager reports in its user agent and events (pkg/util/version.go).
+    ldflags: { 'github.com/cert-manager/cert-manager/pkg/util.AppVersion': CHARTS.certManager.version },
   },
   {
     // External Secrets Operator's controller (main.go at the module root), run out of cluster by
     // test/cluster/issuers.ts; EXTERNAL_SECRETS_BUILD says why this release.
     module: 'github.com/external-secrets/external-secrets',
     version: EXTERNAL_SECRETS_BUILD.version,
-    commands: { 'external-secrets': '' },
+    commands: { 'external-secrets': '.' },
   },
-];
+] as const satisfies readonly GoTool[];
+
+/** Binary name of a tool in GO_TOOLS, derived from the pins. */
+export type GoToolName = (typeof GO_TOOLS)[number] extends infer T
+  ? (T extends { commands: infer C } ? keyof C & string : never) | (T extends { localCommands: infer L } ? keyof L & string : never)
+  : never;
 
 /** Every binary a tool builds: upstream's commands and ours. */
 export function commandNames(tool: GoTool): string[] {
@@ -147,7 +242,7 @@ export function goToolDir(tool: GoTool, env: NodeJS.ProcessEnv = process.env): s
 
 /** Absolute path the binary `name` has once built (it may not exist yet). */
 export function goToolPath(name: GoToolName, env: NodeJS.ProcessEnv = process.env): string {
-  const tool = GO_TOOLS.find((t) => commandNames(t).includes(name));
+  const tool = (GO_TOOLS as readonly GoTool[]).find((t) => commandNames(t).includes(name));
   if (!tool) throw new Error(`tools/go-tools/pins.ts: no Go tool builds "${name}"`);
   return join(goToolDir(tool, env), name);
 }
