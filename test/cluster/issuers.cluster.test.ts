@@ -5,8 +5,9 @@
  * Ready with a Secret of the declared name holding a certificate for the declared names, signed by
  * its issuer; every ExternalSecret must sync, each key holding the store's value and each template
  * rendering intact; every Secret key our workloads, Gateway listeners and CloudNativePG clusters
- * read must be in the Secret that is produced. The Let's Encrypt ClusterIssuers and AWS stores are
- * stand-ins (see issuers.ts for what that leaves unproven).
+ * read must be in the Secret that is produced; and `pulumi` delivery, which renders the same
+ * templates itself, must produce byte for byte what ESO produced. The Let's Encrypt
+ * ClusterIssuers and AWS stores are stand-ins (see issuers.ts for what that leaves unproven).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../../environments/load.ts';
@@ -14,7 +15,7 @@ import type { Manifest } from '../../stacks/render.ts';
 import { describeWithBinaries } from '../support/binaries.ts';
 import { CONTROL_PLANE_BINARIES, type ControlPlane, startControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';
-import { certificateProblems, externalSecretProblems, liveObjects, waitReady, workloadKeyProblems } from './issuer-checks.ts';
+import { certificateProblems, externalSecretProblems, liveObjects, pulumiDeliveryProblems, waitReady, workloadKeyProblems } from './issuer-checks.ts';
 import { installReplacing, ISSUER_BINARIES, type RenderedEnvironment, renderAll, type RunningIssuers, startIssuers } from './issuers.ts';
 
 /** Kinds applied: the namespace and what cert-manager and ESO reconcile in it. */
@@ -72,6 +73,13 @@ describeWithBinaries('cert-manager and External Secrets reconcile every environm
         const notReady = await waitReady(plane!, 'externalsecret', ns, externalSecrets.map((e) => e.metadata.name), READY_TIMEOUT_MS);
         expect(notReady, issuers!.logs().slice(-4000)).toEqual([]);
         expect(externalSecretProblems(externalSecrets, liveObjects(plane!, 'secret', ns), storeValue)).toEqual([]);
+      });
+
+      it('pulumi delivery would write the same Secrets as ESO, byte for byte', async () => {
+        const externalSecrets = kind(env, 'ExternalSecret');
+        const ns = of(env).env.namespace;
+        await waitReady(plane!, 'externalsecret', ns, externalSecrets.map((e) => e.metadata.name), READY_TIMEOUT_MS);
+        expect(pulumiDeliveryProblems(externalSecrets, liveObjects(plane!, 'secret', ns), storeValue, of(env).env.secrets.remoteKeyPrefix)).toEqual([]);
       });
 
       it('every Secret key a workload, listener or database cluster reads is in the Secret produced', async () => {
