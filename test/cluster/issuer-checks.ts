@@ -6,10 +6,10 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { arr, at, kindOf, nameOf, namespaceOf, podTemplateOf, rec, str, containersOf } from '../../policies/objects.ts';
-import { producedBy } from '../../policies/producers.ts';
+import { producedBy } from '../../kube/produced.ts';
 import type { K8sObject } from '../../policies/types.ts';
 import { planSecret, secretData as pulumiSecretData } from '../../stacks/pulumi/pulumi-secrets.ts';
-import type { Manifest } from '../../stacks/render.ts';
+import type { Manifest } from '../../kube/object.ts';
 import { type KubeTarget, kubectl } from './issuers.ts';
 
 type Json = Record<string, unknown>;

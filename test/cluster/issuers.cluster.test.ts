@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../../environments/load.ts';
-import type { Manifest } from '../../stacks/render.ts';
+import type { Manifest } from '../../kube/object.ts';
 import { describeWithBinaries } from '../support/binaries.ts';
 import { CONTROL_PLANE_BINARIES, type ControlPlane, startControlPlane } from './control-plane.ts';
 import { installCrds } from './crds.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../stacks/render.ts';
+import type { Manifest } from '../../kube/object.ts';
 import { certificateProblems, externalSecretProblems, secretKeyRefs, workloadKeyProblems } from './issuer-checks.ts';
 import { fakeStoreData, issuerStandIns, type RenderedEnvironment, remoteRefsByStore, renderAll } from './issuers.ts';
 

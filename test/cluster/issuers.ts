@@ -29,8 +29,9 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { loadEnvironments } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema/index.ts';
-import { ADD_ONS } from '../../stacks/gitops.ts';
-import { type Manifest, renderEnvironment } from '../../stacks/render.ts';
+import { ADD_ONS } from '../../stacks/add-ons.ts';
+import type { Manifest } from '../../kube/object.ts';
+import { renderEnvironment } from '../../stacks/render.ts';
 import { findBinary } from '../support/binaries.ts';
 
 /**
