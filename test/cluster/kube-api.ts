@@ -43,7 +43,7 @@ interface ResourceInfo {
 
 interface Connection {
   readonly server: URL;
-  readonly tls: Pick<RequestOptions, 'ca' | 'cert' | 'key'>;
+  readonly tls: Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
   readonly token?: string;
 }
 
@@ -71,7 +71,9 @@ export function readKubeconfig(path: string): Connection {
   const cert = fileOrData(base, user, 'client-certificate');
   const key = fileOrData(base, user, 'client-key');
   const token = typeof user['token'] === 'string' ? user['token'] : undefined;
-  return { server: new URL(String(cluster['server'])), tls: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }, ...(token ? { token } : {}) };
+  const insecure = cluster['insecure-skip-tls-verify'] === true;
+  const tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(insecure ? { rejectUnauthorized: false } : {}) };
+  return { server: new URL(String(cluster['server'])), tls, ...(token ? { token } : {}) };
 }
 
 function groupVersionPath(apiVersion: string): string {
@@ -102,7 +104,10 @@ export class KubeApi {
     const { server, tls, token } = this.connection;
     const url = new URL(path, server);
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = contentType;
+    if (body !== undefined) {
+      headers['content-type'] = contentType;
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
     if (token) headers['authorization'] = `Bearer ${token}`;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
