@@ -167,7 +167,7 @@ export class KubeApi {
    * `application/apply-patch+yaml` with `fieldValidation=Strict`, so an unknown or duplicated
    * field is an error rather than a warning.
    */
-  async apply(o: K8sObject, fieldManager: string): Promise<{ ok: true; object: Json } | { ok: false; error: ApiError }> {
+  async apply(o: K8sObject, fieldManager: string, options: { dryRun?: boolean } = {}): Promise<{ ok: true; object: Json } | { ok: false; error: ApiError }> {
     const meta = o.metadata ?? {};
     let path: string;
     try {
@@ -176,7 +176,7 @@ export class KubeApi {
       if (e instanceof ApiRequestError) return { ok: false, error: e.status };
       throw e;
     }
-    const query = `?fieldManager=${encodeURIComponent(fieldManager)}&fieldValidation=Strict&force=true`;
+    const query = `?fieldManager=${encodeURIComponent(fieldManager)}&fieldValidation=Strict&force=true${options.dryRun ? '&dryRun=All' : ''}`;
     const r = await this.request('PATCH', path + query, JSON.stringify(o), 'application/apply-patch+yaml');
     if (r.code >= 200 && r.code < 300) return { ok: true, object: r.body as Json };
     return { ok: false, error: asStatus(r.code, r.body) };

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultBaseRef } from '../../tools/diff/rendering.ts';
-import type { Rejection } from './sync.ts';
+import type { KubeApi } from './kube-api.ts';
+import { ARGOCD_FIELD_MANAGER, type Rejection } from './sync.ts';
 
 /** Environment variable naming the git ref whose `generated/` is the "before" of the upgrade check. */
 export const UPGRADE_BASE_VARIABLE = 'AGENT_PLATFORM_UPGRADE_BASE';
@@ -82,4 +83,36 @@ export function unflaggedRefusals(refusals: readonly Rejection[], risks: readonl
   return refusals
     .filter((r) => !flagged.has(r.label))
     .map((r) => `${env}: ${r.label}: the API server refused the upgrade (${r.error.reason}: ${r.error.message}) but npm run diff did not flag it as immutable`);
+}
+
+/**
+ * The refusals that come from the change rather than from the object: those whose object the API
+ * server accepts when it is new (a server-side dry run of the same object under another name). A
+ * rendering that is invalid on its own (an earlier commit's defect) is not an upgrade problem.
+ */
+export async function transitionRefusals(api: KubeApi, refusals: readonly Rejection[]): Promise<Rejection[]> {
+  const out: Rejection[] = [];
+  for (const r of refusals) {
+    const meta = r.object.metadata ?? {};
+    const fresh = { ...r.object, metadata: { ...meta, name: `${String(meta.name)}-fresh`.slice(0, 63) } };
+    if ((await api.apply(fresh, ARGOCD_FIELD_MANAGER, { dryRun: true })).ok) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * The objects of one environment moved to namespace `to`: every string equal to the environment's
+ * namespace `from` (metadata.namespace, the Namespace's name, references) and every `from/...`
+ * prefix. The upgrade check applies both renderings there, on the plane that already runs the
+ * current rendering in `from`, so it needs no second control plane: immutability is judged per
+ * object, whatever its namespace. Cluster-scoped objects other than the Namespace keep their names.
+ */
+export function relocated<T>(objects: readonly T[], from: string, to: string): T[] {
+  const swap = (v: unknown): unknown => {
+    if (typeof v === 'string') return v === from ? to : v.startsWith(`${from}/`) ? to + v.slice(from.length) : v;
+    if (Array.isArray(v)) return v.map(swap);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]));
+    return v;
+  };
+  return objects.map((o) => swap(o) as T);
 }
