@@ -136,15 +136,20 @@ describeWithBinaries('the control plane of the cluster tests', [...CONTROL_PLANE
     expect(refused.stderr).toContain('runAsNonRoot != true');
     expect(plane.tryKubectl(['apply', '--server-side', '-f', '-'], rootPod('baseline')).status).toBe(0);
     // The compliant template used above is admitted where the root pod is not.
-    expect(plane.tryKubectl(['apply', '--server-side', '-f', '-'], json({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'compliant', namespace: 'restricted' }, ...restrictedPod('compliant') })).status).toBe(0);
+    expect(plane.tryKubectl(['apply', '--server-side', '-f', '-'], json({ apiVersion: 'v1', kind: 'Pod', ...restrictedPod('compliant'), metadata: { name: 'compliant', namespace: 'restricted' } })).status).toBe(0);
   });
 
-  it('rejects an unknown field under strict field validation, which the same object without it passes', () => {
-    const configMap = (extra: Record<string, unknown>): string => json({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'strict', namespace: 'default' }, data: { a: 'b' }, ...extra });
-    const rejected = plane.tryKubectl(['apply', '--server-side', '--validate=strict', '-f', '-'], configMap({ spec: { replicas: 1 } }));
-    expect(rejected.status).not.toBe(0);
-    expect(rejected.stderr).toMatch(/unknown field "spec"/);
-    expect(plane.tryKubectl(['apply', '--server-side', '--validate=strict', '-f', '-'], configMap({})).status).toBe(0);
+  it('rejects an unknown field: under strict field validation on create and update, always on server-side apply', () => {
+    const configMap = (name: string, extra: Record<string, unknown>): string => json({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { a: 'b' }, ...extra });
+    const strict = plane.tryKubectl(['create', '--validate=strict', '-f', '-'], configMap('strict', { spec: { replicas: 1 } }));
+    expect(strict.status).not.toBe(0);
+    expect(strict.stderr).toContain('strict decoding error: unknown field "spec"');
+    // The server decides: told to ignore, it drops the field and stores the object.
+    expect(plane.tryKubectl(['create', '--validate=ignore', '-f', '-'], configMap('ignored', { spec: { replicas: 1 } })).status).toBe(0);
+    const applied = plane.tryKubectl(['apply', '--server-side', '--validate=ignore', '-f', '-'], configMap('applied', { spec: { replicas: 1 } }));
+    expect(applied.status).not.toBe(0);
+    expect(applied.stderr).toContain('.spec: field not declared in schema');
+    expect(plane.tryKubectl(['apply', '--server-side', '--validate=strict', '-f', '-'], configMap('applied', {})).status).toBe(0);
   });
 
   it('has every installed CRD Established, and serves every kind generated/ uses (built-in or custom)', () => {

@@ -244,7 +244,7 @@ class Run {
 }
 
 /**
- * Stops processes in reverse start order: SIGTERM, then SIGKILL after 15 s. Works on pids alone,
+ * Stops processes in reverse start order: SIGTERM, then SIGKILL after 10 s. Works on pids alone,
  * so `npm run cluster:down` stops a plane another process started.
  */
 export async function stopProcesses(processes: readonly ComponentProcess[]): Promise<void> {
@@ -254,7 +254,7 @@ export async function stopProcesses(processes: readonly ComponentProcess[]): Pro
     } catch {
       continue;
     }
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 10_000;
     while (alive(p.pid) && Date.now() < deadline) await sleep(100);
     if (alive(p.pid)) {
       try {
@@ -353,7 +353,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=test=${peerUrl}`,
       // A throwaway store: no fsync (much faster on a shared disk), nothing survives the run anyway.
       '--unsafe-no-fsync',
-      '--listen-metrics-urls=', '--log-level=warn',
+      '--log-level=warn',
     ]);
     await run.waitFor(etcd, 'healthy /health', async () => {
       try {
