@@ -50,6 +50,16 @@ describe('npm run diff', () => {
     expect(md).toContain('spec.selector changed');
   });
 
+  it('reports the flagged changes as JSON for programs, with the same subjects as the text', () => {
+    const after = variant('json', 'prod/deployment-agent-api.yaml', (t) => t.replace(/(selector:\n\s+matchLabels:\n)/, '$1      tier: web\n'));
+    const r = run('--from', before, '--to', after, '--format', 'json');
+    expect(r.status).toBe(2);
+    const report = JSON.parse(r.stdout) as { risks: { severity: string; env: string; subject: string; message: string }[]; summaries: { env: string; risky: number }[] };
+    expect(report.risks).toContainEqual(expect.objectContaining({ severity: 'immutable', env: 'prod', subject: 'Deployment agent-platform-prod/agent-api' }));
+    expect(report.summaries.find((s) => s.env === 'prod')?.risky).toBeGreaterThan(0);
+    expect(r.stdout).not.toContain('spec.template.spec.containers');
+  });
+
   it('compares one environment with another, ignoring that their namespaces differ', () => {
     const r = run('--from', before, '--envs', 'staging,prod');
     // Changed, and risky or not depending on what the tiers render; never "unchanged" or an error.

@@ -7,6 +7,7 @@
  *   npm run diff -- --from a/ --to b/         two directories laid out like generated/
  *   npm run diff -- --envs staging,prod       how prod differs from staging (fresh synth, or --to)
  *   npm run diff -- --format markdown --output diff.md
+ *   npm run diff -- --format json             summaries and risks, for programs
  *
  * Exit codes: 0 nothing changed; 1 changes, none risky; 2 risky changes (immutable field,
  * stateful deletion, an edge change that can take the service off the air, weakened production);
@@ -21,14 +22,14 @@ import { parseCommandLine, runCommand, UsageError } from '../command-line.ts';
 import type { Resource } from './compare.ts';
 import { addedWaiverRisks } from './waivers.ts';
 import { asEnvironment, defaultBaseRef, fileAtRef, fromDirectory, fromGitRef, fromWorkingTree, productionEnvironments } from './rendering.ts';
-import { EXIT, buildReport, exitCodeOf, formatMarkdown, formatText } from './report.ts';
+import { EXIT, buildReport, exitCodeOf, formatJson, formatMarkdown, formatText } from './report.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Policy waivers; an added one is a risk like any weakening of production. */
 const WAIVERS = 'policies/waivers.yaml';
 
-const USAGE = `usage: npm run diff -- [--base <ref> | --from <dir>] [--to <dir>] [--envs <a>,<b>] [--format text|markdown] [--output <file>]`;
+const USAGE = `usage: npm run diff -- [--base <ref> | --from <dir>] [--to <dir>] [--envs <a>,<b>] [--format text|markdown|json] [--output <file>]`;
 
 async function main(): Promise<number> {
   const { values } = parseCommandLine({
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return EXIT.unchanged;
   }
-  if (values.format !== 'text' && values.format !== 'markdown') throw new UsageError(`--format must be text or markdown, got ${JSON.stringify(values.format)}`);
+  if (values.format !== 'text' && values.format !== 'markdown' && values.format !== 'json') throw new UsageError(`--format must be text, markdown or json, got ${JSON.stringify(values.format)}`);
   if (values.base && values.from) throw new UsageError('--base and --from both name the old rendering; give one');
 
   const head = async (): Promise<{ label: string; resources: Resource[] }> =>
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
 
   const production = productionEnvironments(values.environments);
   const report = buildReport(base, next, production, addedWaiverRisks(waiversBefore, waiversAfter, production));
-  const text = values.format === 'markdown' ? formatMarkdown(report) : formatText(report);
+  const text = values.format === 'markdown' ? formatMarkdown(report) : values.format === 'json' ? formatJson(report) : formatText(report);
   if (values.output) writeFileSync(values.output, text);
   else process.stdout.write(text);
   return exitCodeOf(report);

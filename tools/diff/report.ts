@@ -124,6 +124,16 @@ export function formatText(report: Report): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * The summaries and risks as JSON, for programs that act on what the diff flagged (the cluster
+ * harness compares them with what the API server refuses). The changes themselves are left out:
+ * they carry whole object bodies, and a program that needs them reads the renderings.
+ */
+export function formatJson(report: Report): string {
+  const { base, head, summaries, risks } = report;
+  return `${JSON.stringify({ base, head, summaries, risks }, null, 2)}\n`;
+}
+
 /** Escapes text for a Markdown table cell or list item. */
 function md(text: string): string {
   return text.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
