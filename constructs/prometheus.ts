@@ -122,7 +122,9 @@ export class Prometheus extends Construct implements Connectable {
     });
     const dump = (o: unknown) => yaml.dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false });
     this.configYaml = dump(config);
-    this.ruleFiles = Object.fromEntries(props.ruleGroups.map((g) => [ruleFileName(g), dump({ groups: [g] })]));
+    // By file name, as the ConfigMap mounts them: the order callers list groups in means nothing to
+    // Prometheus, so it must not change the checksum (and roll the pods) either.
+    this.ruleFiles = Object.fromEntries(props.ruleGroups.map((g) => [ruleFileName(g), dump({ groups: [g] })]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
     const checksum = createHash('sha256').update(this.configYaml).update(JSON.stringify(this.ruleFiles)).digest('hex');
 
     // One rule per workload and port, even when a workload is both scraped and sent alerts (Alertmanager)
