@@ -4,7 +4,6 @@
  */
 import { Duration, Size } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from '../environments/schema/index.ts';
 import { imageRef } from '../environments/schema/common.ts';
 import { ApiGateway, envoyPodLabels } from '../constructs/api-gateway.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
@@ -16,6 +15,7 @@ import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 import { SettingsConfigMap } from '../constructs/settings-config-map.ts';
+import type { ChartContext } from './chart-context.ts';
 import { SERVICE_PORT, serviceSecretKeys, serviceSettings } from './service-settings.ts';
 
 export interface AppTier {
@@ -42,7 +42,8 @@ export interface AppTierExtras {
 
 const HTTPS: readonly NetworkPort[] = [{ port: 443 }];
 
-export function buildAppTier(scope: Construct, env: Environment, extras: AppTierExtras = {}): AppTier {
+export function buildAppTier(scope: Construct, ctx: ChartContext, extras: AppTierExtras = {}): AppTier {
+  const { env } = ctx;
   const image = imageRef(env.images.service);
 
   const settings = new SettingsConfigMap(scope, 'service-settings', {
@@ -54,10 +55,8 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
   const secrets = new ExternalSecret(scope, 'service-secrets', {
     name: 'agent-service-secrets',
     component: 'secrets',
-    store: env.secrets.store,
-    remoteKey: `${env.secrets.remoteKeyPrefix}/service`,
+    ...ctx.secretSource('service'),
     keys: serviceSecretKeys(env),
-    refreshInterval: env.secrets.refreshInterval,
   });
 
   const secretEnv = [...secrets.keys.map((k) => secrets.envVar(k)), ...(extras.env ?? [])];
@@ -124,13 +123,11 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     namespace: env.network.gatewayNamespace,
     podLabels: envoyPodLabels(edge.gatewayName, env.namespace),
   };
-  // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses; private
-  // ranges and the cloud metadata service stay unreachable.
-  const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
 
   api.connections.allowFromExternal(gateway);
   for (const tier of [api, worker]) {
-    tier.connections.allowToExternal(internet, HTTPS);
+    // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses.
+    tier.connections.allowToExternal(ctx.internet, HTTPS);
   }
 
   const metricsEndpoint = { workload: api, serviceName: api.service!.name, port: SERVICE_PORT, portName: 'http' };

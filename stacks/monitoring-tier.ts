@@ -10,7 +10,6 @@
  */
 import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from '../environments/schema/index.ts';
 import { durationSeconds } from '../environments/schema/monitoring.ts';
 import { Alertmanager, ALERTMANAGER_PORT } from '../constructs/alertmanager.ts';
 import { AlertmanagerConfig } from '../constructs/alertmanager-config.ts';
@@ -18,9 +17,9 @@ import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
 import { GRAFANA_JOB, Grafana, type GrafanaLogsDatasource } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';
-import { type BackupWatch, alertGroups } from '../constructs/monitoring/alerts.ts';
+import { alertGroups } from '../constructs/monitoring/alerts.ts';
+import type { BackupWatch } from '../constructs/monitoring/backup-alerts.ts';
 import { availabilityAlertGroup, type WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
-import { cloudNativePgAlertGroup } from '../constructs/monitoring/cloudnative-pg-alerts.ts';
 import { DASHBOARDS, type DashboardDefinition, servedDashboard } from '../constructs/monitoring/dashboards.ts';
 import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../constructs/monitoring/rule-files.ts';
 import { sizeOf } from '../constructs/monitoring/units.ts';
@@ -30,8 +29,9 @@ import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ServiceMonitor } from '../constructs/service-monitor.ts';
 import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
+import type { ChartContext } from './chart-context.ts';
 
-export type { BackupWatch } from '../constructs/monitoring/alerts.ts';
+export type { BackupWatch } from '../constructs/monitoring/backup-alerts.ts';
 export type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 
 /** Elasticsearch holding the service's logs, as Grafana's logs datasource. */
@@ -57,15 +57,18 @@ export interface MonitoringInputs {
   readonly backups?: readonly BackupWatch[];
   /** Memory limit of an API pod, in bytes: design 002's memory alert is a share of it. */
   readonly apiMemoryLimitBytes: number;
-  /** Postgres runs standbys, so replication lag is alerted on. @default false */
-  readonly replicatedPostgres?: boolean;
+  /**
+   * Alert groups of the other tiers' components (the stores'), rendered where every job they read
+   * is scraped. @default - none
+   */
+  readonly alertGroups?: readonly AlertGroup[];
+  /** Dashboards of the other tiers' components, with the panels whose jobs are scraped. @default - none */
+  readonly dashboards?: readonly DashboardDefinition[];
   /**
    * Deployments and StatefulSets of the other tiers, alerted on when fewer replicas are available
    * than desired (the monitoring tier adds its own). @default - none
    */
   readonly workloads?: readonly WatchedWorkload[];
-  /** Instances of the CloudNativePG cluster, when Postgres is one. @default - no CloudNativePG alerts */
-  readonly cloudNativePgInstances?: number;
   /**
    * Elasticsearch holding the service's logs, as Grafana's logs datasource. Give it a user that
    * can only read the log indices. @default - no logs datasource
@@ -97,10 +100,11 @@ export interface MonitoringTier {
 
 const seconds = (d: string) => Duration.seconds(durationSeconds(d));
 
-export function buildMonitoringTier(scope: Construct, env: Environment, inputs: MonitoringInputs): MonitoringTier {
+export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs: MonitoringInputs): MonitoringTier {
+  const { env, dns } = ctx;
   const mon = env.monitoring;
-  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
-  const secretStore = env.secrets.store;
+  const alertmanagerSecret = ctx.secretSource('alertmanager');
+  const grafanaSecret = ctx.secretSource('grafana');
 
   const kubeStateMetrics = new KubeStateMetrics(scope, 'kube-state-metrics', {
     image: pinnedImageRef(IMAGES.kubeStateMetrics),
@@ -121,14 +125,14 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
           groupWait: seconds(mon.alertmanager.groupWait),
           groupInterval: seconds(mon.alertmanager.groupInterval),
           repeatInterval: { critical: seconds(mon.alertmanager.repeatInterval.critical), warning: seconds(mon.alertmanager.repeatInterval.warning) },
-          secretStore,
-          remoteKey: `${env.secrets.remoteKeyPrefix}/alertmanager`,
-          refreshInterval: env.secrets.refreshInterval,
+          secretStore: alertmanagerSecret.store,
+          remoteKey: alertmanagerSecret.remoteKey,
+          refreshInterval: alertmanagerSecret.refreshInterval,
           storage: sizeOf(mon.alertmanager.storage),
           storageClassName: mon.alertmanager.storageClassName,
           resources: mon.alertmanager.resources,
           dns,
-          internet: { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } },
+          internet: ctx.internet,
         })
       : undefined;
 
@@ -136,7 +140,7 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
   // Our own Prometheus scrapes itself (a static job, not a ScrapeTarget); the operator's is its own business.
   const podTargets = mon.mode === 'plain' ? (inputs.podTargets ?? []) : [];
   const jobs = new Set([...inputs.scrapeTargets, ...ownTargets, ...podTargets].map((t) => t.job).concat(GRAFANA_JOB, mon.mode === 'plain' ? [PROMETHEUS_SELF_JOB] : []));
-  const dashboards = DASHBOARDS.map((d) => servedDashboard(d, jobs)).filter((d): d is DashboardDefinition => d !== undefined);
+  const dashboards = [...DASHBOARDS, ...(inputs.dashboards ?? [])].map((d) => servedDashboard(d, jobs)).filter((d): d is DashboardDefinition => d !== undefined);
 
   const grafana = new Grafana(scope, 'grafana', {
     image: pinnedImageRef(IMAGES.grafana),
@@ -146,9 +150,9 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
     scrapeInterval: seconds(mon.scrapeInterval),
     dashboards,
     logs: inputs.logs?.datasource,
-    secretStore,
-    remoteKey: `${env.secrets.remoteKeyPrefix}/grafana`,
-    refreshInterval: env.secrets.refreshInterval,
+    secretStore: grafanaSecret.store,
+    remoteKey: grafanaSecret.remoteKey,
+    refreshInterval: grafanaSecret.refreshInterval,
     dns,
   });
 
@@ -161,14 +165,13 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
   ];
   const groups = servedGroups(
     [
-      ...alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, replicatedPostgres: inputs.replicatedPostgres }),
+      ...alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, componentGroups: inputs.alertGroups }),
       availabilityAlertGroup({
         namespace: env.namespace,
         workloads: [...(inputs.workloads ?? []), ...monitoringWorkloads],
         // Prometheus's static self-scrape has no namespace, and an absent Prometheus evaluates nothing.
         jobs: [...jobs].filter((j) => j !== PROMETHEUS_SELF_JOB),
       }),
-      ...(inputs.cloudNativePgInstances !== undefined ? [cloudNativePgAlertGroup({ namespace: env.namespace, instances: inputs.cloudNativePgInstances })] : []),
     ],
     jobs,
   );
@@ -223,9 +226,9 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
       groupWait: seconds(am.groupWait),
       groupInterval: seconds(am.groupInterval),
       repeatInterval: { critical: seconds(am.repeatInterval.critical), warning: seconds(am.repeatInterval.warning) },
-      secretStore,
-      remoteKey: `${env.secrets.remoteKeyPrefix}/alertmanager`,
-      refreshInterval: env.secrets.refreshInterval,
+      secretStore: alertmanagerSecret.store,
+      remoteKey: alertmanagerSecret.remoteKey,
+      refreshInterval: alertmanagerSecret.refreshInterval,
       selectorLabels: operator.selectorLabels,
     });
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { STORES } from '../components/index.ts';
 import { loadEnvironment } from '../environments/load.ts';
 import { environmentSchema, type Environment } from '../environments/schema/index.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
@@ -32,7 +33,7 @@ function managedProd(): Environment {
 const manifests = (env: Environment) => manifestsOf(buildPlatform(env)) as Obj[];
 const names = (objs: Obj[], kind: string) => objs.filter((o) => o['kind'] === kind).map((o) => o['metadata'].name).sort();
 /** Objects of the data tier only (the monitoring tier renders StatefulSets of its own). */
-const DATA_STORES = new Set(['postgres', 'redis', 'elasticsearch']);
+const DATA_STORES = new Set(STORES.map((s) => s.name));
 const storeSets = (objs: Obj[]) => names(objs, 'StatefulSet').filter((n) => DATA_STORES.has(n));
 const egressPorts = (np: Obj) => np['spec'].egress.flatMap((r: Obj) => r.ports.map((p: Obj) => p.port));
 

@@ -9,6 +9,7 @@ import type { ExternalPeer } from '../constructs/connections.ts';
 import { Grafana, type GrafanaProps } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import { prometheusConfig } from '../constructs/monitoring/prometheus-config.ts';
+import { STORES } from '../components/index.ts';
 import { DASHBOARDS, dashboardJson } from '../constructs/monitoring/dashboards.ts';
 import { binaryQuantity, promDuration, prometheusSize, sizeOf } from '../constructs/monitoring/units.ts';
 import { Prometheus, type PrometheusProps } from '../constructs/prometheus.ts';
@@ -82,7 +83,7 @@ function grafana(extra: Partial<GrafanaProps> = {}) {
     image: 'docker.io/grafana/grafana:11.6.1',
     resources: small,
     prometheusUrl: 'http://prometheus.test.svc:9090',
-    dashboards: DASHBOARDS,
+    dashboards: [...DASHBOARDS, ...STORES.flatMap((s) => s.monitoring.dashboards)],
     secretStore: { kind: 'ClusterSecretStore', name: 'store' },
     remoteKey: 'agent-platform/test/grafana',
     dns,

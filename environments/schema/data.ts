@@ -13,30 +13,9 @@
 import { z } from 'zod';
 import { cronSchedule } from './cron.ts';
 import { timeZone } from './time-zone.ts';
-import { memoryBytes, memoryQuantity, resources, type Resources } from './common.ts';
-import { parseQuantity } from './quantity.ts';
-
-/** A PersistentVolumeClaim (or, for `managed`, the allocated storage). */
-const storage = z.strictObject({
-  /** Capacity of the volume, e.g. `20Gi`. */
-  size: memoryQuantity,
-  /** StorageClass of the claim. @default - `gitops.storage.defaultClass` */
-  storageClass: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a StorageClass name like "gp3"').optional(),
-});
-
-/** Host and port of a store outside the cluster (`managed` mode). */
-const endpoint = (defaultPort: number) =>
-  z.strictObject({
-    /** DNS name of the service, e.g. `agent-platform.abc123.eu-central-1.rds.amazonaws.com`. */
-    host: z
-      .string()
-      .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, 'a DNS name like db.example.internal'),
-    /** @default the store's standard port */
-    port: z.number().int().min(1).max(65535).default(defaultPort),
-  });
-
-/** Size class of the managed service, read by the Pulumi program only (e.g. `db.r6g.large`). */
-const instanceClass = z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/, 'an instance class like "db.r6g.large"');
+import { resources } from './common.ts';
+import { endpoint, instanceClass, storage } from './store-blocks.ts';
+import { checkRedis, redis } from '../../components/redis/schema.ts';
 
 /** A database and its owner role. */
 const database = (name: string, owner: string) =>
@@ -98,35 +77,6 @@ export const postgres = z.discriminatedUnion('mode', [
   }),
 ], { error: 'a mode of "statefulset", "cloudnative-pg" or "managed"' });
 export type PostgresSettings = z.infer<typeof postgres>;
-
-const redisInCluster = z.strictObject({
-  /** One pod running `redis` with AOF and RDB persistence. */
-  mode: z.literal('statefulset'),
-  /** Designs 002/004: requests 256Mi/100m, limits 1Gi/500m. */
-  resources: resources.default({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } }),
-  storage,
-  /**
-   * Redis `maxmemory`. The design's `2gb` exceeds its own 1Gi limit (the pod would be OOM-killed
-   * before Redis evicted anything), so it must stay below the memory limit.
-   * @default - 75 % of the memory limit (leaves room for fork-time copy-on-write and buffers)
-   */
-  maxMemory: memoryQuantity.optional(),
-  /** @default 'allkeys-lru' (design 003) */
-  maxMemoryPolicy: z.enum(['allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'volatile-lfu', 'volatile-ttl', 'noeviction']).default('allkeys-lru'),
-});
-
-export const redis = z.discriminatedUnion('mode', [
-  redisInCluster,
-  z.strictObject({
-    /** Amazon ElastiCache (provisioned by the Pulumi program); nothing is rendered. */
-    mode: z.literal('managed'),
-    endpoint: endpoint(6379),
-    /** In-transit encryption (`rediss://`). @default true */
-    tls: z.boolean().default(true),
-    instanceClass: instanceClass.optional(),
-  }),
-], { error: 'a mode of "statefulset" or "managed"' });
-export type RedisSettings = z.infer<typeof redis>;
 
 /** An Elasticsearch index pattern needing no escaping in JSON; index names are lower case. */
 const indexPattern = z.string().max(255).regex(/^[a-z0-9*][a-z0-9._*-]*$/, 'a lower-case index pattern like "ai-agent-*"');
@@ -209,12 +159,6 @@ export const data = z.strictObject({
 });
 export type DataSettings = z.infer<typeof data>;
 
-/** Redis `maxmemory` in effect: the setting, or 75 % of the memory limit. */
-export function redisMaxMemoryBytes(r: { readonly maxMemory?: string; readonly resources: Resources }): number {
-  // Whole bytes: a fractional quantity (`1.1Gi`) is valid Kubernetes but not a valid `maxmemory`.
-  return Math.floor(r.maxMemory !== undefined ? memoryBytes(r.maxMemory) : memoryBytes(r.resources.limits.memory) * 0.75);
-}
-
 /** Cross-field rules of the data tier; called from the environment schema's superRefine. */
 export function checkData(env: { readonly production: boolean; readonly data: DataSettings }, ctx: z.RefinementCtx): void {
   const { postgres: pg, redis: rd, elasticsearch: es } = env.data;
@@ -234,14 +178,7 @@ export function checkData(env: { readonly production: boolean; readonly data: Da
       message: 'at least 2 instances in production (a replica to fail over to)',
     });
   }
-  if (rd.mode === 'statefulset' && rd.maxMemory !== undefined && (parseQuantity(rd.maxMemory) ?? 0) >= (parseQuantity(rd.resources.limits.memory) ?? Infinity)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['data', 'redis', 'maxMemory'],
-      input: rd.maxMemory,
-      message: `a maxMemory below the memory limit (${rd.resources.limits.memory}), or Redis is OOM-killed before it evicts`,
-    });
-  }
+  checkRedis(rd, ctx);
   if (es.mode === 'statefulset' && es.nodes === 2) {
     ctx.addIssue({
       code: 'custom',

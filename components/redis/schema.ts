@@ -1,0 +1,59 @@
+/**
+ * `data.redis` of an environment: Redis in the cluster (`statefulset`, the default) or Amazon
+ * ElastiCache (`managed`, provisioned by the Pulumi program from the same block).
+ */
+import { z } from 'zod';
+import { memoryBytes, memoryQuantity, resources, type Resources } from '../../environments/schema/common.ts';
+import { endpoint, instanceClass, storage } from '../../environments/schema/store-blocks.ts';
+import { parseQuantity } from '../../environments/schema/quantity.ts';
+
+/** The eviction policy of design 003. */
+export const DEFAULT_MAX_MEMORY_POLICY = 'allkeys-lru';
+export const REDIS_STANDARD_PORT = 6379;
+
+const redisInCluster = z.strictObject({
+  /** One pod running `redis` with AOF and RDB persistence. */
+  mode: z.literal('statefulset'),
+  /** Designs 002/004: requests 256Mi/100m, limits 1Gi/500m. */
+  resources: resources.default({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } }),
+  storage,
+  /**
+   * Redis `maxmemory`. The design's `2gb` exceeds its own 1Gi limit (the pod would be OOM-killed
+   * before Redis evicted anything), so it must stay below the memory limit.
+   * @default - 75 % of the memory limit (leaves room for fork-time copy-on-write and buffers)
+   */
+  maxMemory: memoryQuantity.optional(),
+  /** @default 'allkeys-lru' (design 003) */
+  maxMemoryPolicy: z.enum(['allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'volatile-lfu', 'volatile-ttl', 'noeviction']).default(DEFAULT_MAX_MEMORY_POLICY),
+});
+
+export const redis = z.discriminatedUnion('mode', [
+  redisInCluster,
+  z.strictObject({
+    /** Amazon ElastiCache (provisioned by the Pulumi program); nothing is rendered. */
+    mode: z.literal('managed'),
+    endpoint: endpoint(REDIS_STANDARD_PORT),
+    /** In-transit encryption (`rediss://`). @default true */
+    tls: z.boolean().default(true),
+    instanceClass: instanceClass.optional(),
+  }),
+], { error: 'a mode of "statefulset" or "managed"' });
+export type RedisSettings = z.infer<typeof redis>;
+
+/** Redis `maxmemory` in effect: the setting, or 75 % of the memory limit. */
+export function redisMaxMemoryBytes(r: { readonly maxMemory?: string; readonly resources: Resources }): number {
+  // Whole bytes: a fractional quantity (`1.1Gi`) is valid Kubernetes but not a valid `maxmemory`.
+  return Math.floor(r.maxMemory !== undefined ? memoryBytes(r.maxMemory) : memoryBytes(r.resources.limits.memory) * 0.75);
+}
+
+/** Cross-field rules of `data.redis`; called from the data schema's checks. */
+export function checkRedis(rd: RedisSettings, ctx: z.RefinementCtx): void {
+  if (rd.mode === 'statefulset' && rd.maxMemory !== undefined && (parseQuantity(rd.maxMemory) ?? 0) >= (parseQuantity(rd.resources.limits.memory) ?? Infinity)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['data', 'redis', 'maxMemory'],
+      input: rd.maxMemory,
+      message: `a maxMemory below the memory limit (${rd.resources.limits.memory}), or Redis is OOM-killed before it evicts`,
+    });
+  }
+}
