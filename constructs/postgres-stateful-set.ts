@@ -28,7 +28,7 @@ export interface PostgresStatefulSetProps {
   readonly resources: Resources;
   /** Volume of the data directory. */
   readonly storage: { readonly size: string; readonly storageClass?: string };
-  /** `max_connections`. @default 200 */
+  /** `max_connections`. @default DEFAULT_MAX_CONNECTIONS (200) */
   readonly maxConnections?: number;
   /** The `postgres` superuser's password. */
   readonly superuserPassword: SecretKeyRef;
@@ -36,6 +36,8 @@ export interface PostgresStatefulSetProps {
 
 /** Postgres's port. */
 export const POSTGRES_PORT = 5432;
+/** Postgres `max_connections` unless told otherwise (the environment schema's default too). */
+export const DEFAULT_MAX_CONNECTIONS = 200;
 /** postgres-exporter's port. */
 export const POSTGRES_EXPORTER_PORT = 9187;
 const UID = 999;
@@ -63,7 +65,7 @@ export class PostgresStatefulSet extends Construct implements Connectable {
   constructor(scope: Construct, id: string, props: PostgresStatefulSetProps) {
     super(scope, id);
     const name = props.name ?? 'postgres';
-    const maxConnections = props.maxConnections ?? 200;
+    const maxConnections = props.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     if (maxConnections < 10) throw new Error(`PostgresStatefulSet ${name}: maxConnections ${maxConnections} is below 10`);
     if (memoryBytes(props.resources.limits.memory) < 256 * 2 ** 20) {
       throw new Error(`PostgresStatefulSet ${name}: resources.limits.memory ${props.resources.limits.memory} is below 256Mi`);

@@ -23,6 +23,8 @@ import type { WorkloadRef } from './workload-ref.ts';
 
 export const REDIS_PORT = 6379;
 export const REDIS_EXPORTER_PORT = 9121;
+/** The eviction policy of design 003, unless told otherwise (the environment schema's default too). */
+export const DEFAULT_MAX_MEMORY_POLICY = 'allkeys-lru';
 const UID = 999;
 const EXPORTER_UID = 59000;
 
@@ -35,7 +37,7 @@ export interface RedisProps {
   readonly storage: { readonly size: string; readonly storageClass?: string };
   /** `maxmemory` in bytes; must stay below the memory limit. */
   readonly maxMemoryBytes: number;
-  /** @default 'allkeys-lru' */
+  /** @default DEFAULT_MAX_MEMORY_POLICY ('allkeys-lru') */
   readonly maxMemoryPolicy?: string;
   readonly password: SecretKeyRef;
 }
@@ -97,7 +99,7 @@ export class Redis extends Construct implements Connectable {
     const selector = selectorLabels(name);
     const labels = componentLabels(name, 'cache');
     this.connections = new Connections(this, { name, component: 'cache', podSelector: selector, defaultPorts: [{ port: REDIS_PORT }] });
-    const config = redisConfig(props.maxMemoryBytes, props.maxMemoryPolicy ?? 'allkeys-lru');
+    const config = redisConfig(props.maxMemoryBytes, props.maxMemoryPolicy ?? DEFAULT_MAX_MEMORY_POLICY);
     const password = fromSecret(props.password);
     const ping: k8s.ExecAction = { command: ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`] };
 

@@ -6,10 +6,8 @@ import { z } from 'zod';
 import { memoryBytes, memoryQuantity, resources, type Resources } from '../../environments/schema/common.ts';
 import { endpoint, instanceClass, storage } from '../../environments/schema/store-blocks.ts';
 import { parseQuantity } from '../../environments/schema/quantity.ts';
+import { DEFAULT_MAX_MEMORY_POLICY, REDIS_PORT } from '../../constructs/redis.ts';
 
-/** The eviction policy of design 003. */
-export const DEFAULT_MAX_MEMORY_POLICY = 'allkeys-lru';
-export const REDIS_STANDARD_PORT = 6379;
 
 const redisInCluster = z.strictObject({
   /** One pod running `redis` with AOF and RDB persistence. */
@@ -32,7 +30,7 @@ export const redis = z.discriminatedUnion('mode', [
   z.strictObject({
     /** Amazon ElastiCache (provisioned by the Pulumi program); nothing is rendered. */
     mode: z.literal('managed'),
-    endpoint: endpoint(REDIS_STANDARD_PORT),
+    endpoint: endpoint(REDIS_PORT),
     /** In-transit encryption (`rediss://`). @default true */
     tls: z.boolean().default(true),
     instanceClass: instanceClass.optional(),
