@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import type { Resources } from '../environments/schema/common.ts';
-import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
+import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
@@ -39,7 +39,6 @@ export interface KubeStateMetricsProps {
   readonly namespace: string;
   readonly resources: Resources;
   readonly kubernetesApi: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
-  readonly dns: ExternalPeer;
 }
 
 export class KubeStateMetrics extends Construct implements Connectable {
@@ -55,7 +54,6 @@ export class KubeStateMetrics extends Construct implements Connectable {
     const labels = componentLabels(name, 'monitoring');
     const selector = selectorLabels(name);
     this.connections = new Connections(this, { name, component: 'monitoring', podSelector: selector, defaultPorts: [{ port: KUBE_STATE_METRICS_PORT }] });
-    this.connections.allowToDns(props.dns);
     for (const cidr of props.kubernetesApi.cidrs) {
       this.connections.allowToExternal({ name: 'Kubernetes API', ipBlock: { cidr } }, props.kubernetesApi.ports.map((port) => ({ port })));
     }

@@ -12,7 +12,7 @@ import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from '../environments/schema/common.ts';
-import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
+import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
@@ -73,8 +73,6 @@ export interface PrometheusProps {
   readonly alertmanager?: { readonly workload: Connectable; readonly host: string; readonly port: number };
   /** Addresses and ports of the Kubernetes API, for discovery. */
   readonly kubernetesApi: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
-  /** Cluster DNS, for the Alertmanager lookups and the API's name. */
-  readonly dns: ExternalPeer;
 }
 
 export class Prometheus extends Construct implements Connectable {
@@ -134,7 +132,6 @@ export class Prometheus extends Construct implements Connectable {
       .filter((p, i) => peers.findIndex((q) => q.workload === p.workload && q.port === p.port) === i)
       .forEach((p) => this.connections.allowTo(p.workload, [{ port: p.port }]));
     for (const t of props.podTargets ?? []) this.connections.allowToExternal({ name: t.job, namespace: t.namespace, podLabels: { ...t.podLabels } }, [{ port: t.port }]);
-    this.connections.allowToDns(props.dns);
     for (const cidr of props.kubernetesApi.cidrs) {
       this.connections.allowToExternal({ name: 'Kubernetes API', ipBlock: { cidr } }, props.kubernetesApi.ports.map((port) => ({ port })));
     }

@@ -101,7 +101,7 @@ export interface MonitoringTier {
 const seconds = (d: string) => Duration.seconds(durationSeconds(d));
 
 export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs: MonitoringInputs): MonitoringTier {
-  const { env, dns } = ctx;
+  const { env } = ctx;
   const mon = env.monitoring;
   const alertmanagerSecret = ctx.secretSource('alertmanager');
   const grafanaSecret = ctx.secretSource('grafana');
@@ -111,7 +111,6 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
     namespace: env.namespace,
     resources: mon.kubeStateMetrics.resources,
     kubernetesApi: mon.kubernetesApi,
-    dns,
   });
 
   const alertmanager =
@@ -131,7 +130,6 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
           storage: sizeOf(mon.alertmanager.storage),
           storageClassName: mon.alertmanager.storageClassName,
           resources: mon.alertmanager.resources,
-          dns,
           internet: ctx.internet,
         })
       : undefined;
@@ -153,7 +151,6 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
     secretStore: grafanaSecret.store,
     remoteKey: grafanaSecret.remoteKey,
     refreshInterval: grafanaSecret.refreshInterval,
-    dns,
   });
 
   const monitoringWorkloads: WatchedWorkload[] = [
@@ -200,7 +197,6 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
       resources: mon.prometheus.resources,
       alertmanager: { workload: alertmanager, host: alertmanager.host, port: ALERTMANAGER_PORT },
       kubernetesApi: mon.kubernetesApi,
-      dns,
     });
     grafana.connections.allowTo(prometheus);
     return { mode: 'plain', scrapeTargets, podTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics, prometheus, alertmanager };

@@ -16,11 +16,18 @@ import { Prometheus, type PrometheusProps } from '../constructs/prometheus.ts';
 import { PrometheusRule } from '../constructs/prometheus-rule.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ServiceMonitor } from '../constructs/service-monitor.ts';
+import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { validateManifest } from '../stacks/validate.ts';
 import { type Obj, objects, only, testChart } from './support/charts.ts';
 
 const dns: ExternalPeer = { name: 'cluster DNS', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
 const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } };
+/** A chart whose namespace names the cluster DNS, as every environment's does: each egress policy allows it. */
+function namespaceChart(): ReturnType<typeof testChart> {
+  const chart = testChart();
+  new PlatformNamespace(chart, 'namespace', { name: 'test', dns });
+  return chart;
+}
 const small = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } };
 
 function api(chart: ReturnType<typeof testChart>): AppDeployment {
@@ -35,7 +42,7 @@ function apiTargets(workload: AppDeployment): ScrapeTarget[] {
 }
 
 function prometheus(extra: Partial<PrometheusProps> = {}) {
-  const chart = testChart();
+  const chart = namespaceChart();
   const workload = api(chart);
   const p = new Prometheus(chart, 'prometheus', {
     image: 'quay.io/prometheus/prometheus:v2.55.1',
@@ -47,7 +54,6 @@ function prometheus(extra: Partial<PrometheusProps> = {}) {
     storage: Size.gibibytes(10),
     resources: small,
     kubernetesApi: { cidrs: ['10.0.0.1/32'], ports: [443] },
-    dns,
     ...extra,
   });
   return { chart, prometheus: p };
@@ -60,7 +66,7 @@ const receivers: AlertmanagerProps['receivers'] = [
 ];
 
 function alertmanager(extra: Partial<AlertmanagerProps> = {}) {
-  const chart = testChart();
+  const chart = namespaceChart();
   const am = new Alertmanager(chart, 'alertmanager', {
     image: 'quay.io/prometheus/alertmanager:v0.27.0',
     namespace: 'test',
@@ -70,7 +76,6 @@ function alertmanager(extra: Partial<AlertmanagerProps> = {}) {
     remoteKey: 'agent-platform/test/alertmanager',
     storage: Size.gibibytes(1),
     resources: small,
-    dns,
     internet,
     ...extra,
   });
@@ -78,7 +83,7 @@ function alertmanager(extra: Partial<AlertmanagerProps> = {}) {
 }
 
 function grafana(extra: Partial<GrafanaProps> = {}) {
-  const chart = testChart();
+  const chart = namespaceChart();
   const g = new Grafana(chart, 'grafana', {
     image: 'docker.io/grafana/grafana:11.6.1',
     resources: small,
@@ -86,7 +91,6 @@ function grafana(extra: Partial<GrafanaProps> = {}) {
     dashboards: [...DASHBOARDS, ...STORES.flatMap((s) => s.monitoring.dashboards)],
     secretStore: { kind: 'ClusterSecretStore', name: 'store' },
     remoteKey: 'agent-platform/test/grafana',
-    dns,
     ...extra,
   });
   return { chart, grafana: g };
@@ -205,7 +209,7 @@ describe('Alertmanager', () => {
 
   it('may reach DNS and the receivers\' HTTPS and webhook ports, nothing else', () => {
     const egress = only(alertmanager().chart, 'NetworkPolicy', 'alertmanager').spec.egress as Obj[];
-    expect(egress.map((e) => e.ports.map((p: Obj) => p.port))).toEqual([[53, 53], [443, 8443]]);
+    expect(egress.map((e) => e.ports.map((p: Obj) => p.port))).toEqual([[443, 8443], [53, 53]]);
   });
 
   it('runs alone without clustering, and as a gossiping cluster with more replicas', () => {
@@ -308,8 +312,8 @@ describe('Grafana', () => {
 
 describe('kube-state-metrics', () => {
   it('watches only its namespace, with a Role that can list and watch pods, jobs, cronjobs, deployments and statefulsets', () => {
-    const chart = testChart();
-    new KubeStateMetrics(chart, 'ksm', { image: 'ksm:v2.15.0', namespace: 'test', resources: small, kubernetesApi: { cidrs: ['0.0.0.0/0'], ports: [443] }, dns });
+    const chart = namespaceChart();
+    new KubeStateMetrics(chart, 'ksm', { image: 'ksm:v2.15.0', namespace: 'test', resources: small, kubernetesApi: { cidrs: ['0.0.0.0/0'], ports: [443] } });
     const all = objects(chart);
     expect(only(all, 'Role', 'kube-state-metrics').rules).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
