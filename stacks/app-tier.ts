@@ -5,7 +5,8 @@
 import { Duration, Size } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { imageRef } from '../environments/schema/common.ts';
-import { ApiGateway, envoyPodLabels } from '../constructs/api-gateway.ts';
+import { ApiGateway, ENVOY_STATS, envoyPodLabels } from '../constructs/api-gateway.ts';
+import { CERT_MANAGER_CONTROLLER } from '../constructs/cert-manager-controller.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
 import type { CaBundle } from '../constructs/ca-bundle.ts';
 import type { ExternalPeer, NetworkPort } from '../constructs/connections.ts';
@@ -118,11 +119,8 @@ export function buildAppTier(scope: Construct, ctx: ChartContext, extras: AppTie
   });
 
   // Only this environment's Envoy pods, in the namespace Envoy Gateway runs them in.
-  const gateway: ExternalPeer = {
-    name: 'gateway proxy',
-    namespace: env.network.gatewayNamespace,
-    podLabels: envoyPodLabels(edge.gatewayName, env.namespace),
-  };
+  const envoyLabels = envoyPodLabels(edge.gatewayName, env.namespace);
+  const gateway: ExternalPeer = { name: 'gateway proxy', namespace: env.network.gatewayNamespace, podLabels: envoyLabels };
 
   api.connections.allowFromExternal(gateway);
   for (const tier of [api, worker]) {
@@ -142,10 +140,14 @@ export function buildAppTier(scope: Construct, ctx: ChartContext, extras: AppTie
   ];
 
   const podTargets: PodScrapeTarget[] = [
-    // Envoy serves its statistics on 19001 (Envoy Gateway v1.9, bootstrap.EnvoyStatsPort).
-    { job: 'envoy', namespace: gateway.namespace!, podLabels: gateway.podLabels!, port: 19001, path: '/stats/prometheus' },
-    // cert-manager's controller exports certmanager_certificate_expiration_timestamp_seconds on 9402.
-    { job: 'cert-manager', namespace: env.network.certManagerNamespace, podLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' }, port: 9402, seriesOfNamespace: env.namespace },
+    { job: 'envoy', namespace: env.network.gatewayNamespace, podLabels: envoyLabels, ...ENVOY_STATS },
+    {
+      job: 'cert-manager',
+      namespace: env.network.certManagerNamespace,
+      podLabels: { ...CERT_MANAGER_CONTROLLER.podLabels },
+      port: CERT_MANAGER_CONTROLLER.metricsPort,
+      seriesOfNamespace: env.namespace,
+    },
   ];
 
   return { api, worker, secrets, settings, scrapeTargets, podTargets, workloads };
