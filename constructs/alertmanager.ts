@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable, type ExternalPeer } from './connections.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';

@@ -8,7 +8,8 @@
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Autoscaling, Resources } from '../environments/schema/common.ts';
+import type { Autoscaling } from './horizontal-pod-autoscaler.ts';
+import type { Resources } from './resources.ts';
 import { caVolume, caVolumeMount, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { HorizontalPodAutoscaler } from './horizontal-pod-autoscaler.ts';

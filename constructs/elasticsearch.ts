@@ -12,7 +12,8 @@
  */
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { memoryBytes, type Resources } from '../environments/schema/common.ts';
+import { quantityBytes as memoryBytes } from '../environments/schema/quantity.ts';
+import type { Resources } from './resources.ts';
 import { AppDeployment } from './app-deployment.ts';
 import { caFile, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import type { CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { ExternalSecret } from './external-secret.ts';

@@ -8,7 +8,8 @@
  * superuser password only by secret reference.
  */
 import { Construct } from 'constructs';
-import { memoryBytes, type Resources } from '../environments/schema/common.ts';
+import { quantityBytes as memoryBytes } from '../environments/schema/quantity.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';

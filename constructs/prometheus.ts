@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';

@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import type { Resources } from '../environments/schema/common.ts';
-import { memoryBytes } from '../environments/schema/common.ts';
+import { quantityBytes as memoryBytes } from '../environments/schema/quantity.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
