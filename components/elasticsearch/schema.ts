@@ -46,7 +46,7 @@ export const elasticsearch = z.discriminatedUnion('mode', [
     endpoint: endpoint(443),
     instanceClass: instanceClass.optional(),
   }),
-], { error: 'a mode of "statefulset" or "managed"' });
+], { error: 'a mode of "statefulset" or "managed"' }).prefault({ mode: 'statefulset' });
 export type ElasticsearchSettings = z.infer<typeof elasticsearch>;
 
 /** Cross-field rules of `data.elasticsearch`; called from the data schema's checks. */

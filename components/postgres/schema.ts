@@ -30,7 +30,8 @@ const postgresInCluster = {
   ...postgresCommon,
   /** Design 004: requests 512Mi/250m, limits 2Gi/1000m. */
   resources: resources.default({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } }),
-  storage,
+  /** Data volume. @default { size: '20Gi' } */
+  storage: storage.default({ size: '20Gi' }),
   /** Postgres `max_connections`; must cover every pool (pods × workers × `settings.dbPoolSize`). @default 200 */
   maxConnections: z.number().int().min(10).max(5000).default(DEFAULT_MAX_CONNECTIONS),
 };
@@ -65,7 +66,7 @@ export const postgres = z.discriminatedUnion('mode', [
     /** Allocated storage of the managed instance. */
     storage: storage.optional(),
   }),
-], { error: 'a mode of "statefulset", "cloudnative-pg" or "managed"' });
+], { error: 'a mode of "statefulset", "cloudnative-pg" or "managed"' }).prefault({ mode: 'statefulset' });
 export type PostgresSettings = z.infer<typeof postgres>;
 
 /** Cross-field rules of `data.postgres`; called from the data schema's checks. */

@@ -14,7 +14,11 @@ const redisInCluster = z.strictObject({
   mode: z.literal('statefulset'),
   /** Designs 002/004: requests 256Mi/100m, limits 1Gi/500m. */
   resources: resources.default({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } }),
-  storage,
+  /**
+   * Data volume for the AOF and RDB files, which reach a few times the dataset while the AOF is
+   * rewritten. @default { size: '5Gi' } (the default maxmemory is 768Mi)
+   */
+  storage: storage.default({ size: '5Gi' }),
   /**
    * Redis `maxmemory`. The design's `2gb` exceeds its own 1Gi limit (the pod would be OOM-killed
    * before Redis evicted anything), so it must stay below the memory limit.
@@ -35,7 +39,7 @@ export const redis = z.discriminatedUnion('mode', [
     tls: z.boolean().default(true),
     instanceClass: instanceClass.optional(),
   }),
-], { error: 'a mode of "statefulset" or "managed"' });
+], { error: 'a mode of "statefulset" or "managed"' }).prefault({ mode: 'statefulset' });
 export type RedisSettings = z.infer<typeof redis>;
 
 /** Redis `maxmemory` in effect: the setting, or 75 % of the memory limit. */
