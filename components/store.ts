@@ -89,8 +89,10 @@ export interface StorePart {
 export interface StoreModule {
   /** Its key under `data` in the environment, and the name of its backups. */
   readonly name: string;
-  /** Files of constructs/scripts/ its Jobs run. */
+  /** Scripts its Jobs run: files of constructs/scripts/ (shared) or of `scriptsDir`. */
   readonly scripts: readonly string[];
+  /** Its own folder, when it keeps scripts there. @default - none */
+  readonly scriptsDir?: URL;
   /**
    * Every alert group and dashboard the store may render, at their widest (every exporter it may
    * have, replication on): what the checks of every query read, whatever the environments hold.

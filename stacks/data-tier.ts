@@ -84,7 +84,12 @@ function backupPlan(scope: Construct, ctx: ChartContext, secret: DataContext['se
 export function buildDataTier(scope: Construct, ctx: ChartContext, stores: readonly StoreModule[] = STORES): DataTier {
   const dataSecret = ctx.secretSource('data');
   const secret: DataContext['secret'] = (id, props) => new ExternalSecret(scope, id, { ...dataSecret, ...props });
-  const scripts = new ScriptConfigMap(scope, 'data-scripts', { name: 'data-scripts', component: 'backup', scripts: [...BACKUP_SCRIPTS, ...stores.flatMap((s) => s.scripts)] });
+  const scripts = new ScriptConfigMap(scope, 'data-scripts', {
+    name: 'data-scripts',
+    component: 'backup',
+    scripts: [...BACKUP_SCRIPTS, ...stores.flatMap((s) => s.scripts)],
+    dirs: stores.flatMap((s) => (s.scriptsDir ? [s.scriptsDir] : [])),
+  });
   const data: DataContext = {
     ...ctx,
     scope,

@@ -168,6 +168,7 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
         workloads: [...(inputs.workloads ?? []), ...monitoringWorkloads],
         // Prometheus's static self-scrape has no namespace, and an absent Prometheus evaluates nothing.
         jobs: [...jobs].filter((j) => j !== PROMETHEUS_SELF_JOB),
+        jobOwners: Object.fromEntries(inputs.scrapeTargets.flatMap((t) => (t.owner ? [[t.job, t.owner]] : []))),
       }),
     ],
     jobs,

@@ -126,7 +126,15 @@ function build(ctx: DataContext): StorePart {
       caBundles: [elasticsearch.ca],
     },
     scrapeTargets: [
-      { job: 'elasticsearch-exporter', workload: elasticsearch.exporter, serviceName: elasticsearch.exporter.service!.name, port: ELASTICSEARCH_EXPORTER_PORT, portName: 'metrics' },
+      {
+        job: 'elasticsearch-exporter',
+        workload: elasticsearch.exporter,
+        serviceName: elasticsearch.exporter.service!.name,
+        port: ELASTICSEARCH_EXPORTER_PORT,
+        portName: 'metrics',
+        // Search is optional for the service: its exporter gone warns, it does not page.
+        owner: { component: 'elasticsearch', severity: 'warning' },
+      },
     ],
     workloads: [
       { ...elasticsearch.workload, component: 'elasticsearch' },

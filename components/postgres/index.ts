@@ -140,7 +140,7 @@ function build(ctx: DataContext): StorePart {
   // CloudNativePG's instances export `cnpg_*` metrics, not postgres_exporter's: a job of their own
   // lets the monitoring tier pick the alerts and panels written for them.
   const scrapeTargets: ScrapeTarget[] = postgres
-    ? [{ job: postgres instanceof PostgresCluster ? 'cloudnative-pg' : 'postgres-exporter', workload: postgres, ...postgres.metrics }]
+    ? [{ job: postgres instanceof PostgresCluster ? 'cloudnative-pg' : 'postgres-exporter', workload: postgres, ...postgres.metrics, owner: { component: 'postgres', severity: 'critical' } }]
     : [];
   const url = (db: { name: string; owner: string }, passwordKey: string) =>
     `postgresql://${userInfoTemplate(db.owner, passwordKey)}${host}:${port}/${db.name}${managed ? '?sslmode=require' : ''}`;

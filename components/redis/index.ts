@@ -89,7 +89,7 @@ function build(ctx: DataContext): StorePart {
   return {
     ...monitoring,
     service: service(redis.host, redis.port, 'redis'),
-    scrapeTargets: [{ job: 'redis-exporter', workload: redis, ...redis.metrics }],
+    scrapeTargets: [{ job: 'redis-exporter', workload: redis, ...redis.metrics, owner: { component: 'redis', severity: 'critical' } }],
     workloads: [{ ...redis.workload, component: 'redis' }],
     backupJobs: [backup],
     allowClient: (c) => c.connections.allowTo(redis),
@@ -102,5 +102,6 @@ export const redisStore: StoreModule = {
   name: 'redis',
   monitoring,
   scripts: ['redis-dump.sh', 'redis-restore.sh'],
+  scriptsDir: new URL('./', import.meta.url),
   build,
 };
