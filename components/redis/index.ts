@@ -1,12 +1,12 @@
 /**
- * Redis, end to end: in the cluster (constructs/redis.ts, with redis-exporter, a backup CronJob and
+ * Redis, end to end: in the cluster (./redis.ts, with redis-exporter, a backup CronJob and
  * its restore) or Amazon ElastiCache (`managed`: nothing rendered, the service connects to the
  * endpoint). Either way the service gets `REDIS_HOST`/`REDIS_PORT` and a `REDIS_URL` whose password
  * comes from the `data` remote secret's `REDIS_PASSWORD`.
  */
 import { BackupCronJob } from '../../constructs/backup-cron-job.ts';
 import type { k8s } from '../../constructs/k8s.ts';
-import { Redis } from '../../constructs/redis.ts';
+import { Redis } from './redis.ts';
 import { userInfoTemplate } from '../../constructs/url-user-info.ts';
 import { IMAGES, pinnedImageRef } from '../../constructs/versions.ts';
 import type { DataContext, StoreModule, StorePart } from '../store.ts';

@@ -5,7 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
-import { DEFAULT_MAX_MEMORY_POLICY, REDIS_PORT } from '../../constructs/redis.ts';
+import { DEFAULT_MAX_MEMORY_POLICY, REDIS_PORT } from './redis.ts';
 import type { Environment } from '../../environments/schema/index.ts';
 import type { ManagedEndpoint, ManagedStore, ManagedStoreContext, ManagedStoresArgs } from '../../stacks/pulumi/managed-store.ts';
 

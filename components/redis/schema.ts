@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { memoryBytes, memoryQuantity, resources, type Resources } from '../../environments/schema/common.ts';
 import { endpoint, instanceClass, storage } from '../../environments/schema/store-blocks.ts';
 import { parseQuantity } from '../../environments/schema/quantity.ts';
-import { DEFAULT_MAX_MEMORY_POLICY, REDIS_PORT } from '../../constructs/redis.ts';
+import { DEFAULT_MAX_MEMORY_POLICY, REDIS_PORT } from './redis.ts';
 
 
 const redisInCluster = z.strictObject({

@@ -9,17 +9,17 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { quantityBytes as memoryBytes } from '../environments/schema/quantity.ts';
-import type { Resources } from './resources.ts';
-import { Connections, type Connectable } from './connections.ts';
-import { k8s } from './k8s.ts';
-import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
-import { componentLabels, selectorLabels } from './labels.ts';
-import { PodDisruptionBudget } from './pod-disruption-budget.ts';
-import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
-import { containerResources } from './resources.ts';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
-import type { WorkloadRef } from './workload-ref.ts';
+import { quantityBytes as memoryBytes } from '../../environments/schema/quantity.ts';
+import type { Resources } from '../../constructs/resources.ts';
+import { Connections, type Connectable } from '../../constructs/connections.ts';
+import { k8s } from '../../constructs/k8s.ts';
+import { dataVolumeClaim, exporterSidecar, workloadService } from '../../constructs/stateful-parts.ts';
+import { componentLabels, selectorLabels } from '../../constructs/labels.ts';
+import { PodDisruptionBudget } from '../../constructs/pod-disruption-budget.ts';
+import { fromSecret, type SecretKeyRef } from '../../constructs/secret-key-ref.ts';
+import { containerResources } from '../../constructs/resources.ts';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../constructs/security.ts';
+import type { WorkloadRef } from '../../constructs/workload-ref.ts';
 
 export const REDIS_PORT = 6379;
 export const REDIS_EXPORTER_PORT = 9121;
