@@ -2,7 +2,7 @@
  * The application tier of one environment: settings, secrets, the API and worker Deployments, the
  * Gateway API edge in front of the API, and their network relationships.
  */
-import { Duration, Size } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { imageRef } from '../environments/schema/common.ts';
 import { ApiGateway, ENVOY_STATS, envoyPodLabels } from '../constructs/api-gateway.ts';
@@ -110,9 +110,10 @@ export function buildAppTier(scope: Construct, ctx: ChartContext, extras: AppTie
     clusterIssuer: env.ingress.clusterIssuer,
     backend: { name: api.service!.name, port: api.service!.port },
     rateLimit: env.ingress.rateLimit,
-    maxBodySize: Size.mebibytes(env.ingress.maxBodyMiB),
-    timeout: Duration.seconds(env.ingress.timeoutSeconds),
-    hstsMaxAge: Duration.seconds(env.ingress.hstsMaxAgeSeconds),
+    // Typed by the schema (numbers in the file, Size and Duration here): nothing to convert.
+    maxBodySize: env.ingress.maxBodyMiB,
+    timeout: env.ingress.timeoutSeconds,
+    hstsMaxAge: env.ingress.hstsMaxAgeSeconds,
     corsOrigins: env.settings.corsOrigins,
     // One Envoy per environment outside production; production survives losing one.
     replicas: env.production ? 2 : 1,

@@ -8,9 +8,7 @@
  * rules to a cluster's Prometheus Operator as ServiceMonitor and PrometheusRule objects. Grafana
  * and kube-state-metrics are ours in both.
  */
-import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { durationSeconds } from '../environments/schema/monitoring.ts';
 import { Alertmanager, ALERTMANAGER_PORT } from '../constructs/alertmanager.ts';
 import { AlertmanagerConfig } from '../constructs/alertmanager-config.ts';
 import type { Connectable, ExternalPeer } from '../constructs/connections.ts';
@@ -22,7 +20,6 @@ import type { BackupWatch } from '../constructs/monitoring/backup-alerts.ts';
 import { availabilityAlertGroup, type WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 import { DASHBOARDS, type DashboardDefinition, servedDashboard } from '../constructs/monitoring/dashboards.ts';
 import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../constructs/monitoring/rule-files.ts';
-import { sizeOf } from '../constructs/monitoring/units.ts';
 import { Prometheus, PROMETHEUS_NAME, PROMETHEUS_PORT, PROMETHEUS_SELF_JOB } from '../constructs/prometheus.ts';
 import { PrometheusRule } from '../constructs/prometheus-rule.ts';
 import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
@@ -98,8 +95,6 @@ export interface MonitoringTier {
   readonly alertmanager?: Alertmanager;
 }
 
-const seconds = (d: string) => Duration.seconds(durationSeconds(d));
-
 export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs: MonitoringInputs): MonitoringTier {
   const { env } = ctx;
   const mon = env.monitoring;
@@ -121,13 +116,13 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
           replicas: mon.alertmanager.replicas,
           receivers: mon.alertmanager.receivers,
           routing: mon.alertmanager.route,
-          groupWait: seconds(mon.alertmanager.groupWait),
-          groupInterval: seconds(mon.alertmanager.groupInterval),
-          repeatInterval: { critical: seconds(mon.alertmanager.repeatInterval.critical), warning: seconds(mon.alertmanager.repeatInterval.warning) },
+          groupWait: mon.alertmanager.groupWait,
+          groupInterval: mon.alertmanager.groupInterval,
+          repeatInterval: mon.alertmanager.repeatInterval,
           secretStore: alertmanagerSecret.store,
           remoteKey: alertmanagerSecret.remoteKey,
           refreshInterval: alertmanagerSecret.refreshInterval,
-          storage: sizeOf(mon.alertmanager.storage),
+          storage: mon.alertmanager.storage,
           storageClassName: mon.alertmanager.storageClassName,
           resources: mon.alertmanager.resources,
           internet: ctx.internet,
@@ -145,7 +140,7 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
     resources: mon.grafana.resources,
     adminUser: mon.grafana.adminUser,
     prometheusUrl: mon.mode === 'plain' ? `http://${PROMETHEUS_NAME}.${env.namespace}.svc:${PROMETHEUS_PORT}` : mon.operator!.prometheusUrl,
-    scrapeInterval: seconds(mon.scrapeInterval),
+    scrapeInterval: mon.scrapeInterval,
     dashboards,
     logs: inputs.logs?.datasource,
     secretStore: grafanaSecret.store,
@@ -188,12 +183,12 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
       scrapeTargets,
       podTargets,
       ruleGroups,
-      scrapeInterval: seconds(mon.scrapeInterval),
-      evaluationInterval: seconds(mon.evaluationInterval),
+      scrapeInterval: mon.scrapeInterval,
+      evaluationInterval: mon.evaluationInterval,
       externalLabels: { environment: env.name },
-      retentionTime: seconds(mon.prometheus.retentionTime),
-      retentionSize: sizeOf(mon.prometheus.retentionSize),
-      storage: sizeOf(mon.prometheus.storage),
+      retentionTime: mon.prometheus.retentionTime,
+      retentionSize: mon.prometheus.retentionSize,
+      storage: mon.prometheus.storage,
       storageClassName: mon.prometheus.storageClassName,
       resources: mon.prometheus.resources,
       alertmanager: { workload: alertmanager, host: alertmanager.host, port: ALERTMANAGER_PORT },
@@ -220,9 +215,9 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
     new AlertmanagerConfig(scope, 'alertmanager-config', {
       receivers: am.receivers,
       routing: am.route,
-      groupWait: seconds(am.groupWait),
-      groupInterval: seconds(am.groupInterval),
-      repeatInterval: { critical: seconds(am.repeatInterval.critical), warning: seconds(am.repeatInterval.warning) },
+      groupWait: am.groupWait,
+      groupInterval: am.groupInterval,
+      repeatInterval: am.repeatInterval,
       secretStore: alertmanagerSecret.store,
       remoteKey: alertmanagerSecret.remoteKey,
       refreshInterval: alertmanagerSecret.refreshInterval,

@@ -386,8 +386,11 @@ describe('monitoring settings', () => {
 
   it('fills in the design\'s defaults', () => {
     const m = monitoring.parse(base);
-    expect(m).toMatchObject({ mode: 'plain', scrapeInterval: '15s', evaluationInterval: '15s', prometheus: { retentionTime: '200h' } });
-    expect(m.alertmanager!.repeatInterval).toEqual({ critical: '1h', warning: '12h' });
+    expect(m).toMatchObject({ mode: 'plain' });
+    // Durations and sizes arrive typed: the stacks convert nothing.
+    expect([m.scrapeInterval, m.evaluationInterval, m.prometheus.retentionTime].map(promDuration)).toEqual(['15s', '15s', '200h']);
+    expect([m.prometheus.retentionSize, m.prometheus.storage].map(binaryQuantity)).toEqual(['9Gi', '10Gi']);
+    expect([m.alertmanager!.repeatInterval.critical, m.alertmanager!.repeatInterval.warning].map(promDuration)).toEqual(['1h', '12h']);
   });
 
   it('reports a route to an unknown receiver, with the ones that exist', () => {
