@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
 import type { ExternalPeer } from './external-peer.ts';
 import { ExternalSecret } from './external-secret.ts';
@@ -39,8 +39,6 @@ export interface AlertmanagerProps extends AlertDeliveryProps {
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
   readonly resources: Resources;
-  /** Cluster DNS. */
-  readonly dns: ExternalPeer;
   /** Where Slack, PagerDuty and webhooks are (the internet, minus private ranges). */
   readonly internet: ExternalPeer;
 }
@@ -98,7 +96,6 @@ export class Alertmanager extends Construct implements Connectable {
       { lineWidth: -1, noRefs: true, quotingType: '"' },
     );
 
-    this.connections.allowToDns(props.dns);
     const outbound = new Set<number>([443]);
     for (const r of props.receivers) if (r.type === 'webhook') outbound.add(webhookPort(r.url));
     this.connections.allowToExternal(props.internet, [...outbound].sort((a, b) => a - b).map((port) => ({ port })));

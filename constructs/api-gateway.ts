@@ -40,6 +40,12 @@ const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
 
 /**
+ * Where each Envoy pod serves its statistics in Prometheus format (Envoy Gateway v1.9 bootstrap:
+ * `EnvoyStatsPort` 19001, `EnvoyStatsPath` /stats/prometheus).
+ */
+export const ENVOY_STATS = { port: 19001, path: '/stats/prometheus' } as const;
+
+/**
  * Labels Envoy Gateway sets on the Envoy pods of a Gateway (in its controller namespace), used by
  * the API's NetworkPolicy to admit exactly this Gateway's proxies (Envoy Gateway v1.9:
  * `EnvoyAppLabel()` in internal/infrastructure/kubernetes/proxy/resource.go and the

@@ -8,7 +8,8 @@
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Autoscaling, Resources } from '../environments/schema/common.ts';
+import type { Autoscaling } from './horizontal-pod-autoscaler.ts';
+import type { Resources } from './resources.ts';
 import { caVolume, caVolumeMount, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { HorizontalPodAutoscaler } from './horizontal-pod-autoscaler.ts';
@@ -16,6 +17,7 @@ import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
+import { quantityBytes } from '../kube/quantity.ts';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
 import type { WorkloadRef } from './workload-ref.ts';
 
@@ -108,6 +110,8 @@ export class AppDeployment extends Construct implements Connectable {
   /** Fewest and most pods the workload runs. */
   readonly minReplicas: number;
   readonly maxReplicas: number;
+  /** The memory limit of one pod, in bytes (what a memory alert is a share of). */
+  readonly memoryLimitBytes: number;
 
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
@@ -122,6 +126,7 @@ export class AppDeployment extends Construct implements Connectable {
     this.port = props.port;
     this.minReplicas = props.autoscaling?.minReplicas ?? props.replicas ?? 1;
     this.maxReplicas = props.autoscaling?.maxReplicas ?? props.replicas ?? 1;
+    this.memoryLimitBytes = quantityBytes(props.resources.limits.memory);
     const uid = props.uid ?? DEFAULT_UID;
     const selector = selectorLabels(props.name);
     this.selector = selector;

@@ -14,7 +14,7 @@
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { caVolume, caVolumeMount, type CaBundle } from './ca-bundle.ts';
 import { singlePodAccessMode } from './access-mode.ts';
 import { Connections, type Connectable } from './connections.ts';

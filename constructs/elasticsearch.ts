@@ -16,7 +16,7 @@ import type { IIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { quantityBytes } from '../kube/quantity.ts';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { AppDeployment } from './app-deployment.ts';
 import { caFile, type CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';

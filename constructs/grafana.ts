@@ -8,10 +8,9 @@ import { createHash } from 'node:crypto';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import type { CaBundle } from './ca-bundle.ts';
 import { Connections, type Connectable } from './connections.ts';
-import type { ExternalPeer } from './external-peer.ts';
 import { ExternalSecret } from './external-secret.ts';
 import { k8s } from './k8s.ts';
 import { fromSecret } from './secret-key-ref.ts';
@@ -81,7 +80,6 @@ export interface GrafanaProps {
   readonly remoteKey: string;
   /** @default '1h' */
   readonly refreshInterval?: string;
-  readonly dns: ExternalPeer;
 }
 
 export class Grafana extends Construct implements Connectable {
@@ -112,7 +110,6 @@ export class Grafana extends Construct implements Connectable {
     const selector = selectorLabels(name);
     this.connections = new Connections(this, { name, component: 'monitoring', podSelector: selector, defaultPorts: [{ port: GRAFANA_PORT }] });
 
-    this.connections.allowToDns(props.dns);
 
     const secrets = new ExternalSecret(this, 'admin', {
       name: `${name}-admin`,

@@ -5,9 +5,8 @@
  * cluster-wide read access.
  */
 import { Construct } from 'constructs';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
-import type { ExternalPeer } from './external-peer.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
@@ -40,7 +39,6 @@ export interface KubeStateMetricsProps {
   readonly namespace: string;
   readonly resources: Resources;
   readonly kubernetesApi: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
-  readonly dns: ExternalPeer;
 }
 
 export class KubeStateMetrics extends Construct implements Connectable {
@@ -56,7 +54,6 @@ export class KubeStateMetrics extends Construct implements Connectable {
     const labels = componentLabels(name, 'monitoring');
     const selector = selectorLabels(name);
     this.connections = new Connections(this, { name, component: 'monitoring', podSelector: selector, defaultPorts: [{ port: KUBE_STATE_METRICS_PORT }] });
-    this.connections.allowToDns(props.dns);
     for (const cidr of props.kubernetesApi.cidrs) {
       this.connections.allowToExternal({ name: 'Kubernetes API', ipBlock: { cidr } }, props.kubernetesApi.ports.map((port) => ({ port })));
     }

@@ -18,11 +18,11 @@ import { CustomResource } from './custom-resource.ts';
 import type { ICluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster';
 import type { IScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup';
 import { Construct } from 'constructs';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
-import { postgresMemorySettings, POSTGRES_EXPORTER_PORT, POSTGRES_PORT } from './postgres-stateful-set.ts';
+import { DEFAULT_MAX_CONNECTIONS, postgresMemorySettings, POSTGRES_EXPORTER_PORT, POSTGRES_PORT } from './postgres-stateful-set.ts';
 
 /** Name under which the Barman Cloud plugin registers with CloudNativePG. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -36,7 +36,7 @@ export interface PostgresClusterProps {
   readonly instances?: number;
   readonly resources: Resources;
   readonly storage: { readonly size: string; readonly storageClass?: string };
-  /** @default 200 */
+  /** @default DEFAULT_MAX_CONNECTIONS (200) */
   readonly maxConnections?: number;
   /** Database `initdb` creates, and its owner; the owner's credentials are in `appOwnerSecret`. */
   readonly appDatabase: { readonly name: string; readonly owner: string };
@@ -133,7 +133,7 @@ export class PostgresCluster extends Construct implements Connectable {
         primaryUpdateStrategy: 'unsupervised',
         postgresql: {
           parameters: {
-            max_connections: String(props.maxConnections ?? 200),
+            max_connections: String(props.maxConnections ?? DEFAULT_MAX_CONNECTIONS),
             shared_buffers: mem.sharedBuffers,
             effective_cache_size: mem.effectiveCacheSize,
           },

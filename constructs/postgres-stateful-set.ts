@@ -9,7 +9,7 @@
  */
 import { Construct } from 'constructs';
 import { quantityBytes } from '../kube/quantity.ts';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
@@ -29,7 +29,7 @@ export interface PostgresStatefulSetProps {
   readonly resources: Resources;
   /** Volume of the data directory. */
   readonly storage: { readonly size: string; readonly storageClass?: string };
-  /** `max_connections`. @default 200 */
+  /** `max_connections`. @default DEFAULT_MAX_CONNECTIONS (200) */
   readonly maxConnections?: number;
   /** The `postgres` superuser's password. */
   readonly superuserPassword: SecretKeyRef;
@@ -37,6 +37,8 @@ export interface PostgresStatefulSetProps {
 
 /** Postgres's port. */
 export const POSTGRES_PORT = 5432;
+/** Postgres `max_connections` unless told otherwise (the environment schema's default too). */
+export const DEFAULT_MAX_CONNECTIONS = 200;
 /** postgres-exporter's port. */
 export const POSTGRES_EXPORTER_PORT = 9187;
 const UID = 999;
@@ -64,7 +66,7 @@ export class PostgresStatefulSet extends Construct implements Connectable {
   constructor(scope: Construct, id: string, props: PostgresStatefulSetProps) {
     super(scope, id);
     const name = props.name ?? 'postgres';
-    const maxConnections = props.maxConnections ?? 200;
+    const maxConnections = props.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     if (maxConnections < 10) throw new Error(`PostgresStatefulSet ${name}: maxConnections ${maxConnections} is below 10`);
     if (quantityBytes(props.resources.limits.memory) < 256 * 2 ** 20) {
       throw new Error(`PostgresStatefulSet ${name}: resources.limits.memory ${props.resources.limits.memory} is below 256Mi`);

@@ -11,9 +11,8 @@ import { createHash } from 'node:crypto';
 import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
-import type { Resources } from '../environments/schema/common.ts';
+import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
-import type { ExternalPeer } from './external-peer.ts';
 import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
@@ -74,8 +73,6 @@ export interface PrometheusProps {
   readonly alertmanager?: { readonly workload: Connectable; readonly host: string; readonly port: number };
   /** Addresses and ports of the Kubernetes API, for discovery. */
   readonly kubernetesApi: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
-  /** Cluster DNS, for the Alertmanager lookups and the API's name. */
-  readonly dns: ExternalPeer;
 }
 
 export class Prometheus extends Construct implements Connectable {
@@ -123,7 +120,9 @@ export class Prometheus extends Construct implements Connectable {
     });
     const dump = (o: unknown) => yaml.dump(o, { lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false });
     this.configYaml = dump(config);
-    this.ruleFiles = Object.fromEntries(props.ruleGroups.map((g) => [ruleFileName(g), dump({ groups: [g] })]));
+    // By file name, as the ConfigMap mounts them: the order callers list groups in means nothing to
+    // Prometheus, so it must not change the checksum (and roll the pods) either.
+    this.ruleFiles = Object.fromEntries(props.ruleGroups.map((g) => [ruleFileName(g), dump({ groups: [g] })]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
     const checksum = createHash('sha256').update(this.configYaml).update(JSON.stringify(this.ruleFiles)).digest('hex');
 
     // One rule per workload and port, even when a workload is both scraped and sent alerts (Alertmanager)
@@ -133,7 +132,6 @@ export class Prometheus extends Construct implements Connectable {
       .filter((p, i) => peers.findIndex((q) => q.workload === p.workload && q.port === p.port) === i)
       .forEach((p) => this.connections.allowTo(p.workload, [{ port: p.port }]));
     for (const t of props.podTargets ?? []) this.connections.allowToExternal({ name: t.job, namespace: t.namespace, podLabels: { ...t.podLabels } }, [{ port: t.port }]);
-    this.connections.allowToDns(props.dns);
     for (const cidr of props.kubernetesApi.cidrs) {
       this.connections.allowToExternal({ name: 'Kubernetes API', ipBlock: { cidr } }, props.kubernetesApi.ports.map((port) => ({ port })));
     }

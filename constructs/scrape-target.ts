@@ -27,4 +27,9 @@ export interface ScrapeTarget {
    * @default false
    */
   readonly honorLabels?: boolean;
+  /**
+   * Who is alerted, and how urgently, when the job has no target left (`ScrapeTargetsAbsent`).
+   * @default - the monitoring tier's own jobs' owners, else `monitoring` at warning
+   */
+  readonly owner?: { readonly component: string; readonly severity: 'critical' | 'warning' };
 }

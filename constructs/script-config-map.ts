@@ -1,5 +1,5 @@
 /**
- * A ConfigMap holding scripts from `constructs/scripts/`, mounted read-only and executable. The
+ * A ConfigMap holding scripts from `constructs/scripts/` (and components' folders), mounted read-only and executable. The
  * scripts are real files, so the tests run exactly what the cluster runs; they are read as source,
  * like modules, and the same checkout always renders the same bytes.
  */
@@ -11,20 +11,20 @@ import { componentLabels } from './labels.ts';
 
 const SCRIPTS_DIR = new URL('./scripts/', import.meta.url);
 
-/** The text of a script in `constructs/scripts/`. */
-function scriptSource(file: string): string {
-  const url = new URL(file, SCRIPTS_DIR);
-  if (!/^[a-z0-9-]+\.(sh|sql)$/.test(file) || !existsSync(url)) {
-    throw new Error(`no script ${JSON.stringify(file)} in constructs/scripts/`);
-  }
+/** The text of a script in `constructs/scripts/`, or in one of `dirs` (a component's folder). */
+export function scriptSource(file: string, dirs: readonly URL[] = []): string {
+  const url = /^[a-z0-9-]+\.(sh|sql)$/.test(file) ? [SCRIPTS_DIR, ...dirs].map((d) => new URL(file, d)).find((u) => existsSync(u)) : undefined;
+  if (!url) throw new Error(`no script ${JSON.stringify(file)} in constructs/scripts/${dirs.length ? ' or a component folder' : ''}`);
   return readFileSync(url, 'utf8');
 }
 
 export interface ScriptConfigMapProps {
   readonly name: string;
   readonly component: string;
-  /** File names in `constructs/scripts/`. */
+  /** File names in `constructs/scripts/` or in `dirs`. */
   readonly scripts: readonly string[];
+  /** Folders holding scripts of their own (a component's), searched after `constructs/scripts/`. @default - none */
+  readonly dirs?: readonly URL[];
 }
 
 export class ScriptConfigMap extends Construct {
@@ -39,7 +39,7 @@ export class ScriptConfigMap extends Construct {
     super(scope, id);
     if (props.scripts.length === 0) throw new Error(`ScriptConfigMap ${props.name}: give at least one script`);
     const sorted = [...new Set(props.scripts)].sort();
-    const data = Object.fromEntries(sorted.map((f) => [f, scriptSource(f)]));
+    const data = Object.fromEntries(sorted.map((f) => [f, scriptSource(f, props.dirs)]));
     this.configMapName = props.name;
     this.files = new Set(sorted);
     this.checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex');

@@ -2,11 +2,11 @@
  * The application tier of one environment: settings, secrets, the API and worker Deployments, the
  * Gateway API edge in front of the API, and their network relationships.
  */
-import { Duration, Size } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from '../environments/schema/index.ts';
 import { imageRef } from '../environments/schema/common.ts';
-import { ApiGateway, envoyPodLabels } from '../constructs/api-gateway.ts';
+import { ApiGateway, ENVOY_STATS, envoyPodLabels } from '../constructs/api-gateway.ts';
+import { CERT_MANAGER_CONTROLLER } from '../constructs/cert-manager-controller.ts';
 import { AppDeployment } from '../constructs/app-deployment.ts';
 import type { CaBundle } from '../constructs/ca-bundle.ts';
 import type { NetworkPort } from '../constructs/connections.ts';
@@ -17,6 +17,7 @@ import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 import { SettingsConfigMap } from '../constructs/settings-config-map.ts';
+import type { ChartContext } from './chart-context.ts';
 import { SERVICE_PORT, serviceSecretKeys, serviceSettings } from './service-settings.ts';
 
 export interface AppTier {
@@ -43,7 +44,8 @@ export interface AppTierExtras {
 
 const HTTPS: readonly NetworkPort[] = [{ port: 443 }];
 
-export function buildAppTier(scope: Construct, env: Environment, extras: AppTierExtras = {}): AppTier {
+export function buildAppTier(scope: Construct, ctx: ChartContext, extras: AppTierExtras = {}): AppTier {
+  const { env } = ctx;
   const image = imageRef(env.images.service);
 
   const settings = new SettingsConfigMap(scope, 'service-settings', {
@@ -55,10 +57,8 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
   const secrets = new ExternalSecret(scope, 'service-secrets', {
     name: 'agent-service-secrets',
     component: 'secrets',
-    store: env.secrets.store,
-    remoteKey: `${env.secrets.remoteKeyPrefix}/service`,
+    ...ctx.secretSource('service'),
     keys: serviceSecretKeys(env),
-    refreshInterval: env.secrets.refreshInterval,
   });
 
   const secretEnv = [...secrets.keys.map((k) => secrets.envVar(k)), ...(extras.env ?? [])];
@@ -111,27 +111,23 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
     clusterIssuer: env.ingress.clusterIssuer,
     backend: { name: api.service!.name, port: api.service!.port },
     rateLimit: env.ingress.rateLimit,
-    maxBodySize: Size.mebibytes(env.ingress.maxBodyMiB),
-    timeout: Duration.seconds(env.ingress.timeoutSeconds),
-    hstsMaxAge: Duration.seconds(env.ingress.hstsMaxAgeSeconds),
+    // Typed by the schema (numbers in the file, Size and Duration here): nothing to convert.
+    maxBodySize: env.ingress.maxBodyMiB,
+    timeout: env.ingress.timeoutSeconds,
+    hstsMaxAge: env.ingress.hstsMaxAgeSeconds,
     corsOrigins: env.settings.corsOrigins,
     // One Envoy per environment outside production; production survives losing one.
     replicas: env.production ? 2 : 1,
   });
 
   // Only this environment's Envoy pods, in the namespace Envoy Gateway runs them in.
-  const gateway: ExternalPeer = {
-    name: 'gateway proxy',
-    namespace: env.network.gatewayNamespace,
-    podLabels: envoyPodLabels(edge.gatewayName, env.namespace),
-  };
-  // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses; private
-  // ranges and the cloud metadata service stay unreachable.
-  const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } };
+  const envoyLabels = envoyPodLabels(edge.gatewayName, env.namespace);
+  const gateway: ExternalPeer = { name: 'gateway proxy', namespace: env.network.gatewayNamespace, podLabels: envoyLabels };
 
   api.connections.allowFromExternal(gateway);
   for (const tier of [api, worker]) {
-    tier.connections.allowToExternal(internet, HTTPS);
+    // The LLM providers and LangSmith are public HTTPS endpoints with changing addresses.
+    tier.connections.allowToExternal(ctx.internet, HTTPS);
   }
 
   const metricsEndpoint = { workload: api, serviceName: api.service!.name, port: SERVICE_PORT, portName: 'http' };
@@ -146,10 +142,14 @@ export function buildAppTier(scope: Construct, env: Environment, extras: AppTier
   ];
 
   const podTargets: PodScrapeTarget[] = [
-    // Envoy serves its statistics on 19001 (Envoy Gateway v1.9, bootstrap.EnvoyStatsPort).
-    { job: 'envoy', namespace: gateway.namespace!, podLabels: gateway.podLabels!, port: 19001, path: '/stats/prometheus' },
-    // cert-manager's controller exports certmanager_certificate_expiration_timestamp_seconds on 9402.
-    { job: 'cert-manager', namespace: env.network.certManagerNamespace, podLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' }, port: 9402, seriesOfNamespace: env.namespace },
+    { job: 'envoy', namespace: env.network.gatewayNamespace, podLabels: envoyLabels, ...ENVOY_STATS },
+    {
+      job: 'cert-manager',
+      namespace: env.network.certManagerNamespace,
+      podLabels: { ...CERT_MANAGER_CONTROLLER.podLabels },
+      port: CERT_MANAGER_CONTROLLER.metricsPort,
+      seriesOfNamespace: env.namespace,
+    },
   ];
 
   return { api, worker, secrets, settings, scrapeTargets, podTargets, workloads };

@@ -8,10 +8,7 @@
  * rules to a cluster's Prometheus Operator as ServiceMonitor and PrometheusRule objects. Grafana
  * and kube-state-metrics are ours in both.
  */
-import { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Environment } from '../environments/schema/index.ts';
-import { durationSeconds } from '../kube/duration.ts';
 import { Alertmanager, ALERTMANAGER_PORT } from '../constructs/alertmanager.ts';
 import { AlertmanagerConfig } from '../constructs/alertmanager-config.ts';
 import type { Connectable } from '../constructs/connections.ts';
@@ -19,20 +16,20 @@ import type { ExternalPeer } from '../constructs/external-peer.ts';
 import { GRAFANA_JOB, Grafana, type GrafanaLogsDatasource } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';
-import { type BackupWatch, alertGroups } from '../constructs/monitoring/alerts.ts';
+import { alertGroups } from '../constructs/monitoring/alerts.ts';
+import type { BackupWatch } from '../constructs/monitoring/backup-alerts.ts';
 import { availabilityAlertGroup, type WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
-import { cloudNativePgAlertGroup } from '../constructs/monitoring/cloudnative-pg-alerts.ts';
 import { DASHBOARDS, type DashboardDefinition, servedDashboard } from '../constructs/monitoring/dashboards.ts';
 import { type RenderedRuleGroup, renderRuleGroups, servedGroups } from '../constructs/monitoring/rule-files.ts';
-import { sizeOf } from '../constructs/monitoring/units.ts';
 import { Prometheus, PROMETHEUS_NAME, PROMETHEUS_PORT, PROMETHEUS_SELF_JOB } from '../constructs/prometheus.ts';
 import { PrometheusRule } from '../constructs/prometheus-rule.ts';
 import type { PodScrapeTarget } from '../constructs/pod-scrape-target.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ServiceMonitor } from '../constructs/service-monitor.ts';
 import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
+import type { ChartContext } from './chart-context.ts';
 
-export type { BackupWatch } from '../constructs/monitoring/alerts.ts';
+export type { BackupWatch } from '../constructs/monitoring/backup-alerts.ts';
 export type { WatchedWorkload } from '../constructs/monitoring/availability-alerts.ts';
 
 /** Elasticsearch holding the service's logs, as Grafana's logs datasource. */
@@ -58,15 +55,18 @@ export interface MonitoringInputs {
   readonly backups?: readonly BackupWatch[];
   /** Memory limit of an API pod, in bytes: the guides' memory alert is a share of it. */
   readonly apiMemoryLimitBytes: number;
-  /** Postgres runs standbys, so replication lag is alerted on. @default false */
-  readonly replicatedPostgres?: boolean;
+  /**
+   * Alert groups of the other tiers' components (the stores'), rendered where every job they read
+   * is scraped. @default - none
+   */
+  readonly alertGroups?: readonly AlertGroup[];
+  /** Dashboards of the other tiers' components, with the panels whose jobs are scraped. @default - none */
+  readonly dashboards?: readonly DashboardDefinition[];
   /**
    * Deployments and StatefulSets of the other tiers, alerted on when fewer replicas are available
    * than desired (the monitoring tier adds its own). @default - none
    */
   readonly workloads?: readonly WatchedWorkload[];
-  /** Instances of the CloudNativePG cluster, when Postgres is one. @default - no CloudNativePG alerts */
-  readonly cloudNativePgInstances?: number;
   /**
    * Elasticsearch holding the service's logs, as Grafana's logs datasource. Give it a user that
    * can only read the log indices. @default - no logs datasource
@@ -96,19 +96,17 @@ export interface MonitoringTier {
   readonly alertmanager?: Alertmanager;
 }
 
-const seconds = (d: string) => Duration.seconds(durationSeconds(d));
-
-export function buildMonitoringTier(scope: Construct, env: Environment, inputs: MonitoringInputs): MonitoringTier {
+export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs: MonitoringInputs): MonitoringTier {
+  const { env } = ctx;
   const mon = env.monitoring;
-  const dns: ExternalPeer = { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel };
-  const secretStore = env.secrets.store;
+  const alertmanagerSecret = ctx.secretSource('alertmanager');
+  const grafanaSecret = ctx.secretSource('grafana');
 
   const kubeStateMetrics = new KubeStateMetrics(scope, 'kube-state-metrics', {
     image: pinnedImageRef(IMAGES.kubeStateMetrics),
     namespace: env.namespace,
     resources: mon.kubeStateMetrics.resources,
     kubernetesApi: mon.kubernetesApi,
-    dns,
   });
 
   const alertmanager =
@@ -119,17 +117,16 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
           replicas: mon.alertmanager.replicas,
           receivers: mon.alertmanager.receivers,
           routing: mon.alertmanager.route,
-          groupWait: seconds(mon.alertmanager.groupWait),
-          groupInterval: seconds(mon.alertmanager.groupInterval),
-          repeatInterval: { critical: seconds(mon.alertmanager.repeatInterval.critical), warning: seconds(mon.alertmanager.repeatInterval.warning) },
-          secretStore,
-          remoteKey: `${env.secrets.remoteKeyPrefix}/alertmanager`,
-          refreshInterval: env.secrets.refreshInterval,
-          storage: sizeOf(mon.alertmanager.storage),
+          groupWait: mon.alertmanager.groupWait,
+          groupInterval: mon.alertmanager.groupInterval,
+          repeatInterval: mon.alertmanager.repeatInterval,
+          secretStore: alertmanagerSecret.store,
+          remoteKey: alertmanagerSecret.remoteKey,
+          refreshInterval: alertmanagerSecret.refreshInterval,
+          storage: mon.alertmanager.storage,
           storageClassName: mon.alertmanager.storageClassName,
           resources: mon.alertmanager.resources,
-          dns,
-          internet: { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: env.network.internetEgressExcept } },
+          internet: ctx.internet,
         })
       : undefined;
 
@@ -137,20 +134,19 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
   // Our own Prometheus scrapes itself (a static job, not a ScrapeTarget); the operator's is its own business.
   const podTargets = mon.mode === 'plain' ? (inputs.podTargets ?? []) : [];
   const jobs = new Set([...inputs.scrapeTargets, ...ownTargets, ...podTargets].map((t) => t.job).concat(GRAFANA_JOB, mon.mode === 'plain' ? [PROMETHEUS_SELF_JOB] : []));
-  const dashboards = DASHBOARDS.map((d) => servedDashboard(d, jobs)).filter((d): d is DashboardDefinition => d !== undefined);
+  const dashboards = [...DASHBOARDS, ...(inputs.dashboards ?? [])].map((d) => servedDashboard(d, jobs)).filter((d): d is DashboardDefinition => d !== undefined);
 
   const grafana = new Grafana(scope, 'grafana', {
     image: pinnedImageRef(IMAGES.grafana),
     resources: mon.grafana.resources,
     adminUser: mon.grafana.adminUser,
     prometheusUrl: mon.mode === 'plain' ? `http://${PROMETHEUS_NAME}.${env.namespace}.svc:${PROMETHEUS_PORT}` : mon.operator!.prometheusUrl,
-    scrapeInterval: seconds(mon.scrapeInterval),
+    scrapeInterval: mon.scrapeInterval,
     dashboards,
     logs: inputs.logs?.datasource,
-    secretStore,
-    remoteKey: `${env.secrets.remoteKeyPrefix}/grafana`,
-    refreshInterval: env.secrets.refreshInterval,
-    dns,
+    secretStore: grafanaSecret.store,
+    remoteKey: grafanaSecret.remoteKey,
+    refreshInterval: grafanaSecret.refreshInterval,
   });
 
   const monitoringWorkloads: WatchedWorkload[] = [
@@ -162,14 +158,14 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
   ];
   const groups = servedGroups(
     [
-      ...alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, replicatedPostgres: inputs.replicatedPostgres }),
+      ...alertGroups({ apiMemoryLimitBytes: inputs.apiMemoryLimitBytes, backups: inputs.backups, componentGroups: inputs.alertGroups }),
       availabilityAlertGroup({
         namespace: env.namespace,
         workloads: [...(inputs.workloads ?? []), ...monitoringWorkloads],
         // Prometheus's static self-scrape has no namespace, and an absent Prometheus evaluates nothing.
         jobs: [...jobs].filter((j) => j !== PROMETHEUS_SELF_JOB),
+        jobOwners: Object.fromEntries(inputs.scrapeTargets.flatMap((t) => (t.owner ? [[t.job, t.owner]] : []))),
       }),
-      ...(inputs.cloudNativePgInstances !== undefined ? [cloudNativePgAlertGroup({ namespace: env.namespace, instances: inputs.cloudNativePgInstances })] : []),
     ],
     jobs,
   );
@@ -188,17 +184,16 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
       scrapeTargets,
       podTargets,
       ruleGroups,
-      scrapeInterval: seconds(mon.scrapeInterval),
-      evaluationInterval: seconds(mon.evaluationInterval),
+      scrapeInterval: mon.scrapeInterval,
+      evaluationInterval: mon.evaluationInterval,
       externalLabels: { environment: env.name },
-      retentionTime: seconds(mon.prometheus.retentionTime),
-      retentionSize: sizeOf(mon.prometheus.retentionSize),
-      storage: sizeOf(mon.prometheus.storage),
+      retentionTime: mon.prometheus.retentionTime,
+      retentionSize: mon.prometheus.retentionSize,
+      storage: mon.prometheus.storage,
       storageClassName: mon.prometheus.storageClassName,
       resources: mon.prometheus.resources,
       alertmanager: { workload: alertmanager, host: alertmanager.host, port: ALERTMANAGER_PORT },
       kubernetesApi: mon.kubernetesApi,
-      dns,
     });
     grafana.connections.allowTo(prometheus);
     return { mode: 'plain', scrapeTargets, podTargets, jobs: [...jobs].sort(), alertGroups: groups, ruleGroups, dashboards, grafana, kubeStateMetrics, prometheus, alertmanager };
@@ -221,12 +216,12 @@ export function buildMonitoringTier(scope: Construct, env: Environment, inputs: 
     new AlertmanagerConfig(scope, 'alertmanager-config', {
       receivers: am.receivers,
       routing: am.route,
-      groupWait: seconds(am.groupWait),
-      groupInterval: seconds(am.groupInterval),
-      repeatInterval: { critical: seconds(am.repeatInterval.critical), warning: seconds(am.repeatInterval.warning) },
-      secretStore,
-      remoteKey: `${env.secrets.remoteKeyPrefix}/alertmanager`,
-      refreshInterval: env.secrets.refreshInterval,
+      groupWait: am.groupWait,
+      groupInterval: am.groupInterval,
+      repeatInterval: am.repeatInterval,
+      secretStore: alertmanagerSecret.store,
+      remoteKey: alertmanagerSecret.remoteKey,
+      refreshInterval: alertmanagerSecret.refreshInterval,
       selectorLabels: operator.selectorLabels,
     });
   }

@@ -4,9 +4,9 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
-import { quantityBytes } from '../kube/quantity.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
+import { chartContext } from './chart-context.ts';
 import { buildDataTier, type DataTier } from './data-tier.ts';
 import { withStorageClasses } from './storage-classes.ts';
 import { buildMonitoringTier, type MonitoringTier } from './monitoring-tier.ts';
@@ -25,19 +25,21 @@ export class PlatformChart extends Chart {
       labels: { 'agent-platform.io/environment': env.name },
     });
     this.env = env;
-    new PlatformNamespace(this, 'namespace', { name: env.namespace, dns: { name: 'cluster DNS', namespace: env.network.dnsNamespace, podLabels: env.network.dnsPodLabel } });
+    const ctx = chartContext(env);
+    new PlatformNamespace(this, 'namespace', { name: env.namespace, dns: ctx.dns });
     // The data tier comes first: the app tier's settings and secrets carry its connection details.
-    this.data = buildDataTier(this, env);
-    this.app = buildAppTier(this, env, this.data.appExtras);
+    this.data = buildDataTier(this, ctx);
+    this.app = buildAppTier(this, ctx, this.data.appExtras);
     this.data.allowClients([this.app.api, this.app.worker]);
-    this.monitoring = buildMonitoringTier(this, env, {
+    // Every input is a fact the tier that owns it reported; nothing here is derived from `env`.
+    this.monitoring = buildMonitoringTier(this, ctx, {
       scrapeTargets: [...this.app.scrapeTargets, ...this.data.scrapeTargets],
       podTargets: this.app.podTargets,
-      backups: [...this.data.backups],
-      apiMemoryLimitBytes: quantityBytes(env.api.resources.limits.memory),
-      replicatedPostgres: env.data.postgres.mode === 'cloudnative-pg' && env.data.postgres.instances > 1,
+      backups: this.data.backups,
+      apiMemoryLimitBytes: this.app.api.memoryLimitBytes,
       workloads: [...this.app.workloads, ...this.data.workloads],
-      cloudNativePgInstances: env.data.postgres.mode === 'cloudnative-pg' ? env.data.postgres.instances : undefined,
+      alertGroups: this.data.alertGroups,
+      dashboards: this.data.dashboards,
       logs: this.data.logs,
     });
   }

@@ -15,16 +15,14 @@ function withClass<T extends Storage | undefined>(storage: T, fallback: string):
 /** `env` with the cluster's default StorageClass filled into every claim that names none. */
 export function withStorageClasses(env: Environment): Environment {
   const fallback = env.gitops.storage.defaultClass;
-  const { postgres, redis, elasticsearch } = env.data;
   const mon = env.monitoring;
+  // Every store in the cluster has a volume; a managed one's `storage` is what AWS allocates.
+  const stores = Object.fromEntries(
+    Object.entries(env.data).map(([name, s]) => [name, 'mode' in s && s.mode !== 'managed' && 'storage' in s ? { ...s, storage: withClass(s.storage, fallback) } : s]),
+  ) as Environment['data'];
   return {
     ...env,
-    data: {
-      ...env.data,
-      postgres: postgres.mode === 'managed' ? postgres : { ...postgres, storage: withClass(postgres.storage, fallback) },
-      redis: redis.mode === 'managed' ? redis : { ...redis, storage: withClass(redis.storage, fallback) },
-      elasticsearch: elasticsearch.mode === 'statefulset' ? { ...elasticsearch, storage: withClass(elasticsearch.storage, fallback) } : elasticsearch,
-    },
+    data: stores,
     monitoring: {
       ...mon,
       prometheus: { ...mon.prometheus, storageClassName: mon.prometheus.storageClassName ?? fallback },

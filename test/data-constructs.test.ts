@@ -9,7 +9,7 @@ import { ElasticsearchInitJob, type ElasticsearchInitJobProps } from '../constru
 import { PostgresCluster, type PostgresClusterProps } from '../constructs/postgres-cluster.ts';
 import { PostgresInitJob } from '../constructs/postgres-init-job.ts';
 import { postgresMemorySettings, PostgresStatefulSet, type PostgresStatefulSetProps } from '../constructs/postgres-stateful-set.ts';
-import { Redis, redisConfig, type RedisProps } from '../constructs/redis.ts';
+import { Redis, redisConfig, type RedisProps } from '../components/redis/redis.ts';
 import { ScriptConfigMap } from '../constructs/script-config-map.ts';
 import { objects, only, testChart, type Obj } from './support/charts.ts';
 

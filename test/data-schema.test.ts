@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parseEnvironment } from '../environments/load.ts';
-import { redisMaxMemoryBytes } from '../environments/schema/data.ts';
+import { redisMaxMemoryBytes } from '../components/redis/schema.ts';
 
 const DIR = join(import.meta.dirname, '..', 'environments');
 type Raw = Record<string, any>;

@@ -9,17 +9,25 @@ import type { ExternalPeer } from '../constructs/external-peer.ts';
 import { Grafana, type GrafanaProps } from '../constructs/grafana.ts';
 import { KubeStateMetrics } from '../constructs/kube-state-metrics.ts';
 import { prometheusConfig } from '../constructs/monitoring/prometheus-config.ts';
+import { STORES } from '../components/index.ts';
 import { DASHBOARDS, dashboardJson } from '../constructs/monitoring/dashboards.ts';
 import { binaryQuantity, promDuration, prometheusSize, sizeOf } from '../constructs/monitoring/units.ts';
 import { Prometheus, type PrometheusProps } from '../constructs/prometheus.ts';
 import { PrometheusRule } from '../constructs/prometheus-rule.ts';
 import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ServiceMonitor } from '../constructs/service-monitor.ts';
+import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { validateManifest } from '../stacks/validate.ts';
 import { type Obj, objects, only, testChart } from './support/charts.ts';
 
 const dns: ExternalPeer = { name: 'cluster DNS', namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
 const internet: ExternalPeer = { name: 'internet', ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } };
+/** A chart whose namespace names the cluster DNS, as every environment's does: each egress policy allows it. */
+function namespaceChart(): ReturnType<typeof testChart> {
+  const chart = testChart();
+  new PlatformNamespace(chart, 'namespace', { name: 'test', dns });
+  return chart;
+}
 const small = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } };
 
 function api(chart: ReturnType<typeof testChart>): AppDeployment {
@@ -34,7 +42,7 @@ function apiTargets(workload: AppDeployment): ScrapeTarget[] {
 }
 
 function prometheus(extra: Partial<PrometheusProps> = {}) {
-  const chart = testChart();
+  const chart = namespaceChart();
   const workload = api(chart);
   const p = new Prometheus(chart, 'prometheus', {
     image: 'quay.io/prometheus/prometheus:v2.55.1',
@@ -46,7 +54,6 @@ function prometheus(extra: Partial<PrometheusProps> = {}) {
     storage: Size.gibibytes(10),
     resources: small,
     kubernetesApi: { cidrs: ['10.0.0.1/32'], ports: [443] },
-    dns,
     ...extra,
   });
   return { chart, prometheus: p };
@@ -59,7 +66,7 @@ const receivers: AlertmanagerProps['receivers'] = [
 ];
 
 function alertmanager(extra: Partial<AlertmanagerProps> = {}) {
-  const chart = testChart();
+  const chart = namespaceChart();
   const am = new Alertmanager(chart, 'alertmanager', {
     image: 'quay.io/prometheus/alertmanager:v0.27.0',
     namespace: 'test',
@@ -69,7 +76,6 @@ function alertmanager(extra: Partial<AlertmanagerProps> = {}) {
     remoteKey: 'agent-platform/test/alertmanager',
     storage: Size.gibibytes(1),
     resources: small,
-    dns,
     internet,
     ...extra,
   });
@@ -77,15 +83,14 @@ function alertmanager(extra: Partial<AlertmanagerProps> = {}) {
 }
 
 function grafana(extra: Partial<GrafanaProps> = {}) {
-  const chart = testChart();
+  const chart = namespaceChart();
   const g = new Grafana(chart, 'grafana', {
     image: 'docker.io/grafana/grafana:11.6.1',
     resources: small,
     prometheusUrl: 'http://prometheus.test.svc:9090',
-    dashboards: DASHBOARDS,
+    dashboards: [...DASHBOARDS, ...STORES.flatMap((s) => s.monitoring.dashboards)],
     secretStore: { kind: 'ClusterSecretStore', name: 'store' },
     remoteKey: 'agent-platform/test/grafana',
-    dns,
     ...extra,
   });
   return { chart, grafana: g };
@@ -204,7 +209,7 @@ describe('Alertmanager', () => {
 
   it('may reach DNS and the receivers\' HTTPS and webhook ports, nothing else', () => {
     const egress = only(alertmanager().chart, 'NetworkPolicy', 'alertmanager').spec.egress as Obj[];
-    expect(egress.map((e) => e.ports.map((p: Obj) => p.port))).toEqual([[53, 53], [443, 8443]]);
+    expect(egress.map((e) => e.ports.map((p: Obj) => p.port))).toEqual([[443, 8443], [53, 53]]);
   });
 
   it('runs alone without clustering, and as a gossiping cluster with more replicas', () => {
@@ -307,8 +312,8 @@ describe('Grafana', () => {
 
 describe('kube-state-metrics', () => {
   it('watches only its namespace, with a Role that can list and watch pods, jobs, cronjobs, deployments and statefulsets', () => {
-    const chart = testChart();
-    new KubeStateMetrics(chart, 'ksm', { image: 'ksm:v2.15.0', namespace: 'test', resources: small, kubernetesApi: { cidrs: ['0.0.0.0/0'], ports: [443] }, dns });
+    const chart = namespaceChart();
+    new KubeStateMetrics(chart, 'ksm', { image: 'ksm:v2.15.0', namespace: 'test', resources: small, kubernetesApi: { cidrs: ['0.0.0.0/0'], ports: [443] } });
     const all = objects(chart);
     expect(only(all, 'Role', 'kube-state-metrics').rules).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
@@ -381,8 +386,11 @@ describe('monitoring settings', () => {
 
   it('fills in the design\'s defaults', () => {
     const m = monitoring.parse(base);
-    expect(m).toMatchObject({ mode: 'plain', scrapeInterval: '15s', evaluationInterval: '15s', prometheus: { retentionTime: '200h' } });
-    expect(m.alertmanager!.repeatInterval).toEqual({ critical: '1h', warning: '12h' });
+    expect(m).toMatchObject({ mode: 'plain' });
+    // Durations and sizes arrive typed: the stacks convert nothing.
+    expect([m.scrapeInterval, m.evaluationInterval, m.prometheus.retentionTime].map(promDuration)).toEqual(['15s', '15s', '200h']);
+    expect([m.prometheus.retentionSize, m.prometheus.storage].map(binaryQuantity)).toEqual(['9Gi', '10Gi']);
+    expect([m.alertmanager!.repeatInterval.critical, m.alertmanager!.repeatInterval.warning].map(promDuration)).toEqual(['1h', '12h']);
   });
 
   it('reports a route to an unknown receiver, with the ones that exist', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Duration } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
+import { STORES } from '../components/index.ts';
 import { alertGroups } from '../constructs/monitoring/alerts.ts';
 import { DASHBOARDS, dashboardQueries } from '../constructs/monitoring/dashboards.ts';
 import { METRIC_SOURCES, METRICS, type MetricName, type Query, sourcesOf } from '../constructs/monitoring/metrics.ts';
@@ -25,12 +26,12 @@ afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true }))
 /** Every alert there is: all exporters, a backup, replication on. */
 const ALL_GROUPS = alertGroups({
   apiMemoryLimitBytes: 2 ** 30,
-  replicatedPostgres: true,
   backups: [{ cronJobName: 'postgres-backup', store: 'postgres', maxAgeSeconds: 26 * 3600 }],
+  componentGroups: STORES.flatMap((s) => s.monitoring.alertGroups),
 });
 const ALL_ALERTS = ALL_GROUPS.flatMap((g) => g.alerts);
 const ALERT_QUERIES: { name: string; query: Query }[] = ALL_ALERTS.flatMap((a) => a.levels.map((l) => ({ name: `${a.name} (${l.severity})`, query: a.expr(l) })));
-const DASHBOARD_QUERIES: { name: string; query: Query }[] = DASHBOARDS.flatMap((d) =>
+const DASHBOARD_QUERIES: { name: string; query: Query }[] = [...DASHBOARDS, ...STORES.flatMap((s) => s.monitoring.dashboards)].flatMap((d) =>
   d.panels.flatMap((p) => p.targets.map((t, i) => ({ name: `${d.uid} / ${p.title} #${i}`, query: t.query }))),
 );
 
@@ -111,7 +112,7 @@ describe('alert definitions', () => {
 
   it('gives twins one name and two severities, so the inhibition can pair them', () => {
     const twins = ALL_ALERTS.filter((a) => a.levels.length === 2);
-    expect([...new Set(twins.map((a) => a.name))].sort()).toEqual(['EdgeCertificateExpiring', 'PostgresTooManyConnections', 'RedisMemoryNearLimit']);
+    expect([...new Set(twins.map((a) => a.name))].sort()).toEqual(['EdgeCertificateExpiring', 'PostgresTooManyConnections', 'PostgresWalArchivingFailing', 'RedisMemoryNearLimit']);
     for (const t of twins) expect(t.levels.map((l) => l.severity)).toEqual(['warning', 'critical']);
   });
 
@@ -132,6 +133,9 @@ describe('alert definitions', () => {
         'PostgresTooManyConnections',
         'PostgresReplicationLag',
         'PostgresDeadlocks',
+        'PostgresWalArchivingFailing',
+        'PostgresBaseBackupFailing',
+        'PostgresInstancesMissing',
         'RedisDown',
         'RedisMemoryNearLimit',
         'RedisRejectedConnections',
@@ -176,6 +180,9 @@ describe('what an environment renders', () => {
   it('renders the Postgres alerts and dashboard once a postgres-exporter is scraped, and not before', async () => {
     const env = envs.find((e) => e.name === 'dev')!;
     const { buildMonitoringTier } = await import('../stacks/monitoring-tier.ts');
+    const { chartContext } = await import('../stacks/chart-context.ts');
+    const { postgresAlertGroup } = await import('../components/postgres/alerts.ts');
+    const { POSTGRES_DASHBOARD } = await import('../components/postgres/dashboard.ts');
     const { App, Chart } = await import('cdk8s');
     const { AppDeployment } = await import('../constructs/app-deployment.ts');
     const build = (extra: ScrapeTarget[]) => {
@@ -188,7 +195,7 @@ describe('what an environment renders', () => {
         resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
       });
       const targets = extra.length ? [{ ...extra[0]!, workload: exporter }] : [];
-      return buildMonitoringTier(chart, env, { scrapeTargets: targets, apiMemoryLimitBytes: 2 ** 30 });
+      return buildMonitoringTier(chart, chartContext(env), { scrapeTargets: targets, apiMemoryLimitBytes: 2 ** 30, alertGroups: [postgresAlertGroup()], dashboards: [POSTGRES_DASHBOARD] });
     };
     const target: ScrapeTarget = { job: 'postgres-exporter', workload: undefined as never, serviceName: 'postgres-exporter', port: 9187, portName: 'metrics', interval: Duration.seconds(30) };
     const without = build([]);

@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { STORES } from '../components/index.ts';
+import { DASHBOARDS } from '../constructs/monitoring/dashboards.ts';
 import { loadEnvironments } from '../environments/load.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
 import { manifestsOf } from '../stacks/render.ts';
@@ -56,7 +58,9 @@ describe.each(envs.map((e) => [e.name, e] as const))('monitoring tier of %s', (_
     expect(tier.jobs).toEqual(expect.arrayContaining(exporters));
     const backupAlerts = tier.alertGroups.find((g) => g.name === 'backups')?.alerts ?? [];
     expect(backupAlerts.map((a) => a.labels?.['backup']).sort()).toEqual(chart.data.backups.map((b) => b.cronJobName).sort());
-    expect(tier.dashboards.map((d) => d.uid)).toEqual(['multi-agent-system', 'langmem', 'postgres', 'redis', 'elasticsearch', 'backups']);
+    // The platform's own dashboards, then one per store module (dev runs every store in the cluster).
+    expect(tier.dashboards.map((d) => d.uid)).toEqual([...DASHBOARDS, ...chart.data.dashboards].map((d) => d.uid));
+    expect(chart.data.dashboards.map((d) => d.uid)).toEqual(STORES.flatMap((s) => s.monitoring.dashboards.map((d) => d.uid)));
   });
 
   it('holds no credential in any monitoring ConfigMap', () => {

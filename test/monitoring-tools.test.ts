@@ -9,8 +9,9 @@ import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../environments/load.ts';
 import { type Environment, environmentSchema } from '../environments/schema/index.ts';
-import type { AlertGroup, PromDuration } from '../constructs/monitoring/alert-definition.ts';
+import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';
 import { promtoolTests, ruleFileName } from '../constructs/monitoring/rule-files.ts';
+import { promDuration } from '../constructs/monitoring/units.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
 import { manifestsOf } from '../stacks/render.ts';
 import type { Manifest } from '../kube/object.ts';
@@ -71,7 +72,7 @@ function testFiles(r: Rendered, ruleFileOf: (g: AlertGroup) => string): Record<s
   return Object.fromEntries(
     r.chart.monitoring.alertGroups.map((g) => [
       `tests/${g.name}.test.yml`,
-      toYaml(promtoolTests(g, { ruleFiles: [`../${ruleFileOf(g)}`], evaluationInterval: r.env.monitoring.evaluationInterval as PromDuration, runbookBaseUrl: r.env.monitoring.runbookBaseUrl })),
+      toYaml(promtoolTests(g, { ruleFiles: [`../${ruleFileOf(g)}`], evaluationInterval: promDuration(r.env.monitoring.evaluationInterval), runbookBaseUrl: r.env.monitoring.runbookBaseUrl })),
     ]),
   );
 }

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../environments/schema/index.ts';
 import { managedStoresOf } from '../stacks/pulumi/aws-needs.ts';
-import { POSTGRES_ALLOWED_EXTENSIONS } from '../stacks/pulumi/managed-stores.ts';
+import { POSTGRES_ALLOWED_EXTENSIONS } from '../components/postgres/managed.ts';
 import { isSecretInput, reveal, runProgram, type FailedRun, type MockedRun, type Registered } from './support/pulumi-mocks.ts';
 
 const NETWORK = { vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'], clusterSecurityGroupId: 'sg-0c1' };

@@ -61,6 +61,18 @@ export interface AlertGroup {
   readonly alerts: readonly AlertDefinition[];
 }
 
+/** Namespace of the targets in promtool test cases. */
+export const TEST_NAMESPACE = 'agent-platform';
+
+/** `0.05` as `5 %`, for alert texts. */
+export const pct = (ratio: number): string => `${Math.round(ratio * 100)} %`;
+
+/** The threshold of a level whose alert has one; throws for a level without. */
+export function threshold(l: AlertLevel): number {
+  if (l.threshold === undefined) throw new Error('alert level has no threshold');
+  return l.threshold;
+}
+
 /** `metric{a="1",b="2"}` with labels sorted, for test input series. */
 export function series(metric: MetricName, labels: Readonly<Record<string, string>>): string {
   const body = Object.keys(labels)

@@ -45,15 +45,8 @@ export interface AlertDeliveryProps {
   readonly refreshInterval?: string;
 }
 
-export interface AlertmanagerConfigProps {
-  readonly receivers: readonly AlertReceiver[];
-  readonly routing: AlertRouting;
-  readonly groupWait: Duration;
-  readonly groupInterval: Duration;
-  readonly repeatInterval: { readonly critical: Duration; readonly warning: Duration };
-  /** Directory the receivers Secret is mounted at. */
-  readonly secretsDir: string;
-}
+/** The routing part of {@link AlertDeliveryProps}, every interval resolved: what the rendered configuration reads. */
+export type AlertRoutingPlan = Required<Pick<AlertDeliveryProps, 'receivers' | 'routing' | 'groupWait' | 'groupInterval' | 'repeatInterval'>>;
 
 /** Labels an alert and its twin share; a critical alert silences a warning one only when all match. */
 const INHIBIT_EQUAL = ['alertname', 'namespace', 'job', 'instance'] as const;
@@ -101,7 +94,7 @@ interface RoutePlan {
   readonly inhibit: { readonly source: readonly [string, string]; readonly target: readonly [string, string]; readonly equal: readonly string[] };
 }
 
-function routePlan(p: Pick<AlertmanagerConfigProps, 'receivers' | 'routing' | 'repeatInterval'>, caller: string): RoutePlan {
+function routePlan(p: Pick<AlertRoutingPlan, 'receivers' | 'routing' | 'repeatInterval'>, caller: string): RoutePlan {
   const names = p.receivers.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`${caller}: receiver ${JSON.stringify(dup)} is defined twice`);
@@ -129,7 +122,7 @@ function routePlan(p: Pick<AlertmanagerConfigProps, 'receivers' | 'routing' | 'r
 
 const byName = <T extends { readonly name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function alertmanagerConfig(p: AlertmanagerConfigProps): Record<string, unknown> {
+export function alertmanagerConfig(p: AlertRoutingPlan & { /** Directory the receivers Secret is mounted at. */ readonly secretsDir: string }): Record<string, unknown> {
   const plan = routePlan(p, 'alertmanagerConfig');
   const matchers = (m: readonly (readonly [string, string])[]) => m.map(([k, v]) => `${k}="${v}"`);
   return {
@@ -156,7 +149,7 @@ export function alertmanagerConfig(p: AlertmanagerConfigProps): Record<string, u
  * Alertmanager the operator runs. Credentials are references to keys of `secretName`; the operator
  * reads them and confines every route to this object's namespace.
  */
-export function alertmanagerConfigSpec(p: Omit<AlertmanagerConfigProps, 'secretsDir'>, secretName: string): Record<string, unknown> {
+export function alertmanagerConfigSpec(p: AlertRoutingPlan, secretName: string): Record<string, unknown> {
   const plan = routePlan(p, 'alertmanagerConfigSpec');
   const matchers = (m: readonly (readonly [string, string])[]) => m.map(([name, value]) => ({ name, value, matchType: '=' }));
   const key = (r: AlertReceiver) => ({ name: secretName, key: receiverSecretKey(r) });

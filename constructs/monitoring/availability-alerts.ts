@@ -32,21 +32,27 @@ export interface AvailabilityParams {
    * namespace, and a Prometheus that is absent cannot evaluate anything). One `absent()` alert each.
    */
   readonly jobs: readonly string[];
+  /** Alert component and severity of a job without targets, as its owner states it (a store's exporter). @default - none */
+  readonly jobOwners?: Readonly<Record<string, JobOwner>>;
 }
 
-/** Alert component and severity of a job without targets; jobs not listed are the monitoring tier's own. */
-const JOB_OWNERS: Readonly<Partial<Record<MetricSource, { readonly component: string; readonly severity: Severity }>>> = {
+/** Who is paged, and how urgently, when a scrape job has no target left. */
+export interface JobOwner {
+  readonly component: string;
+  readonly severity: Severity;
+}
+
+/**
+ * Alert component and severity of the platform's own jobs without targets; other jobs are their
+ * owner's (`jobOwners`, from the scrape targets) or, unowned, the monitoring tier's.
+ */
+const JOB_OWNERS: Readonly<Partial<Record<MetricSource, JobOwner>>> = {
   'agent-api': { component: 'api', severity: 'critical' },
   // Served by the API's pods: when they are all gone, the agent-api alert already pages.
   langmem: { component: 'langmem', severity: 'warning' },
-  'postgres-exporter': { component: 'postgres', severity: 'critical' },
-  'cloudnative-pg': { component: 'postgres', severity: 'critical' },
-  'redis-exporter': { component: 'redis', severity: 'critical' },
-  'elasticsearch-exporter': { component: 'elasticsearch', severity: 'warning' },
   // Without it every availability alert above is blind.
   'kube-state-metrics': { component: 'monitoring', severity: 'critical' },
 };
-const ownerOf = (job: string) => JOB_OWNERS[job as MetricSource] ?? { component: 'monitoring', severity: 'warning' as const };
 
 /** kube-state-metrics' series for one kind, and the label naming the object. */
 const KINDS: Readonly<Record<WorkloadRef['kind'], { readonly label: string; readonly desired: MetricRef; readonly available: MetricRef }>> = {
@@ -91,8 +97,7 @@ function workloadAlert(ns: string, w: WatchedWorkload): AlertDefinition {
   };
 }
 
-function targetsAbsentAlert(ns: string, job: string, jobs: readonly string[]): AlertDefinition {
-  const owner = ownerOf(job);
+function targetsAbsentAlert(ns: string, job: string, jobs: readonly string[], owner: JobOwner): AlertDefinition {
   const target = (j: string) => ({ job: j, namespace: ns, instance: '10.0.9.1:9000', pod: `${j}-0` });
   // promtool evaluates every job's rule in each case, so the other jobs' targets are present throughout.
   const others = Object.fromEntries(jobs.filter((j) => j !== job).map((j) => [series('up', target(j)), '1x60']));
@@ -143,7 +148,7 @@ export function availabilityAlertGroup(p: AvailabilityParams): AlertGroup {
     name: 'availability',
     alerts: [
       ...workloads.map((w) => workloadAlert(p.namespace, w)),
-      ...jobs.map((j) => targetsAbsentAlert(p.namespace, j, jobs)),
+      ...jobs.map((j) => targetsAbsentAlert(p.namespace, j, jobs, p.jobOwners?.[j] ?? JOB_OWNERS[j as MetricSource] ?? { component: 'monitoring', severity: 'warning' })),
       serviceMetricsAbsentAlert(p.namespace),
     ],
   };

@@ -32,8 +32,11 @@ export interface DashboardDefinition {
   readonly panels: readonly PanelDefinition[];
 }
 
-const ts = (title: string, unit: string, targets: readonly PanelTarget[], description?: string): PanelDefinition => ({ title, kind: 'timeseries', unit, targets, description });
-const stat = (title: string, unit: string, query: Query, description?: string): PanelDefinition => ({ title, kind: 'stat', unit, targets: [{ query }], description });
+/** A time series panel. */
+export const timeseries = (title: string, unit: string, targets: readonly PanelTarget[], description?: string): PanelDefinition => ({ title, kind: 'timeseries', unit, targets, description });
+/** A single-value panel. */
+export const stat = (title: string, unit: string, query: Query, description?: string): PanelDefinition => ({ title, kind: 'stat', unit, targets: [{ query }], description });
+const ts = timeseries;
 
 const requestRate = promql`sum(rate(${M.multiagent_requests_total}[5m]))`;
 const errorRatio = promql`sum(rate(${M.multiagent_requests_total}{status=~"5.."}[5m])) / sum(rate(${M.multiagent_requests_total}[5m]))`;
@@ -83,70 +86,6 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
       ts('Store size by memory namespace', 'bytes', [{ query: promql`sum by (exported_namespace) (${M.langmem_store_size_bytes})`, legend: '{{exported_namespace}}' }]),
       ts('Consolidation time p95', 's', [
         { query: promql`histogram_quantile(0.95, sum by (le) (rate(${M.langmem_consolidation_duration_seconds_bucket}[1h])))`, legend: 'p95' },
-      ]),
-    ],
-  },
-  {
-    uid: 'postgres',
-    title: 'Postgres',
-    tags: ['agent-platform', 'data'],
-    panels: [
-      stat('Up', 'short', promql`min(${M.pg_up})`),
-      stat('Connections used', 'percentunit', promql`sum(${M.pg_stat_database_numbackends}) / max(${M.pg_settings_max_connections})`),
-      ts('Connections by database', 'short', [{ query: promql`sum by (datname) (${M.pg_stat_database_numbackends})`, legend: '{{datname}}' }]),
-      ts('Transactions', 'ops', [
-        { query: promql`sum(rate(${M.pg_stat_database_xact_commit}[5m]))`, legend: 'commit' },
-        { query: promql`sum(rate(${M.pg_stat_database_xact_rollback}[5m]))`, legend: 'rollback' },
-      ]),
-      ts('Locks by mode', 'short', [{ query: promql`sum by (mode) (${M.pg_locks_count})`, legend: '{{mode}}' }]),
-      ts('Deadlocks', 'short', [{ query: promql`sum by (datname) (increase(${M.pg_stat_database_deadlocks}[10m]))`, legend: '{{datname}}' }]),
-      ts('Replication lag', 's', [{ query: promql`max by (pod) (${M.pg_replication_lag_seconds})`, legend: '{{pod}}' }]),
-      // The same views from CloudNativePG's exporter; an environment renders one set or the other.
-      stat('Instances up', 'short', promql`sum(${M.cnpg_collector_up})`),
-      stat('Connections used', 'percentunit', promql`max(sum by (instance) (${M.cnpg_backends_total}) / on (instance) max by (instance) (${M.cnpg_pg_settings_setting}{name="max_connections"}))`),
-      ts('Connections by database', 'short', [{ query: promql`sum by (datname) (${M.cnpg_backends_total})`, legend: '{{datname}}' }]),
-      ts('Transactions', 'ops', [
-        { query: promql`sum(rate(${M.cnpg_pg_stat_database_xact_commit}[5m]))`, legend: 'commit' },
-        { query: promql`sum(rate(${M.cnpg_pg_stat_database_xact_rollback}[5m]))`, legend: 'rollback' },
-      ]),
-      ts('Deadlocks', 'short', [{ query: promql`sum by (datname) (increase(${M.cnpg_pg_stat_database_deadlocks}[10m]))`, legend: '{{datname}}' }]),
-      ts('Replication lag', 's', [{ query: promql`max by (pod) (${M.cnpg_pg_replication_lag})`, legend: '{{pod}}' }]),
-    ],
-  },
-  {
-    uid: 'redis',
-    title: 'Redis',
-    tags: ['agent-platform', 'data'],
-    panels: [
-      stat('Up', 'short', promql`min(${M.redis_up})`),
-      stat('Memory used of maxmemory', 'percentunit', promql`max(${M.redis_memory_used_bytes} / (${M.redis_memory_max_bytes} > 0))`),
-      ts('Memory', 'bytes', [
-        { query: promql`max(${M.redis_memory_used_bytes})`, legend: 'used' },
-        { query: promql`max(${M.redis_memory_max_bytes})`, legend: 'maxmemory' },
-      ]),
-      ts('Clients', 'short', [{ query: promql`sum(${M.redis_connected_clients})`, legend: 'connected' }]),
-      ts('Cache hit ratio', 'percentunit', [
-        {
-          query: promql`sum(rate(${M.redis_keyspace_hits_total}[5m])) / (sum(rate(${M.redis_keyspace_hits_total}[5m])) + sum(rate(${M.redis_keyspace_misses_total}[5m])))`,
-          legend: 'hits',
-        },
-      ]),
-      ts('Rejected connections', 'short', [{ query: promql`sum(increase(${M.redis_rejected_connections_total}[5m]))`, legend: 'rejected' }]),
-    ],
-  },
-  {
-    uid: 'elasticsearch',
-    title: 'Elasticsearch',
-    tags: ['agent-platform', 'data', 'logs'],
-    panels: [
-      stat('Cluster red', 'short', promql`max(${M.elasticsearch_cluster_health_status}{color="red"})`),
-      stat('Unassigned shards', 'short', promql`max(${M.elasticsearch_cluster_health_unassigned_shards})`),
-      ts('Cluster health', 'short', [{ query: promql`max by (color) (${M.elasticsearch_cluster_health_status})`, legend: '{{color}}' }]),
-      ts('Heap used', 'percentunit', [
-        { query: promql`${M.elasticsearch_jvm_memory_used_bytes}{area="heap"} / ${M.elasticsearch_jvm_memory_max_bytes}{area="heap"}`, legend: '{{name}}' },
-      ]),
-      ts('Disk used', 'percentunit', [
-        { query: promql`1 - ${M.elasticsearch_filesystem_data_available_bytes} / ${M.elasticsearch_filesystem_data_size_bytes}`, legend: '{{name}}' },
       ]),
     ],
   },

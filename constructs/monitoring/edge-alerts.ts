@@ -6,20 +6,15 @@
  * upstream cluster `httproute/<namespace>/<name>/rule/<index>`. cert-manager's controller exports
  * `certmanager_certificate_expiration_timestamp_seconds` per Certificate.
  */
-import { type AlertDefinition, type AlertLevel, series } from './alert-definition.ts';
+import { type AlertDefinition, type AlertGroup, series, TEST_NAMESPACE, threshold } from './alert-definition.ts';
 import { M, promql } from './metrics.ts';
 
-const NS = 'agent-platform';
+const NS = TEST_NAMESPACE;
 const envoy = { job: 'envoy', namespace: 'envoy-gateway-system', pod: 'envoy-agent-platform-agent-api-5d8c7-abcde' };
 const cert = { job: 'cert-manager', namespace: NS, pod: 'cert-manager-6b9d-abcde', name: 'agent-api', issuer_name: 'letsencrypt-prod', issuer_kind: 'ClusterIssuer', issuer_group: 'cert-manager.io' };
 const DAY = 86400;
 
-const threshold = (l: AlertLevel) => {
-  if (l.threshold === undefined) throw new Error('alert level has no threshold');
-  return l.threshold;
-};
-
-export function edgeAlerts(): AlertDefinition[] {
+function edgeAlerts(): AlertDefinition[] {
   const rq = (code: string) => series('envoy_http_downstream_rq_xx', { ...envoy, envoy_http_conn_manager_prefix: 'https-10443', envoy_response_code_class: code });
   const healthy = series('envoy_cluster_membership_healthy', { ...envoy, envoy_cluster_name: 'httproute/agent-platform/agent-api/rule/0' });
   return [
@@ -68,4 +63,8 @@ export function edgeAlerts(): AlertDefinition[] {
       ],
     },
   ];
+}
+
+export function edgeAlertGroup(): AlertGroup {
+  return { name: 'edge', alerts: edgeAlerts() };
 }

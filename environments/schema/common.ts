@@ -8,6 +8,9 @@ import { imageTag } from './image-tag.ts';
 import { MAX_REPLICAS } from './bounds.ts';
 import { parseQuantity } from '../../kube/quantity.ts';
 import { positiveQuantity } from './quantity.ts';
+// Construct props are their own types; the blocks below produce them (`satisfies`), not the other way round.
+import type { Autoscaling as AutoscalingProps } from '../../constructs/horizontal-pod-autoscaler.ts';
+import type { Resources as ContainerResources } from '../../constructs/resources.ts';
 
 /** A DNS-1123 label: namespaces, object names, environment names. */
 export const dnsLabel = z
@@ -68,7 +71,7 @@ export const resources = z
         message: `a CPU request no larger than the limit (${r.limits.cpu})`,
       });
     }
-  });
+  }) satisfies z.ZodType<ContainerResources>;
 export type Resources = z.infer<typeof resources>;
 
 /** One direction of HPA `behavior`: how far and how fast the autoscaler may move. */
@@ -105,7 +108,7 @@ export const autoscaling = z
         message: `a number no larger than maxReplicas (${a.maxReplicas})`,
       });
     }
-  });
+  }) satisfies z.ZodType<AutoscalingProps>;
 export type Autoscaling = z.infer<typeof autoscaling>;
 
 /** Log levels the service understands (docs/design-inputs.md, "Configuration the app reads"). */

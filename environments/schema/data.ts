@@ -13,163 +13,11 @@
 import { z } from 'zod';
 import { cronSchedule } from './cron.ts';
 import { timeZone } from './time-zone.ts';
-import { parseQuantity, quantityBytes } from '../../kube/quantity.ts';
-import { memoryQuantity, resources, type Resources } from './common.ts';
+import { checkElasticsearch, elasticsearch } from '../../components/elasticsearch/schema.ts';
+import { checkPostgres, postgres } from '../../components/postgres/schema.ts';
+import { checkRedis, redis } from '../../components/redis/schema.ts';
 
-/** A PersistentVolumeClaim (or, for `managed`, the allocated storage). */
-const storage = z.strictObject({
-  /** Capacity of the volume, e.g. `20Gi`. */
-  size: memoryQuantity,
-  /** StorageClass of the claim. @default - `gitops.storage.defaultClass` */
-  storageClass: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a StorageClass name like "gp3"').optional(),
-});
 
-/** Host and port of a store outside the cluster (`managed` mode). */
-const endpoint = (defaultPort: number) =>
-  z.strictObject({
-    /** DNS name of the service, e.g. `agent-platform.abc123.eu-central-1.rds.amazonaws.com`. */
-    host: z
-      .string()
-      .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, 'a DNS name like db.example.internal'),
-    /** @default the store's standard port */
-    port: z.number().int().min(1).max(65535).default(defaultPort),
-  });
-
-/** Size class of the managed service, read by the Pulumi program only (e.g. `db.r6g.large`). */
-const instanceClass = z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/, 'an instance class like "db.r6g.large"');
-
-/** A database and its owner role. */
-const database = (name: string, owner: string) =>
-  z
-    .strictObject({
-      /** @default the documented name */
-      name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').default(name),
-      /** Login role that owns the database. */
-      owner: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').default(owner),
-    })
-    .prefault({});
-
-/** What every Postgres mode shares: the two databases of the service. */
-const postgresCommon = {
-  /** The service's own database (`DATABASE_URL`). @default { name: 'agent_platform', owner: 'agent_app' } */
-  appDatabase: database('agent_platform', 'agent_app'),
-  /** LangMem's store (`LANGMEM_POSTGRES_URL`; the service's names, docs/design-inputs.md). */
-  langmemDatabase: database('langmem_store', 'langmem_user'),
-};
-
-const postgresInCluster = {
-  ...postgresCommon,
-  /** The guides' Postgres sizing (docs/design-inputs.md). */
-  resources: resources.default({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } }),
-  storage,
-  /** Postgres `max_connections`; must cover every pool (pods × workers × `settings.dbPoolSize`). @default 200 */
-  maxConnections: z.number().int().min(10).max(5000).default(200),
-};
-
-export const postgres = z.discriminatedUnion('mode', [
-  z.strictObject({
-    /** One pod running `pgvector/pgvector` (dev, staging). */
-    mode: z.literal('statefulset'),
-    ...postgresInCluster,
-  }),
-  z.strictObject({
-    /** A CloudNativePG Cluster: streaming replicas on separate nodes, failover, point-in-time recovery (prod). */
-    mode: z.literal('cloudnative-pg'),
-    ...postgresInCluster,
-    /** Postgres instances (one primary, the rest replicas). @default 3 */
-    instances: z.number().int().min(1).max(9).default(3),
-    /** How long base backups and WAL are kept in the bucket (CloudNativePG `retentionPolicy`). @default - `backup.retentionDays` */
-    pitrRetentionDays: z.number().int().min(1).max(3650).optional(),
-  }),
-  z.strictObject({
-    /** Amazon RDS for PostgreSQL (provisioned by the Pulumi program); nothing is rendered. */
-    mode: z.literal('managed'),
-    ...postgresCommon,
-    endpoint: endpoint(5432),
-    /**
-     * The RDS master user: the Pulumi program creates the instance with it, and the init Job and
-     * the backups connect as it (password: `POSTGRES_SUPERUSER_PASSWORD` in the `data` secret).
-     * @default 'platform_admin'
-     */
-    masterUsername: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier').default('platform_admin'),
-    instanceClass: instanceClass.optional(),
-    /** Allocated storage of the managed instance. */
-    storage: storage.optional(),
-  }),
-], { error: 'a mode of "statefulset", "cloudnative-pg" or "managed"' });
-export type PostgresSettings = z.infer<typeof postgres>;
-
-const redisInCluster = z.strictObject({
-  /** One pod running `redis` with AOF and RDB persistence. */
-  mode: z.literal('statefulset'),
-  /** The guides' Redis sizing (docs/design-inputs.md). */
-  resources: resources.default({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } }),
-  storage,
-  /**
-   * Redis `maxmemory`. The guides' `2gb` exceeds their own 1Gi limit (the pod would be OOM-killed
-   * before Redis evicted anything), so it must stay below the memory limit.
-   * @default - 75 % of the memory limit (leaves room for fork-time copy-on-write and buffers)
-   */
-  maxMemory: memoryQuantity.optional(),
-  /** @default 'allkeys-lru' (the guides', docs/design-inputs.md) */
-  maxMemoryPolicy: z.enum(['allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'volatile-lfu', 'volatile-ttl', 'noeviction']).default('allkeys-lru'),
-});
-
-export const redis = z.discriminatedUnion('mode', [
-  redisInCluster,
-  z.strictObject({
-    /** Amazon ElastiCache (provisioned by the Pulumi program); nothing is rendered. */
-    mode: z.literal('managed'),
-    endpoint: endpoint(6379),
-    /** In-transit encryption (`rediss://`). @default true */
-    tls: z.boolean().default(true),
-    instanceClass: instanceClass.optional(),
-  }),
-], { error: 'a mode of "statefulset" or "managed"' });
-export type RedisSettings = z.infer<typeof redis>;
-
-/** An Elasticsearch index pattern needing no escaping in JSON; index names are lower case. */
-const indexPattern = z.string().max(255).regex(/^[a-z0-9*][a-z0-9._*-]*$/, 'a lower-case index pattern like "ai-agent-*"');
-/** filebeat's daily `ai-agent-%{+yyyy.MM.dd}` indices (docs/design-inputs.md). */
-const LOG_INDICES = 'ai-agent-*';
-
-export const elasticsearch = z.discriminatedUnion('mode', [
-  z.strictObject({
-    /** Elasticsearch nodes in a StatefulSet, every node master-eligible and data. */
-    mode: z.literal('statefulset'),
-    /** Render it at all; the service runs without search. @default true */
-    enabled: z.boolean().default(true),
-    /** 1 (dev) or at least 3: two master-eligible nodes cannot elect a master after losing one. @default 1 */
-    nodes: z.number().int().min(1).max(15).default(1),
-    resources: resources.default({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1000m', memory: '2Gi' } }),
-    /** Data volume of each node. @default { size: '30Gi' } */
-    storage: storage.default({ size: '30Gi' }),
-    /**
-     * Indices holding the service's logs (filebeat's daily `ai-agent-%{+yyyy.MM.dd}`, docs/design-inputs.md):
-     * Grafana's logs datasource searches them, and its read-only user (`grafana_logs`, role
-     * `logs_reader`, created by the `elasticsearch-init` Job) may read these and nothing else.
-     * @default 'ai-agent-*'
-     */
-    logIndexPattern: indexPattern.default(LOG_INDICES),
-    /**
-     * Indices the service owns: its user (`agent_service`, created by the `elasticsearch-init` Job)
-     * may read and write these and nothing else, so `ELASTICSEARCH_URL` never carries `elastic`.
-     * The guides name one index of the service's, its log index `ai-agent-%{+yyyy.MM.dd}`;
-     * no log shipper is deployed, so the service writes it itself.
-     * @default ['ai-agent-*']
-     */
-    serviceIndexPatterns: z.array(indexPattern).min(1).max(20).default([LOG_INDICES]),
-  }),
-  z.strictObject({
-    /** Amazon OpenSearch Service (provisioned by the Pulumi program); nothing is rendered. */
-    mode: z.literal('managed'),
-    /** @default true */
-    enabled: z.boolean().default(true),
-    endpoint: endpoint(443),
-    instanceClass: instanceClass.optional(),
-  }),
-], { error: 'a mode of "statefulset" or "managed"' });
-export type ElasticsearchSettings = z.infer<typeof elasticsearch>;
 
 /** An IAM role ARN, for IRSA (`eks.amazonaws.com/role-arn`). */
 const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_\/-]+$/, 'an IAM role ARN like arn:aws:iam::123456789012:role/name');
@@ -209,53 +57,10 @@ export const data = z.strictObject({
 });
 export type DataSettings = z.infer<typeof data>;
 
-/** Redis `maxmemory` in effect: the setting, or 75 % of the memory limit. */
-export function redisMaxMemoryBytes(r: { readonly maxMemory?: string; readonly resources: Resources }): number {
-  // Whole bytes: a fractional quantity (`1.1Gi`) is valid Kubernetes but not a valid `maxmemory`.
-  return Math.floor(r.maxMemory !== undefined ? quantityBytes(r.maxMemory) : quantityBytes(r.resources.limits.memory) * 0.75);
-}
-
 /** Cross-field rules of the data tier; called from the environment schema's superRefine. */
 export function checkData(env: { readonly production: boolean; readonly data: DataSettings }, ctx: z.RefinementCtx): void {
   const { postgres: pg, redis: rd, elasticsearch: es } = env.data;
-  if (env.production && pg.mode === 'statefulset') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['data', 'postgres', 'mode'],
-      input: pg.mode,
-      message: 'cloudnative-pg or managed in production (one Postgres pod does not survive a node loss)',
-    });
-  }
-  if (env.production && pg.mode === 'cloudnative-pg' && pg.instances < 2) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['data', 'postgres', 'instances'],
-      input: pg.instances,
-      message: 'at least 2 instances in production (a replica to fail over to)',
-    });
-  }
-  if (rd.mode === 'statefulset' && rd.maxMemory !== undefined && (parseQuantity(rd.maxMemory) ?? 0) >= (parseQuantity(rd.resources.limits.memory) ?? Infinity)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['data', 'redis', 'maxMemory'],
-      input: rd.maxMemory,
-      message: `a maxMemory below the memory limit (${rd.resources.limits.memory}), or Redis is OOM-killed before it evicts`,
-    });
-  }
-  if (es.mode === 'statefulset' && es.nodes === 2) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['data', 'elasticsearch', 'nodes'],
-      input: es.nodes,
-      message: '1 or at least 3 nodes (two master-eligible nodes cannot elect a master after losing one)',
-    });
-  }
-  if (env.production && es.mode === 'statefulset' && es.enabled && es.nodes < 3) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['data', 'elasticsearch', 'nodes'],
-      input: es.nodes,
-      message: 'at least 3 nodes in production',
-    });
-  }
+  checkPostgres(pg, env.production, ctx);
+  checkRedis(rd, ctx);
+  checkElasticsearch(es, env.production, ctx);
 }

@@ -3,6 +3,7 @@
  * cert-manager certificate (docs/design-inputs.md, "Ingress": rate limit, body size, timeouts, security
  * headers, TLS 1.2/1.3).
  */
+import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
 import { INT32_MAX } from './bounds.ts';
 import { hostName } from './common.ts';
@@ -22,9 +23,9 @@ export const ingress = z.strictObject({
     })
     .prefault({}),
   /** Largest request body in MiB; larger requests are answered 413 by the edge. */
-  maxBodyMiB: z.number().int().min(1).max(1024).default(10),
+  maxBodyMiB: z.number().int().min(1).max(1024).default(10).transform((n): Size => Size.mebibytes(n)),
   /** Seconds a request may take end to end before the edge answers 504. */
-  timeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  timeoutSeconds: z.number().int().min(1).max(3600).default(60).transform((n): Duration => Duration.seconds(n)),
   /** Seconds browsers remember to use HTTPS only (HSTS max-age); one year by default. */
-  hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(31536000),
+  hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(31536000).transform((n): Duration => Duration.seconds(n)),
 });

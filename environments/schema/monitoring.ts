@@ -3,16 +3,26 @@
  * Prometheus Operator), its retention, where Alertmanager sends what, and Grafana's size.
  * Which jobs and alerts exist is not configured here: it follows from the components rendered.
  */
+import { Duration, type Size } from 'cdk8s';
 import { z } from 'zod';
+import { durationSeconds, WHOLE_UNIT_DURATION } from '../../kube/duration.ts';
+import { binaryQuantity, sizeOf } from '../../constructs/monitoring/units.ts';
 import { cidr } from './cidr.ts';
 import { labels } from './label.ts';
 import { withoutCredentials } from './url-credentials.ts';
 import { dnsLabel, memoryQuantity, resources } from './common.ts';
-import { WHOLE_UNIT_DURATION } from '../../kube/duration.ts';
-import { parseQuantity } from '../../kube/quantity.ts';
 
 /** A Prometheus/Go duration made of whole units, e.g. `15s`, `5m`, `200h`, `1h30m` (kube/duration.ts reads it). */
 export const promDuration = z.string().regex(WHOLE_UNIT_DURATION, 'a duration like "15s", "5m" or "200h"');
+
+/**
+ * A {@link promDuration} read as a typed value: environment files write `15s`, the stacks and
+ * constructs receive a cdk8s `Duration` and convert nothing.
+ */
+const duration = (fallback: string) => promDuration.default(fallback).transform((d): Duration => Duration.seconds(durationSeconds(d)));
+
+/** A size read as a typed value (cdk8s `Size`, whole kibibytes rounded up), from a Kubernetes quantity. */
+const size = (fallback: string) => memoryQuantity.default(fallback).transform((q): Size => sizeOf(q));
 
 const receiverName = dnsLabel;
 
@@ -50,9 +60,9 @@ export const monitoring = z
     /** Base of every alert's `runbook_url` (`<base>/<alert-name-in-kebab-case>`). */
     runbookBaseUrl: withoutCredentials(z.url({ protocol: /^https$/ })),
     /** Default scrape interval (the guides', docs/design-inputs.md). */
-    scrapeInterval: promDuration.default('15s'),
+    scrapeInterval: duration('15s'),
     /** Rule evaluation interval (the guides', docs/design-inputs.md). */
-    evaluationInterval: promDuration.default('15s'),
+    evaluationInterval: duration('15s'),
     /**
      * Where the Kubernetes API is, for the NetworkPolicies of Prometheus's service discovery and
      * kube-state-metrics. The default allows any address, but only on the API ports and only for
@@ -69,11 +79,11 @@ export const monitoring = z
         /** Independent replicas scraping the same targets; 2 survives a node loss without a gap. */
         replicas: z.number().int().min(1).max(3).default(1),
         /** Samples older than this are deleted (the guides' retention, docs/design-inputs.md). */
-        retentionTime: promDuration.default('200h'),
+        retentionTime: duration('200h'),
         /** Size of the TSDB beyond which the oldest blocks are deleted; must leave headroom on the volume. */
-        retentionSize: memoryQuantity.default('9Gi'),
+        retentionSize: size('9Gi'),
         /** Size of the data volume. */
-        storage: memoryQuantity.default('10Gi'),
+        storage: size('10Gi'),
         /** @default - `gitops.storage.defaultClass` */
         storageClassName: z.string().min(1).optional(),
         resources: resources.default(defaultResources('250m', '1Gi', '2Gi')),
@@ -89,7 +99,7 @@ export const monitoring = z
       /** More than one forms a gossip cluster that deduplicates notifications. */
       replicas: z.number().int().min(1).max(5).default(1),
       /** Volume for silences and the notification log. */
-      storage: memoryQuantity.default('1Gi'),
+      storage: size('1Gi'),
       /** @default - `gitops.storage.defaultClass` */
       storageClassName: z.string().min(1).optional(),
       resources: resources.default(defaultResources('50m', '128Mi', '256Mi')),
@@ -108,12 +118,12 @@ export const monitoring = z
         components: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a component name like "postgres"'), receiverName).default({}),
       }),
       /** Wait before the first notification of a new group, so related alerts arrive together. */
-      groupWait: promDuration.default('30s'),
+      groupWait: duration('30s'),
       /** Wait before notifying about alerts added to a group already notified. */
-      groupInterval: promDuration.default('5m'),
+      groupInterval: duration('5m'),
       /** How often a still-firing alert is re-sent. */
       repeatInterval: z
-        .strictObject({ critical: promDuration.default('1h'), warning: promDuration.default('12h') })
+        .strictObject({ critical: duration('1h'), warning: duration('12h') })
         .prefault({}),
     }).optional(),
     grafana: z
@@ -149,12 +159,12 @@ export const monitoring = z
     if (m.mode === 'operator' && m.operator === undefined) {
       ctx.addIssue({ code: 'custom', path: ['operator'], input: undefined, message: 'an operator section (namespace, prometheusUrl) when mode is "operator"' });
     }
-    if ((parseQuantity(m.prometheus.retentionSize) ?? 0) >= (parseQuantity(m.prometheus.storage) ?? Infinity)) {
+    if (m.prometheus.retentionSize.toKibibytes() >= m.prometheus.storage.toKibibytes()) {
       ctx.addIssue({
         code: 'custom',
         path: ['prometheus', 'retentionSize'],
-        input: m.prometheus.retentionSize,
-        message: `a size smaller than the volume (${m.prometheus.storage}), leaving room for the WAL and compaction`,
+        input: binaryQuantity(m.prometheus.retentionSize),
+        message: `a size smaller than the volume (${binaryQuantity(m.prometheus.storage)}), leaving room for the WAL and compaction`,
       });
     }
     if (m.mode === 'plain' && m.alertmanager === undefined) {

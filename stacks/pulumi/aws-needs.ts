@@ -5,12 +5,16 @@
  * them with, and the data stores that run as managed AWS services. Pure.
  */
 import type { Environment } from '../../environments/schema/index.ts';
+import { managedStoresOf } from '../../components/managed.ts';
 import { apiGroupOf } from '../../kube/api-version.ts';
 import { podTemplateOf } from '../../kube/pod-template.ts';
-import { quantityBytes } from '../../kube/quantity.ts';
 import type { Manifest } from '../../kube/object.ts';
 import { storeServiceAccount } from '../../constructs/aws-cluster-secret-store.ts';
 import { addOnOf } from '../add-ons.ts';
+import type { ManagedStore } from './managed-store.ts';
+
+export { managedStoresOf } from '../../components/managed.ts';
+export type { ManagedStore } from './managed-store.ts';
 
 /** A Kubernetes ServiceAccount an IAM role is assumed by (IRSA). */
 export interface ServiceAccountRef {
@@ -35,23 +39,6 @@ export interface BackupNeeds {
   /** Name of the IAM role they assume. */
   readonly roleName: string;
 }
-
-/** A data store Pulumi runs as an AWS service instead of an in-cluster workload. */
-export type ManagedStore =
-  | {
-      readonly engine: 'postgres';
-      /** Short name of the store, used in resource and output names. */
-      readonly name: string;
-      /** AWS identifier of the instance (unique per account and region). */
-      readonly identifier: string;
-      readonly instanceClass: string;
-      readonly storageGiB: number;
-      /** The database RDS creates; the others are created by the data tier's init job. */
-      readonly database: string;
-      readonly username: string;
-    }
-  | { readonly engine: 'redis'; readonly name: string; readonly identifier: string; readonly nodeType: string }
-  | { readonly engine: 'opensearch'; readonly name: string; readonly identifier: string; readonly instanceType: string; readonly volumeGiB: number };
 
 export interface AwsNeeds {
   readonly region: string;
@@ -120,44 +107,6 @@ function roleNameOf(arn: string, field: string): string {
 /** The account an ARN belongs to. */
 export function accountOf(arn: string): string {
   return arn.split(':')[4] ?? '';
-}
-
-/** Gibibytes in a binary quantity (`100Gi`), rounded up. */
-function gibibytes(quantity: string | undefined, fallback: number): number {
-  return quantity === undefined ? fallback : Math.ceil(quantityBytes(quantity) / 2 ** 30);
-}
-
-/** The stores of `env.data` whose `mode` is `managed`, with the sizes AWS needs. */
-export function managedStoresOf(env: Environment): ManagedStore[] {
-  const { postgres, redis, elasticsearch } = env.data;
-  const prefix = env.namespace;
-  const stores: ManagedStore[] = [];
-  if (postgres.mode === 'managed') {
-    stores.push({
-      engine: 'postgres',
-      name: 'postgres',
-      identifier: `${prefix}-postgres`,
-      instanceClass: postgres.instanceClass ?? (env.production ? 'db.r6g.large' : 'db.t4g.medium'),
-      storageGiB: gibibytes(postgres.storage?.size, 20),
-      database: postgres.appDatabase.name,
-      username: postgres.masterUsername,
-    });
-  }
-  if (redis.mode === 'managed') {
-    if (!redis.tls) throw new Error(`environments/${env.name}.yaml: data.redis.tls: expected true for a managed Redis (ElastiCache is only run with in-transit encryption), got false`);
-    stores.push({ engine: 'redis', name: 'redis', identifier: `${prefix}-redis`, nodeType: redis.instanceClass ?? (env.production ? 'cache.r7g.large' : 'cache.t4g.small') });
-  }
-  if (elasticsearch.mode === 'managed' && elasticsearch.enabled) {
-    // OpenSearch domain names are at most 28 characters.
-    stores.push({
-      engine: 'opensearch',
-      name: 'search',
-      identifier: `${prefix}-os`,
-      instanceType: elasticsearch.instanceClass ?? (env.production ? 'r6g.large.search' : 't3.medium.search'),
-      volumeGiB: env.production ? 100 : 20,
-    });
-  }
-  return stores;
 }
 
 /** What the AWS side of `env` must provide, given the objects synth renders for it. */

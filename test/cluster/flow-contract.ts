@@ -1,8 +1,9 @@
 /**
- * Reads the flow contract (test/cluster/flows.yaml) and expands it, for one environment, into the
+ * Reads the flow contract (test/cluster/flows.yaml, plus each component's components/<name>/flows.yaml) and expands it, for one environment, into the
  * flows the analyzer names: `namespace/name` for pods, merged address ranges for ipBlocks.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import { type Flow, flowKey, ipBlockText } from './connectivity.ts';
@@ -27,20 +28,48 @@ const contract = z.strictObject({
 export type FlowContract = z.infer<typeof contract>;
 type Row = z.infer<typeof row>;
 
-export function readContract(file: string, environments: readonly string[]): FlowContract {
-  const parsed = contract.safeParse(yaml.load(readFileSync(file, 'utf8')));
+/** A component's own rows (components/<name>/flows.yaml), named as in the main contract. */
+const part = z.strictObject({ flows: z.array(row).min(1), accepted: z.array(row).default([]) });
+
+function parse<T>(schema: z.ZodType<T>, file: string): T {
+  const parsed = schema.safeParse(yaml.load(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
   }
-  for (const [section, rows] of [['flows', parsed.data.flows], ['accepted', parsed.data.accepted]] as const) {
-    rows.forEach((r, i) => {
-      for (const e of r.environments ?? []) {
-        if (!environments.includes(e)) throw new Error(`${file}: ${section}.${i}.environments: unknown environment "${e}" (known: ${environments.join(', ')})`);
-      }
-    });
-  }
   return parsed.data;
+}
+
+/**
+ * The contract in `file`, with the rows of each of `parts` (a component's flows beside its code)
+ * added; every part may name the main file's addresses.
+ */
+export function readContract(file: string, environments: readonly string[], parts: readonly string[] = []): FlowContract {
+  const main = parse(contract, file);
+  const sources = [{ file, data: main }, ...parts.map((f) => ({ file: f, data: parse(part, f) }))];
+  for (const { file: f, data } of sources) {
+    for (const [section, rows] of [['flows', data.flows], ['accepted', data.accepted]] as const) {
+      rows.forEach((r, i) => {
+        for (const e of r.environments ?? []) {
+          if (!environments.includes(e)) throw new Error(`${f}: ${section}.${i}.environments: unknown environment "${e}" (known: ${environments.join(', ')})`);
+        }
+      });
+    }
+  }
+  return {
+    addresses: main.addresses,
+    flows: sources.flatMap((s) => s.data.flows),
+    accepted: sources.flatMap((s) => s.data.accepted),
+  };
+}
+
+/** The flows files of the components (`components/<name>/flows.yaml`), sorted. */
+export function componentFlowFiles(root: string): string[] {
+  const dir = join(root, 'components');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'flows.yaml')))
+    .map((d) => join(dir, d.name, 'flows.yaml'))
+    .sort();
 }
 
 /** A contract name as the analyzer writes it, in the environment `namespace`. */

@@ -2,7 +2,8 @@
  * An independent network-policy engine checks our NetworkPolicies: np-guard's netpol-analyzer
  * (`k8snetpolicy`, built by `npm run tools:build`, tools/go-tools/pins.ts) computes what every environment's
  * rendered policies allow, and that is compared with the flow contract people wrote
- * (test/cluster/flows.yaml): every contracted flow allowed, nothing else allowed.
+ * (test/cluster/flows.yaml and components/<name>/flows.yaml): every contracted flow allowed,
+ * nothing else allowed.
  *
  * The analyzer sees generated/<env>/, the cluster configuration the environment's cluster gets
  * (generated/argocd/clusters/<cluster>/) and stand-in Pods for what no manifest declares as a
@@ -17,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../../environments/load.ts';
 import { kindOf, namespaceOf } from '../../policies/objects.ts';
 import { analyze, type Flow, flowKey, readObjects, writeInput } from './connectivity.ts';
-import { contractFor, readContract } from './flow-contract.ts';
+import { componentFlowFiles, contractFor, readContract } from './flow-contract.ts';
 import { standIns } from './standins.ts';
 import { describeWithBinaries } from '../support/binaries.ts';
 
@@ -31,7 +32,7 @@ function show(flows: Iterable<Flow>): string {
 const envs = loadEnvironments(join(ROOT, 'environments'));
 describeWithBinaries('network flows (netpol-analyzer)', ['k8snetpolicy'], 'run `npm run tools:build` (needs Go)', (paths) => {
   const binary = paths['k8snetpolicy']!;
-  const contract = readContract(CONTRACT, envs.map((e) => e.name));
+  const contract = readContract(CONTRACT, envs.map((e) => e.name), componentFlowFiles(ROOT));
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 

@@ -8,7 +8,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { redisConfig } from '../../constructs/redis.ts';
+import { redisConfig } from '../../components/redis/redis.ts';
 import { findBinary } from './binaries.ts';
 
 /** A TCP port nobody listens on right now. */

@@ -13,8 +13,8 @@
  *   (https://cloudnative-pg.io/plugin-barman-cloud/docs/observability).
  * The backup alert reads both pairs, so it holds before and after the move to the plugin.
  */
-import { type AlertDefinition, type AlertGroup, series } from './alert-definition.ts';
-import { M, promql } from './metrics.ts';
+import { type AlertDefinition, type AlertGroup, series } from '../../constructs/monitoring/alert-definition.ts';
+import { M, promql } from '../../constructs/monitoring/metrics.ts';
 
 export interface CloudNativePgAlertParams {
   /** The environment's namespace. */

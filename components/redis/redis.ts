@@ -9,20 +9,22 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import type { Resources } from '../environments/schema/common.ts';
-import { quantityBytes } from '../kube/quantity.ts';
-import { Connections, type Connectable } from './connections.ts';
-import { k8s } from './k8s.ts';
-import { dataVolumeClaim, exporterSidecar, workloadService } from './stateful-parts.ts';
-import { componentLabels, selectorLabels } from './labels.ts';
-import { PodDisruptionBudget } from './pod-disruption-budget.ts';
-import { fromSecret, type SecretKeyRef } from './secret-key-ref.ts';
-import { containerResources } from './resources.ts';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
-import type { WorkloadRef } from './workload-ref.ts';
+import { quantityBytes } from '../../kube/quantity.ts';
+import type { Resources } from '../../constructs/resources.ts';
+import { Connections, type Connectable } from '../../constructs/connections.ts';
+import { k8s } from '../../constructs/k8s.ts';
+import { dataVolumeClaim, exporterSidecar, workloadService } from '../../constructs/stateful-parts.ts';
+import { componentLabels, selectorLabels } from '../../constructs/labels.ts';
+import { PodDisruptionBudget } from '../../constructs/pod-disruption-budget.ts';
+import { fromSecret, type SecretKeyRef } from '../../constructs/secret-key-ref.ts';
+import { containerResources } from '../../constructs/resources.ts';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../constructs/security.ts';
+import type { WorkloadRef } from '../../constructs/workload-ref.ts';
 
 export const REDIS_PORT = 6379;
 export const REDIS_EXPORTER_PORT = 9121;
+/** The guides' eviction policy (docs/design-inputs.md), unless told otherwise (the environment schema's default too). */
+export const DEFAULT_MAX_MEMORY_POLICY = 'allkeys-lru';
 const UID = 999;
 const EXPORTER_UID = 59000;
 
@@ -35,7 +37,7 @@ export interface RedisProps {
   readonly storage: { readonly size: string; readonly storageClass?: string };
   /** `maxmemory` in bytes; must stay below the memory limit. */
   readonly maxMemoryBytes: number;
-  /** @default 'allkeys-lru' */
+  /** @default DEFAULT_MAX_MEMORY_POLICY ('allkeys-lru') */
   readonly maxMemoryPolicy?: string;
   readonly password: SecretKeyRef;
 }
@@ -97,7 +99,7 @@ export class Redis extends Construct implements Connectable {
     const selector = selectorLabels(name);
     const labels = componentLabels(name, 'cache');
     this.connections = new Connections(this, { name, component: 'cache', podSelector: selector, defaultPorts: [{ port: REDIS_PORT }] });
-    const config = redisConfig(props.maxMemoryBytes, props.maxMemoryPolicy ?? 'allkeys-lru');
+    const config = redisConfig(props.maxMemoryBytes, props.maxMemoryPolicy ?? DEFAULT_MAX_MEMORY_POLICY);
     const password = fromSecret(props.password);
     const ping: k8s.ExecAction = { command: ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`] };
 

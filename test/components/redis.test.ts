@@ -2,11 +2,12 @@ import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithBinaries } from './support/binaries.ts';
-import { runScript, startRedis, tempDir, type RedisServer } from './support/data-servers.ts';
+import { describeWithBinaries } from '../support/binaries.ts';
+import { runScript, startRedis, tempDir, type RedisServer } from '../support/data-servers.ts';
 
-const SCRIPTS = join(import.meta.dirname, '..', 'constructs', 'scripts');
-const script = (name: string) => join(SCRIPTS, name);
+const SHARED = join(import.meta.dirname, '..', '..', 'constructs', 'scripts');
+/** Redis's own scripts live in its component folder; the upload and fetch steps are shared. */
+const script = (name: string) => (name.startsWith('redis-') ? join(import.meta.dirname, '..', '..', 'components', 'redis', name) : join(SHARED, name));
 
 /** Resolves once nothing accepts connections on 127.0.0.1:`port` (a killed server takes a moment). */
 async function portClosed(port: number): Promise<void> {
