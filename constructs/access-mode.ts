@@ -7,7 +7,7 @@
  * pod naming the claim Pending. It is GA since Kubernetes 1.29 (KEP-2485) and works only for CSI
  * volumes (https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes).
  *
- * Our target is {@link KUBERNETES_VERSION} (EKS 1.33). A claim that names a storage class gets one
+ * Our target is {@link KUBERNETES_VERSION}. A claim that names a storage class gets one
  * the cluster configuration declares, all of them CSI (the environments name `gp3`, the EBS CSI
  * driver's class, which supports ReadWriteOncePod); a claim on the cluster's default class keeps
  * ReadWriteOnce, since that class's driver is not ours to know.

@@ -167,7 +167,7 @@ export const CHARTS = {
   },
   // Operator 1.30, the only supported minor. Its in-tree barmanObjectStore is deprecated and
   // removed in 1.31 (1.30 release notes), so backups go through the Barman Cloud plugin below.
-  // 1.30 supports Kubernetes 1.34-1.36 and is tested, not supported, on 1.33.
+  // 1.30 supports Kubernetes 1.34-1.36, which holds our target (constructs/k8s.ts).
   cloudNativePg: {
     repoURL: 'https://cloudnative-pg.github.io/charts',
     chart: 'cloudnative-pg',

@@ -15,7 +15,7 @@ import type { Obj } from './support/charts.ts';
 const DIR = join(import.meta.dirname, '..', 'environments');
 
 describe('singlePodAccessMode', () => {
-  it('is ReadWriteOncePod on Kubernetes 1.33 for a claim naming a (CSI) class, ReadWriteOnce on the unknown default class', () => {
+  it('is ReadWriteOncePod on Kubernetes 1.36 for a claim naming a (CSI) class, ReadWriteOnce on the unknown default class', () => {
     expect(singlePodAccessMode('gp3')).toBe('ReadWriteOncePod');
     expect(singlePodAccessMode(undefined)).toBe('ReadWriteOnce');
   });

@@ -13,7 +13,7 @@ describe('PlatformNamespace', () => {
     const labels = only(objs, 'Namespace').metadata.labels;
     expect(labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+      'pod-security.kubernetes.io/enforce-version': 'v1.36',
       'pod-security.kubernetes.io/warn': 'restricted',
       'pod-security.kubernetes.io/audit': 'restricted',
     });

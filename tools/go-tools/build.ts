@@ -6,8 +6,12 @@
  * repeats that module's own `replace` and `exclude` directives. `go install module/cmd/x@version`
  * refuses modules whose go.mod has either (Prometheus has both: `replace cloud.google.com/go`,
  * excluded linodego versions), and repeating them makes the wrapper resolve exactly the
- * dependency versions upstream's own build uses. One technique for every module, with or without
- * directives, so adding a tool is one entry in pins.ts. The wrapper's go.sum starts as the module's
+ * dependency versions upstream's own build uses. A replace to a local directory (k8s.io/kubernetes'
+ * staging modules, etcd's sibling modules) cannot be repeated: the directory is in upstream's
+ * repository, not in the module zip. The tool's pin says which published version the directory
+ * stands for (`localReplaces`, see ./local-replaces.ts), and the wrapper replaces the module with
+ * that version. One technique for every module, with or without directives, so adding a tool is
+ * one entry in pins.ts. The wrapper's go.sum starts as the module's
  * own: the build then verifies every dependency against the hashes upstream released with, which
  * also covers dependencies the checksum database does not know (np-guard's github.com/np-guard/models).
  *
@@ -18,6 +22,7 @@ import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { resolveLocalReplace } from './local-replaces.ts';
 import { GO_TOOLS, type GoTool, goToolDir, goToolsCache } from './pins.ts';
 
 /** Marker written last: a directory without it is an interrupted build and is rebuilt. */
@@ -53,12 +58,20 @@ function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; fla
   const mod = JSON.parse(go(['mod', 'edit', '-json', info.GoMod], cwd)) as GoModJson;
   const flags: string[] = [];
   for (const r of mod.Replace ?? []) {
-    if (!r.New.Version) throw new Error(`${tool.module}@${tool.version}: go.mod replaces ${r.Old.Path} with the local directory ${r.New.Path}, which a wrapper module cannot repeat; pin a different version in tools/go-tools/pins.ts`);
-    flags.push(`-replace=${at(r.Old.Path, r.Old.Version)}=${at(r.New.Path, r.New.Version)}`);
+    const version = r.New.Version ?? resolveLocalReplace(tool, r.New.Path);
+    if (version === null) continue;
+    const target = r.New.Version ? r.New.Path : r.Old.Path;
+    flags.push(`-replace=${at(r.Old.Path, r.Old.Version)}=${at(target, version)}`);
   }
   for (const x of mod.Exclude ?? []) flags.push(`-exclude=${x.Path}@${x.Version}`);
   const sum = join(info.Dir, 'go.sum');
   return { goVersion: mod.Go?.Version ?? '1.21', flags, goSum: existsSync(sum) ? readFileSync(sum, 'utf8') : '' };
+}
+
+/** Import path of a command: the module itself when its main package is the module root (`.`). */
+function commandPackage(tool: GoTool, name: string): string {
+  const dir = tool.commands[name]!;
+  return dir === '.' ? tool.module : `${tool.module}/${dir}`;
 }
 
 function build(tool: GoTool): void {
@@ -78,14 +91,14 @@ function build(tool: GoTool): void {
     writeFileSync(join(wrapper, 'go.sum'), goSum);
     // Resolves the module's requirement graph and downloads what the commands import (the module
     // download part of a cold build).
-    go(['get', ...names.map((n) => `${tool.module}/${tool.commands[n]}@${tool.version}`)], wrapper);
+    go(['get', ...names.map((n) => `${commandPackage(tool, n)}@${tool.version}`)], wrapper);
     const fetched = seconds(t0);
     const t1 = process.hrtime.bigint();
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     const ldflags = ['-s', '-w', ...Object.entries(tool.ldflags ?? {}).map(([k, v]) => `-X=${k}=${v}`)].join(' ');
     for (const n of names) {
-      go(['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, n), `${tool.module}/${tool.commands[n]}`], wrapper);
+      go(['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, n), commandPackage(tool, n)], wrapper);
     }
     writeFileSync(join(staging, COMPLETE), `${tool.module}@${tool.version} built by ${go(['version'], wrapper).trim()}\n`);
     rmSync(dir, { recursive: true, force: true });

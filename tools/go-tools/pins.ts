@@ -9,6 +9,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { KUBERNETES_VERSION } from '../../constructs/k8s.ts';
 import { IMAGES } from '../../constructs/versions.ts';
 
 /** One Go module at one version, and the commands (`main` packages) built from it. */
@@ -21,6 +22,30 @@ export interface GoTool {
   readonly commands: Readonly<Record<string, string>>;
   /** `-X` link flags (package.variable -> value), e.g. the version the binary reports. */
   readonly ldflags?: Readonly<Record<string, string>>;
+  /**
+   * What the module's `replace` directives to local directories stand for. Such a replace points
+   * into upstream's repository (k8s.io/kubernetes: `k8s.io/api => ./staging/src/k8s.io/api`), which
+   * the module zip does not hold; the directory is the source of the replaced module as published
+   * at a version, and the wrapper replaces the module with that version instead. A local replace
+   * no entry matches fails the build with its directory named.
+   * @default none (a local replace is an error)
+   */
+  readonly localReplaces?: readonly LocalReplace[];
+}
+
+/**
+ * One rule for local `replace` directives: every replace whose directory matches `dir` stands for
+ * the replaced module itself (the directive's left-hand side) at `version`.
+ */
+export interface LocalReplace {
+  /** The directory exactly as upstream's go.mod writes it; a `*` matches one path element. */
+  readonly dir: string;
+  /**
+   * The version of the replaced module the directory holds, or `null` for a guard directory that
+   * must stay unused (etcd's `./FORBIDDEN_DEPENDENCY`): the wrapper drops it, and a build that did
+   * need the module fails on the missing requirement.
+   */
+  readonly version: string | null;
 }
 
 /**
@@ -36,10 +61,38 @@ export function prometheusModuleVersion(tag: string): string {
 
 const COMMON_VERSION = 'github.com/prometheus/common/version';
 
-/** Binary name of a tool in GO_TOOLS. */
-export type GoToolName = 'promtool' | 'amtool' | 'k8snetpolicy';
+/**
+ * The Kubernetes release the control plane of test/cluster/ is built from: the newest patch of
+ * {@link KUBERNETES_VERSION} the Go module proxy serves (`go list -m -versions k8s.io/kubernetes`,
+ * 2026-11-28: v1.36.3).
+ */
+export const KUBERNETES_RELEASE = `v${KUBERNETES_VERSION}.3`;
 
-export const GO_TOOLS: readonly GoTool[] = [
+/**
+ * k8s.io/kubernetes `v1.MINOR.PATCH` publishes its staging repositories (k8s.io/api,
+ * k8s.io/client-go, ...) as `v0.MINOR.PATCH` (https://github.com/kubernetes/kubernetes/blob/master/staging/README.md).
+ * @param release a Kubernetes release tag such as `v1.36.3`
+ */
+export function kubernetesStagingVersion(release: string): string {
+  const m = /^v1\.(\d+)\.(\d+)$/.exec(release);
+  if (!m) throw new Error(`tools/go-tools/pins.ts: Kubernetes release "${release}" is not a v1.MINOR.PATCH tag`);
+  return `v0.${m[1]}.${m[2]}`;
+}
+
+/** The version stamp hack/lib/version.sh links into every Kubernetes binary (`kubectl version` shows it). */
+function kubernetesLdflags(release: string): Record<string, string> {
+  const [major, minor] = release.slice(1).split('.') as [string, string];
+  const flags: Record<string, string> = {};
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    Object.assign(flags, { [`${pkg}.gitVersion`]: release, [`${pkg}.gitMajor`]: major, [`${pkg}.gitMinor`]: minor, [`${pkg}.gitTreeState`]: 'clean' });
+  }
+  return flags;
+}
+
+/** etcd's release the control plane stores its state in; see the GO_TOOLS entry. */
+const ETCD_RELEASE = 'v3.6.16';
+
+export const GO_TOOLS = [
   {
     // promtool with every service discovery compiled in (Debian's build lacks Kubernetes SD), so the
     // rendered `kubernetes_sd_configs` are checked as the server reads them.
@@ -63,7 +116,46 @@ export const GO_TOOLS: readonly GoTool[] = [
     version: 'v1.4.4',
     commands: { k8snetpolicy: 'cmd/netpolicy' },
   },
-];
+  {
+    // The control plane of test/cluster/: one build of the four commands, at the Kubernetes minor
+    // the output targets. Its go.mod replaces every staging module with ./staging/src/k8s.io/<name>.
+    module: 'k8s.io/kubernetes',
+    version: KUBERNETES_RELEASE,
+    commands: {
+      'kube-apiserver': 'cmd/kube-apiserver',
+      'kube-controller-manager': 'cmd/kube-controller-manager',
+      'kube-scheduler': 'cmd/kube-scheduler',
+      kubectl: 'cmd/kubectl',
+    },
+    ldflags: kubernetesLdflags(KUBERNETES_RELEASE),
+    localReplaces: [{ dir: './staging/src/k8s.io/*', version: kubernetesStagingVersion(KUBERNETES_RELEASE) }],
+  },
+  {
+    // etcd's main package is the root of its server module (server/main.go); go.etcd.io/etcd/v3,
+    // the repository root, is served only up to v3.6.8. v3.6.16 is the newest 3.6 patch the proxy
+    // serves; Kubernetes 1.36 is built and tested against etcd 3.6 (its go.mod requires
+    // go.etcd.io/etcd/server/v3 v3.6.8, cluster/images/etcd and build/dependencies.yaml name 3.6.x).
+    // Its sibling modules (../api, ../client/pkg, ...) are released at the same tag.
+    module: 'go.etcd.io/etcd/server/v3',
+    version: ETCD_RELEASE,
+    commands: { etcd: '.' },
+    localReplaces: [
+      { dir: '../*', version: ETCD_RELEASE },
+      { dir: '../*/*', version: ETCD_RELEASE },
+      { dir: './FORBIDDEN_DEPENDENCY', version: null },
+    ],
+  },
+  {
+    // kwok fakes nodes and pod lifecycle for the control plane of test/cluster/. v0.8.0 is the
+    // newest release the module proxy serves (`go list -m -versions sigs.k8s.io/kwok`).
+    module: 'sigs.k8s.io/kwok',
+    version: 'v0.8.0',
+    commands: { kwok: 'cmd/kwok' },
+  },
+] as const satisfies readonly GoTool[];
+
+/** Binary name of a tool in GO_TOOLS, derived from the pins. */
+export type GoToolName = (typeof GO_TOOLS)[number] extends infer T ? (T extends { commands: infer C } ? keyof C & string : never) : never;
 
 /**
  * Root of the build cache, outside the work tree so every checkout and CI run on a machine shares
@@ -82,7 +174,7 @@ export function goToolDir(tool: GoTool, env: NodeJS.ProcessEnv = process.env): s
 
 /** Absolute path the binary `name` has once built (it may not exist yet). */
 export function goToolPath(name: GoToolName, env: NodeJS.ProcessEnv = process.env): string {
-  const tool = GO_TOOLS.find((t) => name in t.commands);
+  const tool = (GO_TOOLS as readonly GoTool[]).find((t) => name in t.commands);
   if (!tool) throw new Error(`tools/go-tools/pins.ts: no Go tool builds "${name}"`);
   return join(goToolDir(tool, env), name);
 }
