@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
-import { GO_TOOLS, type GoToolName, goToolPath } from '../../tools/go-tools/pins.ts';
+import { commandNames, GO_TOOLS, type GoToolName, goToolPath } from '../../tools/go-tools/pins.ts';
 
 /** Directories searched besides PATH (Debian keeps the PostgreSQL server binaries outside it). */
 const EXTRA_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin', '/usr/sbin', '/usr/bin'];
 
-/** Names built by `npm run tools:build` at pinned versions (promtool, amtool). */
-const GO_TOOL_NAMES = new Set(GO_TOOLS.flatMap((t) => Object.keys(t.commands)));
+/** Names built by `npm run tools:build` at pinned versions (promtool, amtool, ...). */
+const GO_TOOL_NAMES = new Set(GO_TOOLS.flatMap(commandNames));
 
 /**
  * Absolute path of an executable, or undefined. A tool pinned in tools/go-tools/pins.ts is taken

@@ -19,11 +19,11 @@
  * module that needs a newer Go fails with go's own message rather than fetching a toolchain.
  */
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { resolveLocalReplace } from './local-replaces.ts';
-import { GO_TOOLS, type GoTool, goToolDir, goToolsCache } from './pins.ts';
+import { commandNames, GO_TOOLS, type GoTool, goToolDir, goToolsCache, localCommandDir } from './pins.ts';
 
 /** Marker written last: a directory without it is an interrupted build and is rebuilt. */
 const COMPLETE = '.complete';
@@ -68,15 +68,20 @@ function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; fla
   return { goVersion: mod.Go?.Version ?? '1.21', flags, goSum: existsSync(sum) ? readFileSync(sum, 'utf8') : '' };
 }
 
-/** Import path of a command: the module itself when its main package is the module root (`.`). */
+/**
+ * Package of a command: the module itself when its main package is the module root (`.`), or our
+ * own package (`localCommands`) copied into the wrapper module.
+ */
 function commandPackage(tool: GoTool, name: string): string {
+  const local = tool.localCommands?.[name];
+  if (local !== undefined) return `./${local}`;
   const dir = tool.commands[name]!;
   return dir === '.' ? tool.module : `${tool.module}/${dir}`;
 }
 
 function build(tool: GoTool): void {
   const dir = goToolDir(tool);
-  const names = Object.keys(tool.commands);
+  const names = commandNames(tool);
   if (existsSync(join(dir, COMPLETE)) && names.every((n) => existsSync(join(dir, n)))) {
     for (const n of names) console.log(`${n}: ${join(dir, n)} (cached)`);
     return;
@@ -89,9 +94,12 @@ function build(tool: GoTool): void {
     const { goVersion, flags, goSum } = upstreamDirectives(tool, wrapper);
     go(['mod', 'edit', `-go=${goVersion}`, ...flags], wrapper);
     writeFileSync(join(wrapper, 'go.sum'), goSum);
+    for (const dir of Object.values(tool.localCommands ?? {})) cpSync(localCommandDir(dir), join(wrapper, dir), { recursive: true });
     // Resolves the module's requirement graph and downloads what the commands import (the module
-    // download part of a cold build).
-    go(['get', ...names.map((n) => `${commandPackage(tool, n)}@${tool.version}`)], wrapper);
+    // download part of a cold build). Our own packages resolve their imports against the pinned module.
+    const upstream = Object.keys(tool.commands).map((n) => `${commandPackage(tool, n)}@${tool.version}`);
+    const ours = Object.values(tool.localCommands ?? {}).map((d) => `./${d}`);
+    go(['get', ...(ours.length ? [`${tool.module}@${tool.version}`] : []), ...upstream, ...ours], wrapper);
     const fetched = seconds(t0);
     const t1 = process.hrtime.bigint();
     rmSync(staging, { recursive: true, force: true });

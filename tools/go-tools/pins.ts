@@ -7,10 +7,12 @@
  * Versions of tools that check configuration for a server we deploy are derived from that server's
  * image tag in constructs/versions.ts, so the checker always is the deployed release.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KUBERNETES_VERSION } from '../../constructs/k8s.ts';
-import { IMAGES } from '../../constructs/versions.ts';
+import { CHARTS, IMAGES } from '../../constructs/versions.ts';
 
 /** One Go module at one version, and the commands (`main` packages) built from it. */
 export interface GoTool {
@@ -18,8 +20,18 @@ export interface GoTool {
   readonly module: string;
   /** Exact module version (a semver tag the proxy serves). */
   readonly version: string;
-  /** Binary name -> package path inside the module (e.g. `promtool` -> `cmd/promtool`). */
+  /**
+   * Binary name -> package path inside the module (e.g. `promtool` -> `cmd/promtool`; `'.'` for a
+   * `main` package at the module's root).
+   */
   readonly commands: Readonly<Record<string, string>>;
+  /**
+   * Binary name -> directory under tools/go-tools/ holding a `main` package of ours, compiled
+   * against the pinned module: for a module whose own command is a separate module the proxy does
+   * not serve. The build cache key includes a hash of those sources, so an edit rebuilds.
+   * @default - none
+   */
+  readonly localCommands?: Readonly<Record<string, string>>;
   /** `-X` link flags (package.variable -> value), e.g. the version the binary reports. */
   readonly ldflags?: Readonly<Record<string, string>>;
   /**
@@ -60,6 +72,18 @@ export function prometheusModuleVersion(tag: string): string {
 }
 
 const COMMON_VERSION = 'github.com/prometheus/common/version';
+
+/**
+ * The External Secrets Operator release the harness runs. Our chart pin (CHARTS.externalSecrets,
+ * 2.9.0) cannot be built here: the Go module proxy answers 403 "not available" for
+ * github.com/external-secrets/external-secrets@v2.9.0 (also `+incompatible`) and for the `/v2`
+ * module path, and lists only v0.16.2 and v1.3.2. v1.3.2 moved `apis/`, every provider and every
+ * generator into nested modules that its go.mod replaces with local directories (`=> ./apis`),
+ * which the module zip leaves out and the proxy does not serve as modules of their own. v0.16.2 is
+ * one module with every provider under pkg/provider, serves external-secrets.io/v1 (its
+ * config/crds/bases), and is the newest release that builds from the proxy.
+ */
+export const EXTERNAL_SECRETS_BUILD = { version: 'v0.16.2', chartVersion: CHARTS.externalSecrets.version } as const;
 
 /**
  * The Kubernetes release the control plane of test/cluster/ is built from: the newest patch of
@@ -152,10 +176,50 @@ export const GO_TOOLS = [
     version: 'v0.8.0',
     commands: { kwok: 'cmd/kwok' },
   },
+  {
+    // cert-manager's controllers at our chart's version, run out of cluster by test/cluster/issuers.ts.
+    // Upstream's main (cmd/controller) is a module of its own the proxy does not serve, so the
+    // command is ours (./cert-manager-controller/main.go explains); the controllers are upstream's.
+    module: 'github.com/cert-manager/cert-manager',
+    version: CHARTS.certManager.version,
+    commands: {},
+    localCommands: { 'cert-manager-controller': 'cert-manager-controller' },
+    // The version cert-manager reports in its user agent and events (pkg/util/version.go).
+    ldflags: { 'github.com/cert-manager/cert-manager/pkg/util.AppVersion': CHARTS.certManager.version },
+  },
+  {
+    // External Secrets Operator's controller (main.go at the module root), run out of cluster by
+    // test/cluster/issuers.ts; EXTERNAL_SECRETS_BUILD says why this release.
+    module: 'github.com/external-secrets/external-secrets',
+    version: EXTERNAL_SECRETS_BUILD.version,
+    commands: { 'external-secrets': '.' },
+  },
 ] as const satisfies readonly GoTool[];
 
 /** Binary name of a tool in GO_TOOLS, derived from the pins. */
-export type GoToolName = (typeof GO_TOOLS)[number] extends infer T ? (T extends { commands: infer C } ? keyof C & string : never) : never;
+export type GoToolName = (typeof GO_TOOLS)[number] extends infer T
+  ? (T extends { commands: infer C } ? keyof C & string : never) | (T extends { localCommands: infer L } ? keyof L & string : never)
+  : never;
+
+/** Every binary a tool builds: upstream's commands and ours. */
+export function commandNames(tool: GoTool): string[] {
+  return [...Object.keys(tool.commands), ...Object.keys(tool.localCommands ?? {})];
+}
+
+/** Directory of a tool's own `main` package under tools/go-tools/. */
+export function localCommandDir(dir: string): string {
+  return join(import.meta.dirname, dir);
+}
+
+/** Short hash of the sources of a tool's own commands: part of its cache key. */
+function localSourcesHash(tool: GoTool): string {
+  const hash = createHash('sha256');
+  for (const dir of Object.values(tool.localCommands ?? {}).sort()) {
+    const abs = localCommandDir(dir);
+    for (const f of readdirSync(abs).sort()) hash.update(`${dir}/${f}\0`).update(readFileSync(join(abs, f))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
 
 /**
  * Root of the build cache, outside the work tree so every checkout and CI run on a machine shares
@@ -167,14 +231,18 @@ export function goToolsCache(env: NodeJS.ProcessEnv = process.env): string {
   return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'agent-platform-tools');
 }
 
-/** Directory holding the binaries of one tool: `<cache>/<module>@<version>/`. */
+/**
+ * Directory holding the binaries of one tool: `<cache>/<module>@<version>/`, or
+ * `<module>@<version>+local-<hash>` when it builds commands of ours.
+ */
 export function goToolDir(tool: GoTool, env: NodeJS.ProcessEnv = process.env): string {
-  return join(goToolsCache(env), `${tool.module}@${tool.version}`);
+  const local = tool.localCommands ? `+local-${localSourcesHash(tool)}` : '';
+  return join(goToolsCache(env), `${tool.module}@${tool.version}${local}`);
 }
 
 /** Absolute path the binary `name` has once built (it may not exist yet). */
 export function goToolPath(name: GoToolName, env: NodeJS.ProcessEnv = process.env): string {
-  const tool = (GO_TOOLS as readonly GoTool[]).find((t) => name in t.commands);
+  const tool = (GO_TOOLS as readonly GoTool[]).find((t) => commandNames(t).includes(name));
   if (!tool) throw new Error(`tools/go-tools/pins.ts: no Go tool builds "${name}"`);
   return join(goToolDir(tool, env), name);
 }
