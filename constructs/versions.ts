@@ -127,6 +127,12 @@ export interface PinnedChart {
   readonly version: string;
   /** Support of the application the chart installs (its `appVersion`). */
   readonly support: SupportWindow;
+  /**
+   * The chart's `appVersion` (its Chart.yaml), where it is not the chart version and something
+   * reads the application's own source at that release (test/cluster/crds.ts takes the CRDs from it).
+   * @default the chart version
+   */
+  readonly appVersion?: string;
 }
 
 /**
@@ -163,6 +169,7 @@ export const CHARTS = {
     repoURL: 'https://charts.external-secrets.io',
     chart: 'external-secrets',
     version: '2.9.0',
+    appVersion: 'v2.9.0',
     support: { endOfSupport: '2027-08-08', source: 'https://external-secrets.io/latest/introduction/stability-support/ supports only the current minor (a new one every few weeks); our bound: 12 months after 2.9.0 (2026-08-08)' },
   },
   // Operator 1.30, the only supported minor. Its in-tree barmanObjectStore is deprecated and
@@ -172,6 +179,8 @@ export const CHARTS = {
     repoURL: 'https://cloudnative-pg.github.io/charts',
     chart: 'cloudnative-pg',
     version: '0.29.0',
+    // charts/cloudnative-pg/Chart.yaml at tag cloudnative-pg-v0.29.0 of cloudnative-pg/charts.
+    appVersion: '1.30.0',
     // The policy is "until three months after the next minor"; the table's "~ Dec 2026" assumed
     // 1.31.0 in September, which had not shipped by 2026-11-28 (our last check), so 1.30 is
     // supported at least until 2027-02-28. The 60-day warning from 2026-12-30 is the cue to re-check.
@@ -183,12 +192,14 @@ export const CHARTS = {
     repoURL: 'https://cloudnative-pg.github.io/charts',
     chart: 'plugin-barman-cloud',
     version: '0.8.0',
+    appVersion: 'v0.15.0',
     support: { endOfSupport: '2027-09-05', source: 'no published window, fixes go to the latest release only (https://github.com/cloudnative-pg/plugin-barman-cloud/releases); our bound: 12 months after chart 0.8.0 (plugin v0.15.0, 2026-09-05)' },
   },
   prometheusOperatorCrds: {
     repoURL: 'https://prometheus-community.github.io/helm-charts',
     chart: 'prometheus-operator-crds',
     version: '31.0.1',
+    appVersion: 'v0.93.1',
     support: { endOfSupport: '2027-08-10', source: 'no published window, fixes go to the latest release only (https://github.com/prometheus-operator/prometheus-operator/releases); our bound: 12 months after 31.0.1 (operator v0.93.1, 2026-08-10)' },
   },
   // metrics-server 0.8.1 (chart 3.13.1, 2026-06): Kubernetes 1.31+. Upstream maintains only its
