@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { ARGO_CD } from '../../constructs/versions.ts';
 import { startConnectProxy, type ConnectProxy } from './connect-proxy.ts';
+import { goModuleDir } from './go-modules.ts';
 
 /** Module whose `cmd` main is every Argo CD binary, picked by the name it is called by. */
 export const ARGO_CD_MODULE = 'github.com/argoproj/argo-cd/v3';
@@ -91,16 +92,6 @@ return hs
 
 function overrideLua(reason: string): string {
   return `hs = {}\nhs.status = "Healthy"\nhs.message = ${JSON.stringify(`harness override: ${reason}`)}\nreturn hs\n`;
-}
-
-/** Directory of the pinned Argo CD module in the Go module cache (downloaded by the build). */
-export function argoCdModuleDir(): string {
-  const out = execFileSync('go', ['mod', 'download', '-json', `${ARGO_CD_MODULE}@${ARGO_CD.version}`], {
-    encoding: 'utf8',
-    env: { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off', GOFLAGS: '-mod=mod' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return (JSON.parse(out) as { Dir: string }).Dir;
 }
 
 async function freePort(): Promise<number> {
@@ -220,7 +211,7 @@ export async function startArgoCd(o: ArgoCdOptions): Promise<ArgoCd> {
   try {
     // The CRDs come from upstream's manifests/crds with every add-on's (./crds.ts, installCrds).
     o.kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/applications.argoproj.io', 'crd/appprojects.argoproj.io']);
-    const moduleDir = argoCdModuleDir();
+    const moduleDir = goModuleDir(ARGO_CD_MODULE, ARGO_CD.version);
     o.kubectl(['apply', '--server-side', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: argocd\n');
     const config = join(moduleDir, 'manifests', 'base', 'config');
     for (const f of readdirSync(config).filter((f) => f.startsWith('argocd-') && f.endsWith('.yaml')).sort()) {
