@@ -49,6 +49,14 @@ const ENV_PROJECT = 'agent-platform';
 const ADD_ON_PROJECT = 'platform-add-ons';
 /** The root Application's project: Applications and AppProjects in Argo CD's namespace, nothing else. */
 const ROOT_PROJECT = 'platform-root';
+/**
+ * What a person applies once to start delivery (README, "Bootstrap"), in this order, as paths
+ * under `generated/`: the root Application's own AppProject, then the root Application. Argo CD
+ * does not reconcile an Application whose project does not exist (`InvalidSpecError`), and the
+ * project is among what the root syncs, so the root applied alone never starts (found by
+ * test/cluster/argo-cd.cluster.test.ts, which bootstraps from this list).
+ */
+export const BOOTSTRAP_FILES: readonly string[] = [`${GITOPS_GROUP}/root/appproject-${ROOT_PROJECT}.yaml`, `${GITOPS_GROUP}/root/application-${ENV_PROJECT}-root.yaml`];
 const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
 /** Where Envoy Gateway runs, with the Envoy pods of every Gateway (its default deploy mode). */
 export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';

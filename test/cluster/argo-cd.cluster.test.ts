@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadEnvironments } from '../../environments/load.ts';
+import { BOOTSTRAP_FILES } from '../../stacks/gitops.ts';
 import { describeWithBinaries } from '../support/binaries.ts';
 import { applications, describeApplications, requestSync, WaveRecorder, type ApplicationState } from './applications.ts';
 import { startArgoCd, type ArgoCd, type Kubectl } from './argo-cd.ts';
@@ -111,10 +112,9 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
     });
     timings['Argo CD start'] = Date.now() - t;
 
-    // Bootstrap, README: apply the root Application once; it manages itself from then on.
+    // Bootstrap, README: apply the root Application (with its AppProject) once; it manages itself from then on.
     expected = manifestsIn(join(repo.dir, 'generated', 'argocd', 'root'));
-    const rootFile = join(repo.dir, 'generated', 'argocd', 'root', `application-${ROOT_APP}.yaml`);
-    kubectl(['apply', '-n', 'argocd', '-f', rootFile]);
+    kubectl(['apply', '-n', 'argocd', ...BOOTSTRAP_FILES.flatMap((f) => ['-f', join(repo.dir, 'generated', f)])]);
 
     t = Date.now();
     const wanted = expected.filter((m) => m.kind === 'Application').map((m) => m.metadata.name);

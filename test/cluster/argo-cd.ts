@@ -13,7 +13,7 @@
  * bootstrap enables. Harness-only health overrides are in HEALTH_OVERRIDES, each with its reason.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -257,8 +257,14 @@ export async function startArgoCd(o: ArgoCdOptions): Promise<ArgoCd> {
       execFileSync('ln', ['-sf', o.binary, p]);
       return p;
     };
+    // The repo server runs upstream's hack/git-verify-wrapper.sh (and gpg-wrapper.sh) for every
+    // manifest generation, found on PATH: the image copies them to /usr/local/bin (Dockerfile).
+    for (const script of ['git-verify-wrapper.sh', 'gpg-wrapper.sh']) {
+      copyFileSync(join(moduleDir, 'hack', script), join(bin, script));
+      chmodSync(join(bin, script), 0o755);
+    }
     const repoPort = await freePort();
-    run('repo-server', link('argocd-repo-server'), ['--loglevel', 'info', '--logformat', 'text', '--address', '127.0.0.1', '--port', String(repoPort), '--metrics-address', '127.0.0.1', '--metrics-port', String(await freePort()), '--redis', `127.0.0.1:${redisPort}`], common);
+    run('repo-server', link('argocd-repo-server'), ['--loglevel', 'info', '--logformat', 'text', '--address', '127.0.0.1', '--port', String(repoPort), '--metrics-address', '127.0.0.1', '--metrics-port', String(await freePort()), '--redis', `127.0.0.1:${redisPort}`], { ...common, PATH: `${bin}:${process.env['PATH'] ?? ''}` });
     await waitFor('the repo server', 60_000, () => portOpen(repoPort));
     run('application-controller', link('argocd-application-controller'), [
       '--loglevel', 'info', '--logformat', 'text',
@@ -266,7 +272,12 @@ export async function startArgoCd(o: ArgoCdOptions): Promise<ArgoCd> {
       '--redis', `127.0.0.1:${redisPort}`,
       '--repo-server', `127.0.0.1:${repoPort}`,
       '--metrics-port', String(await freePort()),
-    ], common);
+    ], {
+      ...common,
+      // One controller owns every cluster; otherwise it infers its shard from the host name's ordinal.
+      ARGOCD_CONTROLLER_REPLICAS: '1',
+      ARGOCD_CONTROLLER_SHARD: '0',
+    });
     return { logDir, stop };
   } catch (e) {
     await stop();
