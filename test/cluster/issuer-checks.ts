@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { arr, at, kindOf, nameOf, namespaceOf, podTemplateOf, rec, str, containersOf } from '../../policies/objects.ts';
 import { producedBy } from '../../policies/producers.ts';
 import type { K8sObject } from '../../policies/types.ts';
+import { planSecret, secretData as pulumiSecretData } from '../../stacks/pulumi/pulumi-secrets.ts';
 import type { Manifest } from '../../stacks/render.ts';
 import { type KubeTarget, kubectl } from './issuers.ts';
 
@@ -250,4 +251,38 @@ export function workloadKeyProblems(objects: readonly K8sObject[], secrets: Read
     else if (r.key !== undefined && !secretData(live).has(r.key)) problems.push(`${r.where}: Secret ${r.secret} has no key ${r.key} (it has ${[...secretData(live).keys()].sort().join(', ')})`);
   }
   return { problems, checked, elsewhere };
+}
+
+/**
+ * `pulumi` delivery replaces each ExternalSecret with a Secret whose templated keys our own code
+ * renders (stacks/pulumi/pulumi-secrets.ts, an emulation of ESO's `urlquery` and `replace`). Given
+ * the same store values, that Secret must hold exactly what ESO wrote: same keys, same bytes.
+ */
+export function pulumiDeliveryProblems(
+  externalSecrets: readonly Manifest[],
+  secrets: ReadonlyMap<string, Json>,
+  storeValue: (store: string, key: string, property?: string) => string | undefined,
+  remoteKeyPrefix: string,
+): string[] {
+  return externalSecrets.flatMap((es) => {
+    const where = `ExternalSecret ${es.metadata.namespace}/${es.metadata.name}`;
+    const spec = es['spec'] as { secretStoreRef: { kind?: string; name: string }; data?: { remoteRef: { key: string; property?: string } }[] };
+    const store = `${spec.secretStoreRef.kind ?? 'SecretStore'}/${spec.secretStoreRef.name}`;
+    const plan = planSecret(es, remoteKeyPrefix);
+    const values: Record<string, Record<string, string>> = {};
+    for (const [i, e] of plan.entries.entries()) {
+      const ref = spec.data![i]!.remoteRef;
+      (values[e.configKey] ??= {})[e.property] = storeValue(store, ref.key, ref.property) ?? '';
+    }
+    const pulumi = pulumiSecretData(plan, values, 'harness');
+    const live = secrets.get(plan.manifest.metadata.name);
+    if (!live) return [`${where}: Secret ${plan.manifest.metadata.name} was not created by ESO`];
+    const eso = secretData(live);
+    const keys = [...new Set([...Object.keys(pulumi), ...eso.keys()])].sort();
+    return keys.flatMap((k) => {
+      if (!eso.has(k)) return [`${where}: pulumi delivery writes key ${k}, ESO does not`];
+      if (!(k in pulumi)) return [`${where}: ESO writes key ${k}, pulumi delivery does not`];
+      return eso.get(k) === pulumi[k] ? [] : [`${where}: key ${k} differs between ESO and pulumi delivery (stacks/pulumi/pulumi-secrets.ts renders the template differently)`];
+    });
+  });
 }

@@ -33,9 +33,13 @@ import { ADD_ONS } from '../../stacks/gitops.ts';
 import { type Manifest, renderEnvironment } from '../../stacks/render.ts';
 import { findBinary } from '../support/binaries.ts';
 
-/** What the issuers need of a control plane: where its kubeconfig is (test/cluster/control-plane.ts). */
+/**
+ * What the issuers need of a control plane (a `ControlPlane` of test/cluster/control-plane.ts is
+ * one): its kubeconfig, and its kubectl when it has one.
+ */
 export interface KubeTarget {
   readonly kubeconfig: string;
+  kubectl?(args: readonly string[], input?: string): string;
 }
 
 /** The two controllers, running. */
@@ -46,6 +50,8 @@ export interface RunningIssuers {
   logs(): string;
   /** The stand-in objects installed, for tests that want to check against them. */
   readonly standIns: readonly Manifest[];
+  /** Milliseconds from start to every stand-in issuer and store Ready. */
+  readonly readyMs: number;
 }
 
 /** One environment and its rendered objects (the model's output, not parsed back from generated/). */
@@ -174,6 +180,7 @@ export function issuerStandIns(rendered: readonly RenderedEnvironment[], random?
 
 /** Runs kubectl against `target`; stdin is never echoed, so secret values in it stay unprinted. */
 export function kubectl(target: KubeTarget, args: readonly string[], input?: string): string {
+  if (target.kubectl) return target.kubectl(args, input);
   const bin = findBinary('kubectl');
   if (!bin) throw new Error('kubectl not found; build it with `npm run tools:build`');
   try {
@@ -248,6 +255,7 @@ export interface StartIssuersOptions {
  * (test/cluster/control-plane.ts does). Returns a handle that stops both.
  */
 export async function startIssuers(target: KubeTarget, options: StartIssuersOptions = {}): Promise<RunningIssuers> {
+  const t0 = Date.now();
   const certManager = findBinary('cert-manager-controller');
   const eso = findBinary('external-secrets');
   if (!certManager || !eso) throw new Error('cert-manager-controller or external-secrets not built; run `npm run tools:build`');
@@ -294,5 +302,5 @@ export async function startIssuers(target: KubeTarget, options: StartIssuersOpti
     await stop();
     throw new Error(`${(e as Error).message}\ncontroller output:\n${out.slice(-8000)}`);
   }
-  return { stop, logs, standIns };
+  return { stop, logs, standIns, readyMs: Date.now() - t0 };
 }

@@ -121,7 +121,11 @@ function build(tool: GoTool): void {
 
 try {
   console.log(`Go tools cache: ${goToolsCache()}`);
-  for (const tool of GO_TOOLS) build(tool);
+  // `npm run tools:build -- <binary>...` builds only the tools providing those binaries.
+  const only = process.argv.slice(2);
+  const unknown = only.filter((n) => !GO_TOOLS.some((t) => commandNames(t).includes(n)));
+  if (unknown.length) throw new Error(`no pinned tool builds ${unknown.join(', ')} (tools/go-tools/pins.ts)`);
+  for (const tool of GO_TOOLS) if (only.length === 0 || commandNames(tool).some((n) => only.includes(n))) build(tool);
 } catch (e) {
   console.error(`tools:build: ${(e as Error).message}`);
   process.exit(1);

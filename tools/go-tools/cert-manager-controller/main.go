@@ -177,6 +177,9 @@ func main() {
 	shared.SharedInformerFactory.Start(ctx.Done())
 	shared.KubeSharedInformerFactory.Start(ctx.Done())
 	shared.HTTP01ResourceMetadataInformersFactory.Start(ctx.Done())
+	// Gateway API informers: the ACME challenge controller asks for them when the Gateway API CRDs
+	// are installed (GatewaySolverEnabled); a factory starts only the informers asked for.
+	shared.GWShared.Start(ctx.Done())
 	log.Info("controllers started", "count", len(defaultEnabledControllers))
 	wg.Wait()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
