@@ -8,6 +8,14 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
 
+/**
+ * `spec.description` maxLength of the GatewayClass CRD (sigs.k8s.io/gateway-api, config/crd/standard):
+ * the API server rejects a longer description, and with it the GatewayClass, so no Gateway of the
+ * cluster is ever programmed (found by Argo CD syncing the harness's cluster, test/cluster/).
+ */
+export const GATEWAY_CLASS_DESCRIPTION_MAX = 64;
+const GATEWAY_CLASS_DESCRIPTION = 'Envoy Gateway; each Gateway brings its own EnvoyProxy.';
+
 export interface EnvoyGatewayClassProps {
   readonly name: string;
   /** `gateway.envoyproxy.io/gatewayclass-controller` unless Envoy Gateway was configured otherwise. */
@@ -24,7 +32,7 @@ export class EnvoyGatewayClass extends Construct {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
       metadata: { name: props.name, labels: componentLabels(props.name, 'edge') },
-      spec: { controllerName: props.controllerName, description: 'Envoy Gateway; each Gateway brings its own EnvoyProxy parameters.' },
+      spec: { controllerName: props.controllerName, description: GATEWAY_CLASS_DESCRIPTION },
     });
   }
 }

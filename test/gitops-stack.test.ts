@@ -7,6 +7,7 @@ import type { Environment } from '../environments/schema/index.ts';
 import { ADD_ONS, BOOTSTRAP_FILES, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, isBuiltInGroup, renderGitOps } from '../stacks/gitops.ts';
 import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
 import { CHARTS } from '../constructs/versions.ts';
+import { GATEWAY_CLASS_DESCRIPTION_MAX } from '../constructs/envoy-gateway-class.ts';
 
 type Obj = Record<string, any>;
 
@@ -294,5 +295,16 @@ describe('bootstrap', () => {
   it('is what the README tells a person to apply', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
     expect(readme).toContain(`kubectl apply -n argocd ${BOOTSTRAP_FILES.map((p) => `-f generated/${p}`).join(' ')}`);
+  });
+});
+
+describe('cluster configuration the API server validates', () => {
+  it('keeps each GatewayClass description within the CRD limit', () => {
+    const classes = argo.filter((f) => f.manifest.kind === 'GatewayClass');
+    expect(classes.length).toBeGreaterThan(0);
+    for (const f of classes) {
+      const description = (f.manifest as Manifest & { spec: { description?: string } }).spec.description ?? '';
+      expect(Buffer.byteLength(description), f.path).toBeLessThanOrEqual(GATEWAY_CLASS_DESCRIPTION_MAX);
+    }
   });
 });

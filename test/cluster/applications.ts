@@ -107,7 +107,8 @@ export class WaveRecorder {
     for (const a of apps.values()) {
       this.waves.set(a.name, a.wave);
       if (!this.firstSeen.has(a.name)) this.firstSeen.set(a.name, this.poll);
-      if (a.health === 'Healthy' && a.sync === 'Synced' && !this.firstHealthy.has(a.name)) this.firstHealthy.set(a.name, this.poll);
+      // Argo CD starts the next wave once the earlier ones are Healthy (sync status aside).
+      if (a.health === 'Healthy' && !this.firstHealthy.has(a.name)) this.firstHealthy.set(a.name, this.poll);
     }
   }
 

@@ -97,7 +97,8 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
       const namespaces = [...new Set(repo.leftOut.filter((l) => l.destination.server === server).map((l) => l.destination.namespace))].sort();
       const volumes = preboundVolumes(rendered.filter((r) => r.env.gitops.cluster.name === name).flatMap((r) => r.manifests));
       const objects = [...namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n, labels: { ...HARNESS_STAND_IN } } })), ...volumes];
-      plane.kubectl(['apply', '--server-side', '--field-manager=harness', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+      // --force-conflicts: issuers.ts already made cert-manager's and ESO's namespaces, labelled as its own stand-ins.
+      plane.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=harness', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
     }
     const home = planes.get(clusters[0]![0])!;
     kubectl = home.kubectl;
