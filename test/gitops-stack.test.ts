@@ -8,6 +8,7 @@ import { ADD_ONS, BOOTSTRAP_FILES, BOOTSTRAP_GROUPS, GITOPS_GROUP, buildGitOps, 
 import { renderEnvironment, type Manifest, type RenderedFile } from '../stacks/render.ts';
 import { CHARTS } from '../constructs/versions.ts';
 import { GATEWAY_CLASS_DESCRIPTION_MAX } from '../constructs/envoy-gateway-class.ts';
+import { COMPARE_OPTIONS } from '../constructs/argocd-application.ts';
 
 type Obj = Record<string, any>;
 
@@ -305,6 +306,19 @@ describe('cluster configuration the API server validates', () => {
     for (const f of classes) {
       const description = (f.manifest as Manifest & { spec: { description?: string } }).spec.description ?? '';
       expect(Buffer.byteLength(description), f.path).toBeLessThanOrEqual(GATEWAY_CLASS_DESCRIPTION_MAX);
+    }
+  });
+});
+
+describe('Application diffing', () => {
+  // Found by test/cluster/argo-cd.cluster.test.ts: with ServerSideApply and the client-side diff,
+  // defaults the API server adds inside list items kept every environment OutOfSync after a sync.
+  it('diffs server-side wherever it applies server-side', () => {
+    const apps = argo.filter((f) => f.manifest.kind === 'Application').map((f) => f.manifest as Manifest & { spec: any; metadata: { annotations?: Record<string, string> } });
+    expect(apps.length).toBeGreaterThan(0);
+    for (const a of apps) {
+      if (!(a.spec.syncPolicy?.syncOptions ?? []).includes('ServerSideApply=true')) continue;
+      expect(a.metadata.annotations?.[COMPARE_OPTIONS], a.metadata.name).toMatch(/(^|,)\s*ServerSideDiff=true\s*(,|$)/);
     }
   });
 });
