@@ -171,27 +171,40 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
     for (const e of envs) {
       const hooks = manifestsIn(join(repo.dir, 'generated', e.name)).filter((m) => m.metadata.annotations?.['argocd.argoproj.io/hook']);
       expect(hooks.length, `${e.name} renders hooks`).toBeGreaterThan(0);
-      const results = settled.get(`agent-platform-${e.name}`)!.syncResult;
+      const target = planes.get(e.gitops.cluster.name)!;
       for (const h of hooks) {
-        const r = results.find((x) => x.kind === h.kind && x.name === h.metadata.name);
-        expect(r, `${e.name}: hook ${h.kind}/${h.metadata.name} in the last sync`).toBeDefined();
-        expect({ hookType: r!.hookType, hookPhase: r!.hookPhase }).toEqual({ hookType: h.metadata.annotations!['argocd.argoproj.io/hook'], hookPhase: 'Succeeded' });
+        // A later self-heal is a selective sync without hooks, so the hook is read where it ran:
+        // the Job Argo CD created (its field manager) and that completed.
+        const job = JSON.parse(target.kubectl(['get', 'job', h.metadata.name, '-n', e.namespace, '-o', 'json'])) as {
+          metadata: { annotations?: Record<string, string>; managedFields?: { manager: string }[] };
+          status?: { conditions?: { type: string; status: string }[] };
+        };
+        expect(job.metadata.annotations?.['argocd.argoproj.io/hook'], `${e.name}: ${h.metadata.name}`).toBe(h.metadata.annotations!['argocd.argoproj.io/hook']);
+        expect(job.metadata.managedFields?.map((f) => f.manager), `${e.name}: ${h.metadata.name} created by Argo CD`).toContain('argocd-controller');
+        expect(job.status?.conditions?.find((c) => c.type === 'Complete')?.status, `${e.name}: ${h.metadata.name} complete`).toBe('True');
+        const r = settled.get(`agent-platform-${e.name}`)!.syncResult.find((x) => x.kind === h.kind && x.name === h.metadata.name);
+        if (r) expect({ hookType: r.hookType, hookPhase: r.hookPhase }).toEqual({ hookType: h.metadata.annotations!['argocd.argoproj.io/hook'], hookPhase: 'Succeeded' });
       }
     }
   });
 
   it('lets each AppProject permit exactly the kinds its Applications sync', () => {
-    const projects = expected.filter((m) => m.kind === 'AppProject');
-    for (const p of projects) {
+    for (const p of expected.filter((m) => m.kind === 'AppProject')) {
       const spec = p.spec as { clusterResourceWhitelist?: { group: string; kind: string }[]; namespaceResourceWhitelist?: { group: string; kind: string }[] };
-      const permitted = new Set([...(spec.clusterResourceWhitelist ?? []), ...(spec.namespaceResourceWhitelist ?? [])].map((r) => gk(r.group, r.kind)));
       // What Argo CD tracks plus the hooks of the last sync (hooks are not tracked resources).
-      const synced = new Set(
-        [...settled.values()].filter((a) => a.project === p.metadata.name).flatMap((a) => [...a.resources, ...a.syncResult].map((r) => gk(r.group, r.kind))),
-      );
-      for (const k of synced) expect(permitted, `${p.metadata.name} syncs ${k}`).toContain(k);
-      // The add-ons' project also lists what their (left out) charts install; the others list only what is synced.
-      if (p.metadata.name !== 'platform-add-ons') expect([...permitted].sort(), `${p.metadata.name} permits only what its Applications sync`).toEqual([...synced].sort());
+      const resources = [...settled.values()].filter((a) => a.project === p.metadata.name).flatMap((a) => [...a.resources, ...a.syncResult]);
+      const cluster = new Set(resources.filter((r) => !r.namespace).map((r) => gk(r.group, r.kind)));
+      const namespaced = new Set(resources.filter((r) => r.namespace).map((r) => gk(r.group, r.kind)));
+      // Argo CD: no cluster list permits no cluster-scoped kind; no namespace list permits every namespaced kind.
+      const clusterPermitted = new Set((spec.clusterResourceWhitelist ?? []).map((r) => gk(r.group, r.kind)));
+      for (const k of cluster) expect(clusterPermitted, `${p.metadata.name} syncs ${k}`).toContain(k);
+      if (spec.namespaceResourceWhitelist) {
+        const namespacePermitted = new Set(spec.namespaceResourceWhitelist.map((r) => gk(r.group, r.kind)));
+        for (const k of namespaced) expect(namespacePermitted, `${p.metadata.name} syncs ${k}`).toContain(k);
+        expect([...namespacePermitted].sort(), `${p.metadata.name} permits only the namespaced kinds it syncs`).toEqual([...namespaced].sort());
+      }
+      // The add-ons' project also lists what their (left out) charts install; the others only what is synced.
+      if (p.metadata.name !== 'platform-add-ons') expect([...clusterPermitted].sort(), `${p.metadata.name} permits only the cluster kinds it syncs`).toEqual([...cluster].sort());
     }
   });
 
