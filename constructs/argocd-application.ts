@@ -114,7 +114,10 @@ export class ArgoApplication extends Construct {
           repoURL: (props.source as DirectorySource).repoURL,
           targetRevision: (props.source as DirectorySource).targetRevision,
           path: (props.source as DirectorySource).path,
-          directory: { recurse: false },
+          // No `directory: { recurse: false }`: that is the default, and Argo CD normalizes a
+          // zero-valued source part away (util/argo NormalizeSource), so the live Application
+          // would never match it and the root would stay OutOfSync, re-syncing (found by Argo CD
+          // in the harness, test/cluster/argo-cd.cluster.test.ts).
         };
     const serverSideApply = props.serverSideApply ?? true;
     const syncOptions = [

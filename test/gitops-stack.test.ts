@@ -313,6 +313,15 @@ describe('cluster configuration the API server validates', () => {
 describe('Application diffing', () => {
   // Found by test/cluster/argo-cd.cluster.test.ts: with ServerSideApply and the client-side diff,
   // defaults the API server adds inside list items kept every environment OutOfSync after a sync.
+  it('renders no source part Argo CD normalizes away (a zero-valued directory), which would never match the live Application', () => {
+    for (const f of argo.filter((x) => x.manifest.kind === 'Application')) {
+      const dir = (f.manifest as Manifest & { spec: any }).spec.source?.directory as Record<string, unknown> | undefined;
+      if (!dir) continue;
+      const zero = !dir['recurse'] && !dir['jsonnet'] && !dir['include'] && !dir['exclude'];
+      expect(zero, `${f.path}: spec.source.directory ${JSON.stringify(dir)} is Argo CD's default`).toBe(false);
+    }
+  });
+
   it('diffs server-side wherever it applies server-side', () => {
     const apps = argo.filter((f) => f.manifest.kind === 'Application').map((f) => f.manifest as Manifest & { spec: any; metadata: { annotations?: Record<string, string> } });
     expect(apps.length).toBeGreaterThan(0);
