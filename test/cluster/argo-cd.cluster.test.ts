@@ -17,6 +17,7 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadEnvironments } from '../../environments/load.ts';
 import { BOOTSTRAP_FILES } from '../../stacks/gitops.ts';
+import { CLUSTER_SCOPED_KINDS } from '../../stacks/render.ts';
 import { describeWithBinaries } from '../support/binaries.ts';
 import { applications, describeApplications, requestSync, WaveRecorder, type ApplicationState } from './applications.ts';
 import { startArgoCd, type ArgoCd, type Kubectl } from './argo-cd.ts';
@@ -175,7 +176,7 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
       for (const h of hooks) {
         // A later self-heal is a selective sync without hooks, so the hook is read where it ran:
         // the Job Argo CD created (its field manager) and that completed.
-        const job = JSON.parse(target.kubectl(['get', 'job', h.metadata.name, '-n', e.namespace, '-o', 'json'])) as {
+        const job = JSON.parse(target.kubectl(['get', 'job', h.metadata.name, '-n', e.namespace, '-o', 'json', '--show-managed-fields'])) as {
           metadata: { annotations?: Record<string, string>; managedFields?: { manager: string }[] };
           status?: { conditions?: { type: string; status: string }[] };
         };
@@ -193,8 +194,8 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
       const spec = p.spec as { clusterResourceWhitelist?: { group: string; kind: string }[]; namespaceResourceWhitelist?: { group: string; kind: string }[] };
       // What Argo CD tracks plus the hooks of the last sync (hooks are not tracked resources).
       const resources = [...settled.values()].filter((a) => a.project === p.metadata.name).flatMap((a) => [...a.resources, ...a.syncResult]);
-      const cluster = new Set(resources.filter((r) => !r.namespace).map((r) => gk(r.group, r.kind)));
-      const namespaced = new Set(resources.filter((r) => r.namespace).map((r) => gk(r.group, r.kind)));
+      const cluster = new Set(resources.filter((r) => CLUSTER_SCOPED_KINDS.has(r.kind)).map((r) => gk(r.group, r.kind)));
+      const namespaced = new Set(resources.filter((r) => !CLUSTER_SCOPED_KINDS.has(r.kind)).map((r) => gk(r.group, r.kind)));
       // Argo CD: no cluster list permits no cluster-scoped kind; no namespace list permits every namespaced kind.
       const clusterPermitted = new Set((spec.clusterResourceWhitelist ?? []).map((r) => gk(r.group, r.kind)));
       for (const k of cluster) expect(clusterPermitted, `${p.metadata.name} syncs ${k}`).toContain(k);
