@@ -40,6 +40,9 @@ export interface SyncPolicy {
   readonly retry?: { readonly limit: number; readonly backoff: Duration; readonly factor: number; readonly maxBackoff: Duration };
 }
 
+/** Argo CD's per-Application diff options (common.AnnotationCompareOptions). */
+export const COMPARE_OPTIONS = 'argocd.argoproj.io/compare-options';
+
 export interface ArgoApplicationProps {
   readonly name: string;
   /** Namespace Argo CD runs in. */
@@ -113,14 +116,27 @@ export class ArgoApplication extends Construct {
           repoURL: (props.source as DirectorySource).repoURL,
           targetRevision: (props.source as DirectorySource).targetRevision,
           path: (props.source as DirectorySource).path,
-          directory: { recurse: false },
+          // No `directory: { recurse: false }`: that is the default, and Argo CD normalizes a
+          // zero-valued source part away (util/argo NormalizeSource), so the live Application
+          // would never match it and the root would stay OutOfSync, re-syncing (found by Argo CD
+          // in the harness, test/cluster/argo-cd.cluster.test.ts).
         };
+    const serverSideApply = props.serverSideApply ?? true;
     const syncOptions = [
       `CreateNamespace=${props.createNamespace ?? false}`,
       // Deletions happen after everything else is healthy, so a rename never leaves a gap.
       'PruneLast=true',
-      ...((props.serverSideApply ?? true) ? ['ServerSideApply=true'] : []),
+      ...(serverSideApply ? ['ServerSideApply=true'] : []),
     ];
+    const annotations = {
+      ...props.annotations,
+      // Diff as the server would apply: with server-side apply and no last-applied annotation, the
+      // client-side diff counts every field the API server or a CRD defaults inside a list item
+      // (ExternalSecret remoteRef strategies, HTTPRoute backendRef group/kind/weight, StatefulSet
+      // claim templates) as drift, so the Application never reports Synced and self-heal re-syncs
+      // forever (found by Argo CD in the harness, test/cluster/argo-cd.cluster.test.ts).
+      ...(serverSideApply ? { [COMPARE_OPTIONS]: 'ServerSideDiff=true' } : {}),
+    };
     new CustomResource<IApplication>(this, 'application', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -128,7 +144,7 @@ export class ArgoApplication extends Construct {
         name: props.name,
         namespace: props.namespace,
         labels: { ...componentLabels(props.name, 'gitops'), ...props.labels },
-        ...(props.annotations && Object.keys(props.annotations).length > 0 ? { annotations: props.annotations } : {}),
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
       spec: {
         project: props.project,

@@ -235,8 +235,12 @@ export const CHARTS = {
  * install instructions and the support check. Its CRDs are `argoproj.io/v1alpha1` from 2.x to 3.x.
  */
 export const ARGO_CD = {
-  version: 'v3.5.1',
-  installManifest: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml',
+  // v3.5.3 (2026-09-14), not v3.5.1: the test harness builds the application controller and repo
+  // server from the Go module proxy, and the proxy serves the nested gitops-engine module (which
+  // argo-cd's go.mod replaces with its ./gitops-engine directory, left out of the module zip) at the
+  // commits of v3.5.2 and v3.5.3 only; v3.6.x needs Go 1.27 and Kubernetes 0.37 (tools/go-tools/pins.ts).
+  version: 'v3.5.3',
+  installManifest: 'https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.3/manifests/install.yaml',
   // The three latest minors are supported; minors come quarterly (3.3 Feb, 3.4 May, 3.5 Aug 2026).
   support: { endOfSupport: '2027-05-04', source: 'https://github.com/argoproj/argo-cd/security/policy#supported-versions (3.5 is supported until 3.8 is released, expected 2027-05 on the quarterly cadence)' },
 } as const satisfies { readonly version: string; readonly installManifest: string; readonly support: SupportWindow };

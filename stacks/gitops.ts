@@ -41,6 +41,14 @@ import { validateManifest } from './validate.ts';
 
 /** Top-level directory of `generated/` holding the Argo CD objects. */
 export const GITOPS_GROUP = 'argocd';
+/**
+ * What a person applies once to start delivery (docs/gitops.md, "Bootstrap"), in this order, as
+ * paths under `generated/`: the root Application's own AppProject, then the root Application. Argo
+ * CD does not reconcile an Application whose project does not exist (`InvalidSpecError`), and the
+ * project is among what the root syncs, so the root applied alone never starts (found by
+ * test/cluster/argo-cd.cluster.test.ts, which bootstraps from this list).
+ */
+export const BOOTSTRAP_FILES: readonly string[] = [`${GITOPS_GROUP}/root/appproject-${ROOT_PROJECT}.yaml`, `${GITOPS_GROUP}/root/application-${ENV_PROJECT}-root.yaml`];
 
 export interface GitOpsInput {
   readonly envs: readonly Environment[];

@@ -44,7 +44,7 @@ export function manifestsOf(chart: Chart): Manifest[] {
 }
 
 /** `deployment-agent-api.yaml`: kind and name say what the file holds, and stay put as long as they do. */
-function fileNameOf(m: Manifest): string {
+export function fileNameOf(m: Manifest): string {
   return `${m.kind.toLowerCase()}-${m.metadata.name}.yaml`;
 }
 

@@ -85,6 +85,15 @@ describe('sizes in every Kubernetes spelling', () => {
   }, 60_000);
 });
 
+describe('gitops.repoURL', () => {
+  it('accepts a local file:/// repository (the cluster harness syncs from one) and refuses a remote file URL', () => {
+    expect(problemsWith((d) => (d.gitops.repoURL = 'file:///tmp/argo-cd-repo-x'))).toEqual([]);
+    const lines = problemsWith((d) => (d.gitops.repoURL = 'file://host/srv/infra.git'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('gitops.repoURL');
+  });
+});
+
 describe('URLs with credentials', () => {
   const token = 'ghp_0123456789abcdefABCDEF0123456789abcd';
   it('are refused at load time in every URL field, and the token is never printed', () => {

@@ -17,7 +17,7 @@ describe('ArgoApplication', () => {
     new ArgoApplication(chart, 'app', { name: 'dev', namespace: 'argocd', project: 'p', source: directory, destination, sync: { automated: true } });
     const app = only(chart, 'Application');
     expect(app.metadata.namespace).toBe('argocd');
-    expect(app.spec.source).toEqual({ ...directory, directory: { recurse: false } });
+    expect(app.spec.source).toEqual(directory);
     expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     expect(app.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } });
     expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=false', 'PruneLast=true', 'ServerSideApply=true']);

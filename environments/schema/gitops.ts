@@ -26,9 +26,12 @@ export const gitops = z.strictObject({
    * @default 'argocd'
    */
   argoNamespace: dnsLabel.default('argocd'),
-  /** Git repository holding `generated/` (https or ssh form). */
+  /**
+   * Git repository holding `generated/` (https or ssh form, or `file:///` for a repository on the
+   * machine Argo CD's repo server runs on, as in the cluster test harness, test/cluster/).
+   */
   repoURL: withoutCredentials(
-    z.string().regex(/^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/, 'a git URL like https://github.com/acme/infra.git'),
+    z.string().regex(/^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+|file:\/\/\/[^\s]+)$/, 'a git URL like https://github.com/acme/infra.git'),
   ),
   /**
    * Branch, tag or commit Argo CD syncs. Production must pin a tag or a commit SHA, so what runs is

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KUBERNETES_VERSION } from '../../constructs/k8s.ts';
-import { CHARTS, IMAGES } from '../../constructs/versions.ts';
+import { ARGO_CD, CHARTS, IMAGES } from '../../constructs/versions.ts';
 
 /** One Go module at one version, and the commands (`main` packages) built from it. */
 export interface GoTool {
@@ -193,6 +193,21 @@ export const GO_TOOLS = [
     module: 'github.com/external-secrets/external-secrets',
     version: EXTERNAL_SECRETS_BUILD.version,
     commands: { 'external-secrets': '.' },
+  },
+  {
+    // Argo CD's application controller and repo server for test/cluster/argo-cd.ts: upstream's one
+    // `cmd` main, which runs the component named by the name it is called by (the harness links
+    // argocd-application-controller and argocd-repo-server to it), at the version we pin for users.
+    // go.mod replaces github.com/argoproj/argo-cd/gitops-engine with ./gitops-engine, a nested
+    // module the zip leaves out. The proxy serves that module at the commit of v3.5.3 (pseudo-version
+    // dated 2026-09-14T07:15:20Z, the tag's time; the proxy's `@v/list` for the module, 2026-11-28, lists it
+    // with v3.5.2's and an earlier one), not at v3.5.1's, hence ARGO_CD v3.5.3.
+    module: 'github.com/argoproj/argo-cd/v3',
+    version: ARGO_CD.version,
+    commands: { argocd: 'cmd' },
+    // Makefile LDFLAGS: -X ${PACKAGE}.version=$(cat VERSION), PACKAGE=github.com/argoproj/argo-cd/v3/common.
+    ldflags: { 'github.com/argoproj/argo-cd/v3/common.version': ARGO_CD.version.slice(1) },
+    localReplaces: [{ dir: './gitops-engine', version: 'v0.0.0-20260914071520-c9c369efcc5b' }],
   },
 ] as const satisfies readonly GoTool[];
 
