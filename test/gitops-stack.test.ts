@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
 import { ADD_ONS, BOOTSTRAP_GROUPS } from '../stacks/add-ons.ts';
 import { BOOTSTRAP_FILES, GITOPS_GROUP, buildGitOps, renderGitOps } from '../stacks/gitops.ts';
-import { isBuiltInGroup } from '../kube/api-version.ts';
+import { apiGroupOf, isBuiltInGroup } from '../kube/api-version.ts';
 import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
 import type { Manifest } from '../kube/object.ts';
 import { CHARTS } from '../constructs/versions.ts';
 import { GATEWAY_CLASS_DESCRIPTION_MAX } from '../constructs/envoy-gateway-class.ts';
 import { COMPARE_OPTIONS } from '../constructs/argocd-application.ts';
+import { problems, prodWith } from './support/prod-environment.ts';
 
 type Obj = Record<string, any>;
 
@@ -45,20 +45,6 @@ function renderedFor(list: readonly RenderedFile[]): Map<string, Manifest[]> {
 }
 
 describe('environment gitops settings', () => {
-  const prodText = readFileSync(join(DIR, 'prod.yaml'), 'utf8');
-  const prodWith = (edit: (d: any) => void) => {
-    const d = yaml.load(prodText) as any;
-    edit(d);
-    return yaml.dump(d);
-  };
-  const problems = (text: string) => {
-    try {
-      parseEnvironment(text, 'environments/prod.yaml');
-    } catch (e) {
-      return (e as Error).message.split('\n');
-    }
-    throw new Error('expected the environment to be rejected');
-  };
 
   it('refuse automated sync in production', () => {
     expect(problems(prodWith((d) => (d.gitops.sync.automated = true)))).toEqual([
@@ -121,7 +107,7 @@ describe('Argo CD applications', () => {
   });
 
   it('the environment project may create exactly the kinds the environments render', () => {
-    const rendered = new Set(envFiles.map((f) => `${f.manifest.apiVersion.includes('/') ? f.manifest.apiVersion.slice(0, f.manifest.apiVersion.lastIndexOf('/')) : ''}/${f.manifest.kind}`));
+    const rendered = new Set(envFiles.map((f) => `${apiGroupOf(f.manifest.apiVersion)}/${f.manifest.kind}`));
     const project = find('AppProject', 'agent-platform').spec;
     const allowed = [...project.clusterResourceWhitelist, ...project.namespaceResourceWhitelist].map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
     expect(new Set(allowed)).toEqual(rendered);
@@ -208,7 +194,7 @@ describe('cluster add-ons', () => {
     const addOnApps = new Set(argo.filter((f) => f.manifest.kind === 'Application').map((f) => f.manifest.metadata.name));
     const missing: string[] = [];
     for (const f of all) {
-      const group = f.manifest.apiVersion.includes('/') ? f.manifest.apiVersion.slice(0, f.manifest.apiVersion.lastIndexOf('/')) : '';
+      const group = apiGroupOf(f.manifest.apiVersion);
       if (isBuiltInGroup(group) || BOOTSTRAP_GROUPS.has(group)) continue;
       const addOn = ADD_ONS.find((a) => a.provides.includes(group));
       const dir = f.path.split('/');
