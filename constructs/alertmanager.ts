@@ -15,7 +15,7 @@ import { k8s } from './k8s.ts';
 import { dataVolumeClaim, workloadService } from './stateful-parts.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { type AlertDeliveryProps, alertmanagerConfig, receiverSecretKey } from './monitoring/alertmanager-config.ts';
-import { binaryQuantity } from './monitoring/units.ts';
+import { binaryQuantity } from '../kube/quantity.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { ScrapeTarget } from './scrape-target.ts';

@@ -23,7 +23,7 @@ import { componentLabels, selectorLabels } from './labels.ts';
 import { containerResources } from './resources.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
-import { cronLongestGapSeconds } from '../environments/schema/cron.ts';
+import { cronLongestGapSeconds } from '../kube/cron-schedule.ts';
 
 /** One step of a backup or restore pod. */
 export interface JobStep {
@@ -93,7 +93,7 @@ const WORK = '/work';
 
 /**
  * The longest time between two runs of a cron schedule, in seconds, for any schedule Kubernetes
- * accepts (see environments/schema/cron.ts); throws for a schedule that never runs.
+ * accepts (see kube/cron-schedule.ts); throws for a schedule that never runs.
  */
 export const cronPeriodSeconds = cronLongestGapSeconds;
 

@@ -17,7 +17,7 @@ import { fromSecret } from './secret-key-ref.ts';
 import { componentLabels, selectorLabels } from './labels.ts';
 import { type DashboardDefinition, PROMETHEUS_DATASOURCE, dashboardJson } from './monitoring/dashboards.ts';
 import { assertApplicableConfigMap } from './monitoring/limits.ts';
-import { promDuration } from './monitoring/units.ts';
+import { promDuration } from '../kube/duration.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { ScrapeTarget } from './scrape-target.ts';

@@ -8,7 +8,7 @@
  * always reach it.
  */
 import { createHash } from 'node:crypto';
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import yaml from 'js-yaml';
 import type { Resources } from './resources.ts';
@@ -20,7 +20,8 @@ import { assertApplicableConfigMap } from './monitoring/limits.ts';
 import { prometheusConfig } from './monitoring/prometheus-config.ts';
 import type { RenderedRuleGroup } from './monitoring/rule-files.ts';
 import { ruleFileName } from './monitoring/rule-files.ts';
-import { binaryQuantity, promDuration, prometheusSize } from './monitoring/units.ts';
+import { promDuration } from '../kube/duration.ts';
+import { binaryQuantity } from '../kube/quantity.ts';
 import { PodDisruptionBudget } from './pod-disruption-budget.ts';
 import { containerResources } from './resources.ts';
 import type { PodScrapeTarget } from './pod-scrape-target.ts';
@@ -38,6 +39,17 @@ export const PROMETHEUS_NAME = 'prometheus';
 export { PROMETHEUS_SELF_JOB } from './monitoring/prometheus-config.ts';
 /** The image's `nobody` user. */
 const PROMETHEUS_UID = 65534;
+
+/**
+ * `Size.gibibytes(9)` -> `9GB`, for `--storage.tsdb.retention.size`: Prometheus's size flags use
+ * base-2 units under SI names. Rounded down to whole mebibytes (a retention limit may only err on
+ * the side of headroom).
+ */
+export function prometheusSize(size: Size): string {
+  const mi = Math.floor(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
+  if (mi <= 0) throw new Error(`prometheusSize: ${size.toKibibytes()} KiB is less than one mebibyte`);
+  return mi % 1024 === 0 ? `${mi / 1024}GB` : `${mi}MB`;
+}
 
 export interface PrometheusProps {
   /** @default 'prometheus' */

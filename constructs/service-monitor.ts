@@ -7,7 +7,7 @@ import { CustomResource } from './custom-resource.ts';
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Construct } from 'constructs';
 import { componentLabels } from './labels.ts';
-import { promDuration } from './monitoring/units.ts';
+import { promDuration } from '../kube/duration.ts';
 import type { ScrapeTarget } from './scrape-target.ts';
 
 export interface ServiceMonitorProps {

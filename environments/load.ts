@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { crossEnvironmentProblems } from './cross-environment.ts';
 import { environmentSchema, type Environment } from './schema/index.ts';
 import { maskCredentials } from './schema/url-credentials.ts';
+import { nearestWord } from '../tools/nearest-word.ts';
 
 /** The directory of the environment files: the one list of environments every command and test reads. */
 export const ENVIRONMENTS_DIR = join(import.meta.dirname);
@@ -108,34 +109,17 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
   return Object.keys(propertiesOf(node));
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
 function problemsOf(file: string, error: z.ZodError): EnvironmentProblem[] {
   const problems: EnvironmentProblem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeys(issue.path);
       for (const key of issue.keys) {
-        const near = allowed
-          .map((k) => ({ k, d: editDistance(key, k) }))
-          .filter((c) => c.d <= Math.max(2, Math.floor(key.length / 3)))
-          .sort((x, y) => x.d - y.d)[0];
+        const near = nearestWord(key, allowed, { maxDistance: Math.max(2, Math.floor(key.length / 3)), ignoreCase: true });
         problems.push({
           file,
           path: formatPath([...issue.path, key]),
-          message: `unknown key${near ? ` (did you mean "${near.k}"?)` : ''}; expected one of ${allowed.join(', ')}`,
+          message: `unknown key${near ? ` (did you mean "${near}"?)` : ''}; expected one of ${allowed.join(', ')}`,
         });
       }
       continue;

@@ -8,7 +8,10 @@
  *   <suffix>   ::= Ki | Mi | Gi | Ti | Pi | Ei | m | "" | k | M | G | T | P | E | e<signedNumber> | E<signedNumber>
  *   <number>   ::= <digits> | <digits>.<digits> | <digits>. | .<digits>
  * so `512M`, `1.5Gi`, `1e9`, `0.5` and `250m` are quantities, and `1GB`, `lots` and `1 Gi` are not.
+ * A size also travels as a typed cdk8s `Size` (environment data -> props); it is read from and
+ * written back to quantity text here too, so no other module knows the suffixes.
  */
+import { Size } from 'cdk8s';
 
 const SUFFIX: Readonly<Record<string, number>> = {
   '': 1,
@@ -49,4 +52,22 @@ export function quantityBytes(quantity: string): number {
   const value = parseQuantity(quantity);
   if (value === undefined) throw new Error(`not a Kubernetes quantity: ${JSON.stringify(quantity)}`);
   return value;
+}
+
+/**
+ * `Size` of a Kubernetes quantity (environment data: `9Gi`, `9.5G`, `1e10`), in whole kibibytes,
+ * rounded up so a volume is never smaller than asked for.
+ */
+export function sizeOf(quantity: string): Size {
+  return Size.kibibytes(Math.ceil(quantityBytes(quantity) / 1024));
+}
+
+/** `Size.gibibytes(10)` -> `10Gi`: the largest binary suffix that keeps the number whole. */
+export function binaryQuantity(size: Size): string {
+  const ki = size.toKibibytes();
+  if (!Number.isInteger(ki) || ki <= 0) throw new Error(`binaryQuantity: ${ki} KiB is not a whole, positive number of kibibytes`);
+  for (const [unit, factor] of [['Ti', 2 ** 30], ['Gi', 2 ** 20], ['Mi', 2 ** 10]] as const) {
+    if (ki % factor === 0) return `${ki / factor}${unit}`;
+  }
+  return `${ki}Ki`;
 }

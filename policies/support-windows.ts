@@ -23,20 +23,22 @@ function valid(w: SupportWindow | undefined): SupportWindow | undefined {
   return w && isDate(w.endOfSupport) && w.source.trim().length > 0 ? w : undefined;
 }
 
+/** A pinned release of a platform piece (Argo CD, the Kubernetes target) and its window. */
+export interface PinnedRelease {
+  readonly version: string;
+  readonly support?: SupportWindow;
+}
+
 /** The windows of a set of pinned images and charts; `pinned()` uses the ones in versions.ts. */
 export class SupportIndex {
   private readonly images = new Map<string, PinnedImage>();
   private readonly repositories = new Set<string>();
   private readonly charts = new Map<string, PinnedChart>();
   readonly argoCd: PinnedComponent;
-  private readonly kubernetesTarget: { readonly version: string; readonly support?: SupportWindow };
+  private readonly kubernetesTarget: PinnedRelease;
 
-  constructor(
-    images: readonly PinnedImage[],
-    charts: readonly PinnedChart[],
-    argoCd: { readonly version: string; readonly support?: SupportWindow },
-    kubernetes: { readonly version: string; readonly support?: SupportWindow } = { version: '' },
-  ) {
+  /** @param kubernetes the Kubernetes target the output is written for (versions.ts `KUBERNETES`) */
+  constructor(images: readonly PinnedImage[], charts: readonly PinnedChart[], argoCd: PinnedRelease, kubernetes: PinnedRelease) {
     this.kubernetesTarget = kubernetes;
     for (const i of images) {
       this.images.set(`${i.repository}:${i.tag}`, i);

@@ -7,33 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENVIRONMENTS_DIR, EnvironmentError, environmentNames, loadEnvironments, parseEnvironment } from '../environments/load.ts';
-import { cronLongestGapSeconds, parseCron } from '../environments/schema/cron.ts';
+import { ENVIRONMENTS_DIR, environmentNames, loadEnvironments, parseEnvironment } from '../environments/load.ts';
+import { cronLongestGapSeconds, parseCron } from '../kube/cron-schedule.ts';
 import { parseQuantity } from '../kube/quantity.ts';
 import { maskCredentials, urlCredentialProblem } from '../environments/schema/url-credentials.ts';
 import { ADD_ONS } from '../stacks/add-ons.ts';
 import { renderEnvironment } from '../stacks/render.ts';
 
-const FILE = 'environments/prod.yaml';
-const prodText = readFileSync(join(ENVIRONMENTS_DIR, 'prod.yaml'), 'utf8');
-
-function prodWith(edit: (data: any) => void): string {
-  const data = yaml.load(prodText) as any;
-  edit(data);
-  return yaml.dump(data);
-}
-
-/** The problem lines of `text` as prod.yaml, or [] when it is accepted. */
-function problems(text: string): string[] {
-  try {
-    parseEnvironment(text, FILE);
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnvironmentError);
-    return (e as Error).message.split('\n');
-  }
-}
-const problemsWith = (edit: (data: any) => void) => problems(prodWith(edit));
+import { PROD_FILE as FILE, problems, problemsWith, prodText, prodWith } from './support/prod-environment.ts';
 
 describe('Kubernetes quantities', () => {
   it('parses every form apimachinery accepts and nothing else', () => {

@@ -3,29 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { EnvironmentError, environmentNames, loadEnvironments, parseEnvironment } from '../environments/load.ts';
+import { environmentNames, loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import { jsonSchemaText, JSON_SCHEMA_PATH } from '../environments/json-schema.ts';
+import { problems, prodText, prodWith } from './support/prod-environment.ts';
 
 const DIR = join(import.meta.dirname, '..', 'environments');
-const prodText = readFileSync(join(DIR, 'prod.yaml'), 'utf8');
-
-/** prod.yaml with `edit` applied to its parsed data. */
-function prodWith(edit: (data: any) => void): string {
-  const data = yaml.load(prodText) as any;
-  edit(data);
-  return yaml.dump(data);
-}
-
-/** The lines of the error that parsing `text` as prod.yaml raises. */
-function problems(text: string): string[] {
-  try {
-    parseEnvironment(text, 'environments/prod.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnvironmentError);
-    return (e as Error).message.split('\n');
-  }
-  throw new Error('expected the environment to be rejected');
-}
 
 describe('environment files', () => {
   it('dev, staging and prod are present, and every environment file is valid', () => {

@@ -9,28 +9,24 @@ import type { Environment } from '../environments/schema/index.ts';
 import { claimsOf, ClusterCapabilities, objectsOfCluster, METRICS_API } from '../policies/cluster.ts';
 import { IN_CLUSTER } from '../stacks/argocd-projects.ts';
 import { buildGitOps, renderGitOps } from '../stacks/gitops.ts';
-import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+import type { RenderedFile } from '../stacks/render.ts';
+import { renderEnvironments } from './support/rendered-environments.ts';
 import type { Manifest } from '../kube/object.ts';
 
 let envs: Environment[];
 let envFiles: RenderedFile[];
+/** Each environment's manifests by name, a fresh map for each test to change. */
+let renderedFor: () => Map<string, Manifest[]>;
 let argo: Manifest[];
 
 beforeAll(async () => {
   envs = loadEnvironments(join(import.meta.dirname, '..', 'environments'));
-  envFiles = [];
-  for (const e of envs) envFiles.push(...(await renderEnvironment(e)));
+  const rendered = await renderEnvironments(envs);
+  envFiles = rendered.files;
+  renderedFor = rendered.byEnvironment;
   argo = (await renderGitOps(envs, envFiles)).map((f) => f.manifest);
 });
 
-function renderedFor(list: readonly RenderedFile[]): Map<string, Manifest[]> {
-  const m = new Map<string, Manifest[]>();
-  for (const f of list) {
-    const env = f.path.slice(0, f.path.indexOf('/'));
-    m.set(env, [...(m.get(env) ?? []), f.manifest]);
-  }
-  return m;
-}
 
 const names = (out: ReturnType<typeof buildGitOps>) => out.map((o) => o.manifest.metadata.name);
 const get = (kind: string, name: string): any => {
@@ -66,7 +62,7 @@ describe('metrics-server', () => {
       const caps = new ClusterCapabilities(objectsOfCluster(argo, c));
       expect(caps.has(METRICS_API), c).toBe(hpaClusters.has(c));
     }
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     for (const [k, v] of rendered) rendered.set(k, v.filter((m) => m.kind !== 'HorizontalPodAutoscaler'));
     expect(names(buildGitOps({ envs, rendered })).filter((n) => n.startsWith('metrics-server'))).toEqual([]);
   });
@@ -111,7 +107,7 @@ describe('storage', () => {
   });
 
   it('refuses a class nothing declares, and a cluster without the driver\'s role', () => {
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     const odd = structuredClone(rendered.get('dev')!);
     (odd.find((m) => m.kind === 'StatefulSet' && m.metadata.name === 'redis') as any).spec.volumeClaimTemplates[0].spec.storageClassName = 'io9';
     expect(() => buildGitOps({ envs, rendered: new Map([...rendered, ['dev', odd]]) })).toThrowError(/cluster nonprod: claims name StorageClass "io9", which no cluster configuration declares; expected one of gp3/);
@@ -131,7 +127,7 @@ describe('Reloader', () => {
   it('is an add-on where a reload annotation is rendered, watching Secrets of annotated workloads only', () => {
     const values = get('Application', 'reloader-prod').spec.source.helm.valuesObject.reloader;
     expect(values).toMatchObject({ autoReloadAll: false, ignoreConfigMaps: true, reloadStrategy: 'annotations' });
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     for (const [k, v] of rendered) {
       rendered.set(k, v.map((m) => {
         const c = structuredClone(m);

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments, parseEnvironment } from '../environments/load.ts';
 import type { Environment } from '../environments/schema/index.ts';
 import { ADD_ONS, BOOTSTRAP_GROUPS } from '../stacks/add-ons.ts';
 import { BOOTSTRAP_FILES, GITOPS_GROUP, buildGitOps, renderGitOps } from '../stacks/gitops.ts';
-import { isBuiltInGroup } from '../kube/api-version.ts';
-import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+import { apiGroupOf, isBuiltInGroup } from '../kube/api-version.ts';
+import type { RenderedFile } from '../stacks/render.ts';
+import { renderEnvironments } from './support/rendered-environments.ts';
 import type { Manifest } from '../kube/object.ts';
 import { CHARTS } from '../constructs/versions.ts';
 import { GATEWAY_CLASS_DESCRIPTION_MAX } from '../constructs/envoy-gateway-class.ts';
 import { COMPARE_OPTIONS } from '../constructs/argocd-application.ts';
+import { problems, prodWith } from './support/prod-environment.ts';
 
 type Obj = Record<string, any>;
 
@@ -19,12 +20,15 @@ const DIR = join(import.meta.dirname, '..', 'environments');
 
 let envs: Environment[];
 let envFiles: RenderedFile[];
+/** Each environment's manifests by name, a fresh map for each test to change. */
+let renderedFor: () => Map<string, Manifest[]>;
 let argo: RenderedFile[];
 
 beforeAll(async () => {
   envs = loadEnvironments(DIR);
-  envFiles = [];
-  for (const e of envs) envFiles.push(...(await renderEnvironment(e)));
+  const rendered = await renderEnvironments(envs);
+  envFiles = rendered.files;
+  renderedFor = rendered.byEnvironment;
   // renderGitOps validates every object against its CRD schema (argoproj.io, cert-manager.io, external-secrets.io).
   argo = await renderGitOps(envs, envFiles);
 });
@@ -35,30 +39,8 @@ const find = (kind: string, name: string) => {
   return f.manifest as Manifest & { spec: any };
 };
 
-function renderedFor(list: readonly RenderedFile[]): Map<string, Manifest[]> {
-  const m = new Map<string, Manifest[]>();
-  for (const f of list) {
-    const env = f.path.slice(0, f.path.indexOf('/'));
-    m.set(env, [...(m.get(env) ?? []), f.manifest]);
-  }
-  return m;
-}
 
 describe('environment gitops settings', () => {
-  const prodText = readFileSync(join(DIR, 'prod.yaml'), 'utf8');
-  const prodWith = (edit: (d: any) => void) => {
-    const d = yaml.load(prodText) as any;
-    edit(d);
-    return yaml.dump(d);
-  };
-  const problems = (text: string) => {
-    try {
-      parseEnvironment(text, 'environments/prod.yaml');
-    } catch (e) {
-      return (e as Error).message.split('\n');
-    }
-    throw new Error('expected the environment to be rejected');
-  };
 
   it('refuse automated sync in production', () => {
     expect(problems(prodWith((d) => (d.gitops.sync.automated = true)))).toEqual([
@@ -95,7 +77,7 @@ describe('Argo CD applications', () => {
 
   it('an environment delivered by `pulumi up` gets no Application, so Argo CD and Pulumi never fight over it', () => {
     const mixed = envs.map((e) => (e.name === 'staging' ? { ...e, delivery: 'pulumi' as const } : e));
-    const names = buildGitOps({ envs: mixed, rendered: renderedFor(envFiles) }).map((o) => `${o.manifest.kind} ${o.manifest.metadata.name}`);
+    const names = buildGitOps({ envs: mixed, rendered: renderedFor() }).map((o) => `${o.manifest.kind} ${o.manifest.metadata.name}`);
     expect(names).not.toContain('Application agent-platform-staging');
     expect(names).toContain('Application agent-platform-dev');
     expect(names).toContain('Application agent-platform-prod');
@@ -121,7 +103,7 @@ describe('Argo CD applications', () => {
   });
 
   it('the environment project may create exactly the kinds the environments render', () => {
-    const rendered = new Set(envFiles.map((f) => `${f.manifest.apiVersion.includes('/') ? f.manifest.apiVersion.slice(0, f.manifest.apiVersion.lastIndexOf('/')) : ''}/${f.manifest.kind}`));
+    const rendered = new Set(envFiles.map((f) => `${apiGroupOf(f.manifest.apiVersion)}/${f.manifest.kind}`));
     const project = find('AppProject', 'agent-platform').spec;
     const allowed = [...project.clusterResourceWhitelist, ...project.namespaceResourceWhitelist].map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
     expect(new Set(allowed)).toEqual(rendered);
@@ -208,7 +190,7 @@ describe('cluster add-ons', () => {
     const addOnApps = new Set(argo.filter((f) => f.manifest.kind === 'Application').map((f) => f.manifest.metadata.name));
     const missing: string[] = [];
     for (const f of all) {
-      const group = f.manifest.apiVersion.includes('/') ? f.manifest.apiVersion.slice(0, f.manifest.apiVersion.lastIndexOf('/')) : '';
+      const group = apiGroupOf(f.manifest.apiVersion);
       if (isBuiltInGroup(group) || BOOTSTRAP_GROUPS.has(group)) continue;
       const addOn = ADD_ONS.find((a) => a.provides.includes(group));
       const dir = f.path.split('/');
@@ -220,7 +202,7 @@ describe('cluster add-ons', () => {
   });
 
   it('a custom resource without an add-on is an error at synth, not a failed sync', () => {
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     const dev = rendered.get('dev')!;
     rendered.set('dev', [...dev, { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'events', namespace: 'agent-platform-dev' } }]);
     expect(() => buildGitOps({ envs, rendered })).toThrowError(
@@ -229,7 +211,7 @@ describe('cluster add-ons', () => {
   });
 
   it('refuses environment data that puts the Gateway pods or cert-manager where their add-ons do not run', () => {
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     const moved = envs.map((e) => (e.name === 'dev' ? { ...e, network: { ...e.network, gatewayNamespace: 'edge' } } : e));
     expect(() => buildGitOps({ envs: moved, rendered })).toThrowError('environment dev: network.gatewayNamespace is edge, but the envoy-gateway add-on runs the Envoy pods in envoy-gateway-system');
     const split = envs.map((e) => (e.name === 'dev' ? { ...e, gitops: { ...e.gitops, acme: { ...e.gitops.acme, route53: { ...e.gitops.acme.route53, roleArn: 'arn:aws:iam::111111111111:role/other' } } } } : e));
@@ -237,7 +219,7 @@ describe('cluster add-ons', () => {
   });
 
   it('an add-on is declared only when something needs it: CloudNativePG appears with the first Cluster', () => {
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     // The ObjectStore goes too: it brings its plugin, and the plugin the operator.
     const withoutCnpg = (list: Manifest[]) => list.filter((m) => !/^(postgresql|barmancloud)\.cnpg\.io\//.test(m.apiVersion));
     for (const [k, v] of rendered) rendered.set(k, withoutCnpg(v));
@@ -250,7 +232,7 @@ describe('cluster add-ons', () => {
   });
 
   it('an ObjectStore brings the Barman Cloud plugin, which brings CloudNativePG and cert-manager and syncs after both', () => {
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     const out = buildGitOps({ envs, rendered });
     const app = (name: string) => out.find((o) => o.manifest.kind === 'Application' && o.manifest.metadata.name === name)?.manifest;
     const wave = (name: string) => Number((app(name)?.metadata['annotations'] as Record<string, string>)['argocd.argoproj.io/sync-wave']);
@@ -263,7 +245,7 @@ describe('cluster add-ons', () => {
   });
 
   it('the Prometheus Operator CRDs are installed exactly where ServiceMonitors are rendered (monitoring mode operator)', () => {
-    const rendered = renderedFor(envFiles);
+    const rendered = renderedFor();
     for (const [k, v] of rendered) rendered.set(k, v.filter((m) => !m.apiVersion.startsWith('monitoring.coreos.com/')));
     rendered.set('staging', [...rendered.get('staging')!, { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'agent-api', namespace: 'agent-platform-staging' } }]);
     const names = buildGitOps({ envs, rendered }).map((o) => o.manifest.metadata.name);
@@ -273,7 +255,7 @@ describe('cluster add-ons', () => {
 
   it('environments that disagree on the Argo CD namespace are refused', () => {
     const odd = envs.map((e) => (e.name === 'dev' ? { ...e, gitops: { ...e.gitops, argoNamespace: 'gitops' } } : e));
-    expect(() => buildGitOps({ envs: odd, rendered: renderedFor(envFiles) })).toThrowError(/environments must agree on gitops.argoNamespace/);
+    expect(() => buildGitOps({ envs: odd, rendered: renderedFor() })).toThrowError(/environments must agree on gitops.argoNamespace/);
   });
 });
 

@@ -11,7 +11,7 @@ import { loadEnvironments } from '../environments/load.ts';
 import { type Environment, environmentSchema } from '../environments/schema/index.ts';
 import type { AlertGroup } from '../constructs/monitoring/alert-definition.ts';
 import { promtoolTests, ruleFileName } from '../constructs/monitoring/rule-files.ts';
-import { promDuration } from '../constructs/monitoring/units.ts';
+import { promDuration } from '../kube/duration.ts';
 import { buildPlatform } from '../stacks/platform-chart.ts';
 import { manifestsOf } from '../stacks/render.ts';
 import type { Manifest } from '../kube/object.ts';

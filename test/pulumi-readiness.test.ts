@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
+import { durationSeconds } from '../kube/duration.ts';
 import type { Manifest } from '../kube/object.ts';
 import { planSecret, type SecretValues } from '../stacks/pulumi/pulumi-secrets.ts';
 import { readinessOf, secretNamesReadBy, WAIT_FOR_ANNOTATION } from '../stacks/pulumi/readiness.ts';
@@ -26,11 +27,6 @@ async function pulumiRun(name: string, change?: (values: Record<string, Record<s
   return runProgram(name, { delivery: 'pulumi', secrets: values as SecretValues });
 }
 
-const seconds = (duration: string) => {
-  const m = /^(\d+)(s|m)$/.exec(duration);
-  if (!m) throw new Error(`not a duration: ${duration}`);
-  return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
-};
 const annotationsOf = (r: Registered) => (r.inputs['metadata']?.['annotations'] ?? {}) as Record<string, string>;
 
 describe.each(environmentNames(ENVIRONMENTS_DIR))('what pulumi delivery of %s registers', (name) => {
@@ -63,7 +59,7 @@ describe.each(environmentNames(ENVIRONMENTS_DIR))('what pulumi delivery of %s re
     for (const job of rendered('Job')) {
       const deadline = (job['spec'] as { activeDeadlineSeconds: number }).activeDeadlineSeconds;
       const registered = objects().find((r) => r.name === `Job/${job.metadata.namespace}/${job.metadata.name}`)!;
-      expect(seconds(registered.options.customTimeouts.create), registered.name).toBeGreaterThan(deadline);
+      expect(durationSeconds(registered.options.customTimeouts.create), registered.name).toBeGreaterThan(deadline);
       expect(registered.options.customTimeouts.update, registered.name).toBe(registered.options.customTimeouts.create);
     }
   });
@@ -95,7 +91,7 @@ describe('the Postgres cluster in pulumi delivery of prod', () => {
   it('is waited for until Ready, long enough for three instances, before the init Job that depends on it', () => {
     const cluster = run.registered.find((r) => r.name === 'Cluster/agent-platform-prod/postgres')!;
     expect(cluster.inputs['metadata']['annotations'][WAIT_FOR_ANNOTATION]).toBe('condition=Ready');
-    expect(seconds(cluster.options.customTimeouts.create)).toBeGreaterThan(600);
+    expect(durationSeconds(cluster.options.customTimeouts.create)).toBeGreaterThan(600);
     expect(run.result.kubernetes!.dependsOn.get('Job/agent-platform-prod/postgres-init')).toContain('Cluster/agent-platform-prod/postgres');
   });
 

@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENVIRONMENT_NAME, EnvironmentError, environmentNames } from '../environments/load.ts';
+import { nearestWord } from './nearest-word.ts';
 
 /** A mistake on the command line: the message is one line saying what was expected. */
 export class UsageError extends Error {
@@ -23,23 +24,6 @@ function optionList(options: Options): string {
     .join(', ');
 }
 
-function nearest(word: string, candidates: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length]!;
-  };
-  return candidates.map((c) => ({ c, d: distance(word, c) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d)[0]?.c;
-}
-
 /**
  * `parseArgs` (strict), with its errors turned into one-line {@link UsageError}s.
  * @param args the arguments after the script name @default process.argv.slice(2)
@@ -53,7 +37,7 @@ export function parseCommandLine<O extends Options>(options: O, config: { allowP
     const message = (e as Error).message;
     const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const near = nearest(quoted.replace(/^-+/, ''), Object.keys(options));
+      const near = nearestWord(quoted.replace(/^-+/, ''), Object.keys(options));
       throw new UsageError(`unknown option ${quoted}${near ? ` (did you mean --${near}?)` : ''}; expected ${optionList(options) || 'no options'}`);
     }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument ${JSON.stringify(quoted)}; expected ${optionList(options) || 'no arguments'}`);

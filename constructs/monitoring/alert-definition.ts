@@ -4,12 +4,10 @@
  * prove it fires and stays quiet when it should. The cases travel with the alert, so an alert
  * without tests cannot be written down.
  */
+import type { PromDuration } from '../../kube/duration.ts';
 import type { MetricName, Query } from './metrics.ts';
 
 export type Severity = 'critical' | 'warning';
-
-/** A Prometheus duration as rule files and promtool tests spell it. */
-export type PromDuration = `${number}${'s' | 'm' | 'h' | 'd'}`;
 
 /**
  * One severity of an alert. Two levels of one definition are twins: the same alert name at two

@@ -7,7 +7,7 @@
  * (`http_config.authorization.credentials_file`).
  */
 import type { Duration } from 'cdk8s';
-import { promDuration } from './units.ts';
+import { promDuration } from '../../kube/duration.ts';
 
 export type AlertReceiver =
   | { readonly name: string; readonly type: 'slack'; readonly channel: string }

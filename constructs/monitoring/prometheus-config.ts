@@ -9,7 +9,7 @@
 import type { Duration } from 'cdk8s';
 import type { PodScrapeTarget } from '../pod-scrape-target.ts';
 import type { ScrapeTarget } from '../scrape-target.ts';
-import { promDuration } from './units.ts';
+import { promDuration } from '../../kube/duration.ts';
 
 /** Job name of Prometheus's scrape of itself. */
 export const PROMETHEUS_SELF_JOB = 'prometheus';

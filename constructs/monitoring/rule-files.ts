@@ -2,8 +2,8 @@
  * From alert definitions to what Prometheus and promtool read: rule groups (a rule file, or the
  * `spec.groups` of a PrometheusRule) and the `promtool test rules` file that exercises them.
  */
-import { durationSeconds } from '../../kube/duration.ts';
-import type { AlertDefinition, AlertGroup, AlertLevel, PromDuration, Severity } from './alert-definition.ts';
+import { durationSeconds, type PromDuration } from '../../kube/duration.ts';
+import type { AlertDefinition, AlertGroup, AlertLevel, Severity } from './alert-definition.ts';
 import { isServedBy } from './metrics.ts';
 
 export interface RenderedRule {

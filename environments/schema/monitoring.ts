@@ -6,7 +6,7 @@
 import { Duration, type Size } from 'cdk8s';
 import { z } from 'zod';
 import { durationSeconds, WHOLE_UNIT_DURATION } from '../../kube/duration.ts';
-import { binaryQuantity, sizeOf } from '../../constructs/monitoring/units.ts';
+import { binaryQuantity, sizeOf } from '../../kube/quantity.ts';
 import { cidr } from './cidr.ts';
 import { labels } from './label.ts';
 import { withoutCredentials } from './url-credentials.ts';

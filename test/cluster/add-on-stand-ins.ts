@@ -4,6 +4,8 @@
  * Applications create (`CreateNamespace=true`), the namespace Argo CD itself is installed in, and
  * the volumes the EBS CSI driver would provision. Each is derived from our own rendering, never
  * listed by hand, so a renamed add-on namespace or a new claim template follows automatically.
+ * Both harnesses use it: the apply harness (environments.cluster.test.ts) for every add-on, the
+ * Argo CD harness (argo-cd.cluster.test.ts) for the Applications its copy leaves out.
  */
 import { arr, at, kindOf, nameOf, namespaceOf, rec, str } from '../../policies/objects.ts';
 import { ClusterCapabilities } from '../../policies/cluster.ts';
@@ -23,12 +25,22 @@ function syncOptions(app: K8sObject): string[] {
   return arr(at(app, 'spec', 'syncPolicy', 'syncOptions')).filter((s): s is string => typeof s === 'string');
 }
 
+/** Options of {@link addOnNamespaces}. */
+export interface AddOnNamespacesOptions {
+  /**
+   * Include the namespace the Applications themselves live in (Argo CD's own). Off where a real
+   * Argo CD is installed, which makes its namespace itself.
+   * @default true
+   */
+  readonly applicationNamespaces?: boolean;
+}
+
 /**
  * The namespaces Argo CD creates for the Applications deployed to `server` (those with
  * `CreateNamespace=true`, with their `managedNamespaceMetadata`), and the namespace the
  * Applications themselves live in (Argo CD's own).
  */
-export function addOnNamespaces(rootObjects: readonly K8sObject[], server: string): K8sObject[] {
+export function addOnNamespaces(rootObjects: readonly K8sObject[], server: string, options: AddOnNamespacesOptions = {}): K8sObject[] {
   const out = new Map<string, K8sObject>();
   const add = (name: string, labels: Record<string, unknown> = {}) => {
     if (out.has(name)) return;
@@ -37,7 +49,7 @@ export function addOnNamespaces(rootObjects: readonly K8sObject[], server: strin
   for (const app of rootObjects) {
     if (kindOf(app) !== 'Application') continue;
     const ns = namespaceOf(app);
-    if (ns) add(ns);
+    if (ns && (options.applicationNamespaces ?? true)) add(ns);
     if (str(at(app, 'spec', 'destination', 'server')) !== server) continue;
     const target = str(at(app, 'spec', 'destination', 'namespace'));
     if (target && syncOptions(app).includes('CreateNamespace=true')) add(target, rec(at(app, 'spec', 'syncPolicy', 'managedNamespaceMetadata', 'labels')) ?? {});

@@ -25,7 +25,9 @@ import { CONTROL_PLANE_BINARIES, startControlPlane, type ControlPlane } from './
 import { installCrds } from './crds.ts';
 import { createGitOpsCheckout, type GitOpsCheckout, type StandIn } from './gitops-checkout.ts';
 import { ISSUER_BINARIES, renderAll, startIssuers, type RunningIssuers } from './issuers.ts';
-import { HARNESS_STAND_IN, preboundVolumes } from './prebound-volumes.ts';
+import { addOnNamespaces, provisionersOf, startStandInProvisioner } from './add-on-stand-ins.ts';
+import { KubeApi } from './kube-api.ts';
+import type { K8sObject } from '../../policies/types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const envs = loadEnvironments(join(ROOT, 'environments'));
@@ -56,6 +58,7 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
   let argo: ArgoCd | undefined;
   const issuers: RunningIssuers[] = [];
   const planes = new Map<string, ControlPlane>();
+  const stopProvisioners: (() => Promise<void>)[] = [];
   const work = mkdtempSync(join(tmpdir(), 'argo-cd-harness-'));
   const waves = new WaveRecorder();
   let kubectl: Kubectl;
@@ -91,15 +94,17 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
     repo = createGitOpsCheckout({ standIns });
     timings['repository copy and synth'] = Date.now() - t;
 
-    // What the left-out add-ons would have made before our objects arrive: the namespaces their
-    // Applications create, and the EBS CSI driver's volumes for the StatefulSets' claims.
+    // What the left-out add-ons would have made (./add-on-stand-ins.ts, as in the apply harness):
+    // the namespaces their Applications create before our objects arrive, and the EBS CSI
+    // driver's volumes, provisioned for each claim as the scheduler places its pod.
+    const leftOutApps = repo.leftOut.map((l) => yaml.load(readFileSync(join(ROOT, l.file), 'utf8')) as K8sObject);
     for (const [name, server] of clusters) {
       const plane = planes.get(name)!;
-      const namespaces = [...new Set(repo.leftOut.filter((l) => l.destination.server === server).map((l) => l.destination.namespace))].sort();
-      const volumes = preboundVolumes(rendered.filter((r) => r.env.gitops.cluster.name === name).flatMap((r) => r.manifests));
-      const objects = [...namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n, labels: { ...HARNESS_STAND_IN } } })), ...volumes];
+      const namespaces = addOnNamespaces(leftOutApps, server, { applicationNamespaces: false });
       // --force-conflicts: issuers.ts already made cert-manager's and ESO's namespaces, labelled as its own stand-ins.
-      plane.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=harness', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+      plane.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=harness', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: namespaces }));
+      const api = new KubeApi(plane.kubeconfig);
+      stopProvisioners.push(...provisionersOf(leftOutApps, server).map((p) => startStandInProvisioner(api, p)));
     }
     const home = planes.get(clusters[0]![0])!;
     kubectl = home.kubectl;
@@ -149,6 +154,7 @@ describeWithBinaries('Argo CD syncs what we commit', ['argocd', 'redis-server', 
 
   afterAll(async () => {
     await argo?.stop();
+    await Promise.all(stopProvisioners.map((stop) => stop()));
     for (const i of issuers) await i.stop();
     for (const p of planes.values()) await p.stop();
     repo?.remove();

@@ -33,48 +33,45 @@ function selects(selector: Record<string, unknown>, labels: Record<string, strin
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
-/** Waits until every Deployment and StatefulSet has all its desired replicas ready and updated. */
-export async function rolloutProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 180_000): Promise<CheckResult> {
-  const problems: string[] = [];
+/**
+ * Runs `check` on every item at once and gathers what they found, sorted. A check that throws
+ * (a wait that timed out, saying what it last saw) adds its message as a problem.
+ */
+async function checkEach<T>(items: readonly T[], check: (item: T, found: CheckResult) => Promise<void>): Promise<CheckResult> {
+  const found: CheckResult = { problems: [], unproven: [] };
   await Promise.all(
-    objects
-      .filter((o) => kindOf(o) === 'Deployment' || kindOf(o) === 'StatefulSet')
-      .map(async (o) => {
-        try {
-          await waitFor(`${labelOf(o)} to roll out`, timeoutMs, async (note) => {
-            const live = await api.get(String(o.apiVersion), kindOf(o), namespaceOf(o), nameOf(o));
-            if (!live) return note('not found'), undefined;
-            const why = unhealthyReason(live);
-            if (why) note(why);
-            return why === undefined ? true : undefined;
-          });
-        } catch (e) {
-          problems.push((e as Error).message);
-        }
-      }),
+    items.map(async (item) => {
+      try {
+        await check(item, found);
+      } catch (e) {
+        found.problems.push((e as Error).message);
+      }
+    }),
   );
-  return { problems: problems.sort(), unproven: [] };
+  return { problems: found.problems.sort(), unproven: found.unproven.sort() };
+}
+
+/** Waits until the live object is healthy by sync.ts's reading (rolled out, completed). */
+async function waitHealthy(api: KubeApi, what: string, ref: { apiVersion: string; kind: string; namespace: string | undefined; name: string }, timeoutMs: number): Promise<void> {
+  await waitFor(what, timeoutMs, async (note) => {
+    const live = await api.get(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+    if (!live) return note('not found'), undefined;
+    const why = unhealthyReason(live);
+    if (why) note(why);
+    return why === undefined ? true : undefined;
+  });
+}
+
+/** Waits until every Deployment and StatefulSet has all its desired replicas ready and updated. */
+export function rolloutProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 180_000): Promise<CheckResult> {
+  const rolling = objects.filter((o) => kindOf(o) === 'Deployment' || kindOf(o) === 'StatefulSet');
+  return checkEach(rolling, (o) => waitHealthy(api, `${labelOf(o)} to roll out`, { apiVersion: String(o.apiVersion), kind: kindOf(o), namespace: namespaceOf(o), name: nameOf(o) }, timeoutMs));
 }
 
 /** Waits until every Job of `objects` has completed (kwok completes Job pods it admitted). */
 export async function jobProblems(api: KubeApi, jobs: readonly { namespace: string; name: string }[], timeoutMs = 120_000): Promise<string[]> {
-  const problems: string[] = [];
-  await Promise.all(
-    jobs.map(async ({ namespace, name }) => {
-      try {
-        await waitFor(`Job ${namespace}/${name} to complete`, timeoutMs, async (note) => {
-          const live = await api.get('batch/v1', 'Job', namespace, name);
-          if (!live) return note('not found'), undefined;
-          const why = unhealthyReason(live);
-          if (why) note(why);
-          return why === undefined ? true : undefined;
-        });
-      } catch (e) {
-        problems.push((e as Error).message);
-      }
-    }),
-  );
-  return problems.sort();
+  const found = await checkEach(jobs, ({ namespace, name }) => waitHealthy(api, `Job ${namespace}/${name} to complete`, { apiVersion: 'batch/v1', kind: 'Job', namespace, name }, timeoutMs));
+  return found.problems;
 }
 
 /** The port number a Service port reaches on a pod of `spec` (a named targetPort resolved). */
@@ -92,40 +89,37 @@ function targetPortOf(port: Json, spec: Json): number | undefined {
  * port it declares (by name, at the resolved target port) and at least one ready endpoint. A
  * Service selecting pods an operator or add-on would create is reported as unproven.
  */
-export async function endpointSliceProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 60_000): Promise<CheckResult> {
+export function endpointSliceProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 60_000): Promise<CheckResult> {
   const pods = podLabels(objects);
-  const problems: string[] = [];
-  const unproven: string[] = [];
-  await Promise.all(
-    objects
-      .filter((o) => kindOf(o) === 'Service')
-      .map(async (svc) => {
-        const ns = namespaceOf(svc) ?? '';
-        const selector = rec(at(svc, 'spec', 'selector'));
-        if (!selector) return unproven.push(`${labelOf(svc)}: no selector (its endpoints are written by hand or by an operator)`);
-        const owner = pods.find((p) => p.namespace === ns && selects(selector, p.labels));
-        if (!owner) return unproven.push(`${labelOf(svc)}: selects ${JSON.stringify(selector)}, pods none of our workloads creates (an operator's)`);
-        const wanted = arr(at(svc, 'spec', 'ports')).map((p) => ({ name: str(at(p, 'name')) ?? '', port: targetPortOf(p as Json, owner.spec), protocol: str(at(p, 'protocol')) ?? 'TCP' }));
-        for (const w of wanted) if (w.port === undefined) problems.push(`${labelOf(svc)}: port ${w.name || '(unnamed)'} names a targetPort no container of ${labelOf(owner.owner)} declares`);
-        try {
-          await waitFor(`EndpointSlices of ${labelOf(svc)}`, timeoutMs, async (note) => {
-            const slices = await api.list('discovery.k8s.io/v1', 'EndpointSlice', ns, `kubernetes.io/service-name=${nameOf(svc)}`);
-            const ports = slices.flatMap((s) => arr(s['ports']).map((p) => ({ name: str(at(p, 'name')) ?? '', port: at(p, 'port'), protocol: str(at(p, 'protocol')) ?? 'TCP' })));
-            const ready = slices.flatMap((s) => arr(s['endpoints'])).filter((e) => at(e, 'conditions', 'ready') === true).length;
-            const missing = wanted.filter((w) => !ports.some((p) => p.name === w.name && p.port === w.port && p.protocol === w.protocol));
-            if (missing.length || ready === 0) {
-              note(`${slices.length} slices, ${ready} ready endpoints, ports ${JSON.stringify(ports)}; missing ${JSON.stringify(missing)}`);
-              return undefined;
-            }
-            return true;
-          });
-        } catch (e) {
-          problems.push((e as Error).message);
+  return checkEach(
+    objects.filter((o) => kindOf(o) === 'Service'),
+    async (svc, found) => {
+      const ns = namespaceOf(svc) ?? '';
+      const selector = rec(at(svc, 'spec', 'selector'));
+      if (!selector) {
+        found.unproven.push(`${labelOf(svc)}: no selector (its endpoints are written by hand or by an operator)`);
+        return;
+      }
+      const owner = pods.find((p) => p.namespace === ns && selects(selector, p.labels));
+      if (!owner) {
+        found.unproven.push(`${labelOf(svc)}: selects ${JSON.stringify(selector)}, pods none of our workloads creates (an operator's)`);
+        return;
+      }
+      const wanted = arr(at(svc, 'spec', 'ports')).map((p) => ({ name: str(at(p, 'name')) ?? '', port: targetPortOf(p as Json, owner.spec), protocol: str(at(p, 'protocol')) ?? 'TCP' }));
+      for (const w of wanted) if (w.port === undefined) found.problems.push(`${labelOf(svc)}: port ${w.name || '(unnamed)'} names a targetPort no container of ${labelOf(owner.owner)} declares`);
+      await waitFor(`EndpointSlices of ${labelOf(svc)}`, timeoutMs, async (note) => {
+        const slices = await api.list('discovery.k8s.io/v1', 'EndpointSlice', ns, `kubernetes.io/service-name=${nameOf(svc)}`);
+        const ports = slices.flatMap((s) => arr(s['ports']).map((p) => ({ name: str(at(p, 'name')) ?? '', port: at(p, 'port'), protocol: str(at(p, 'protocol')) ?? 'TCP' })));
+        const ready = slices.flatMap((s) => arr(s['endpoints'])).filter((e) => at(e, 'conditions', 'ready') === true).length;
+        const missing = wanted.filter((w) => !ports.some((p) => p.name === w.name && p.port === w.port && p.protocol === w.protocol));
+        if (missing.length || ready === 0) {
+          note(`${slices.length} slices, ${ready} ready endpoints, ports ${JSON.stringify(ports)}; missing ${JSON.stringify(missing)}`);
+          return undefined;
         }
-        return undefined;
-      }),
+        return true;
+      });
+    },
   );
-  return { problems: problems.sort(), unproven: unproven.sort() };
 }
 
 /**
@@ -133,35 +127,29 @@ export async function endpointSliceProblems(api: KubeApi, objects: readonly K8sO
  * apiVersion and kind, that exists in the cluster; and the HPA controller reads its scale
  * subresource (condition AbleToScale=True). Metrics are not served here: ScalingActive stays False.
  */
-export async function hpaProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 90_000): Promise<CheckResult> {
-  const problems: string[] = [];
-  const unproven: string[] = [];
-  await Promise.all(
-    objects
-      .filter((o) => kindOf(o) === 'HorizontalPodAutoscaler')
-      .map(async (hpa) => {
-        const ns = namespaceOf(hpa) ?? '';
-        const ref = rec(at(hpa, 'spec', 'scaleTargetRef')) ?? {};
-        const [apiVersion, kind, name] = [str(ref['apiVersion']) ?? '', str(ref['kind']) ?? '', str(ref['name']) ?? ''];
-        const ours = objects.find((o) => kindOf(o) === kind && nameOf(o) === name && namespaceOf(o) === ns && o.apiVersion === apiVersion);
-        if (!ours) problems.push(`${labelOf(hpa)}: scaleTargetRef ${apiVersion} ${kind} ${name} is not an object of this environment`);
-        const live = apiVersion && kind && name ? await api.get(apiVersion, kind, ns, name).catch(() => undefined) : undefined;
-        if (!live) return problems.push(`${labelOf(hpa)}: scaleTargetRef ${apiVersion} ${kind} ${name} does not exist in the cluster`);
-        try {
-          await waitFor(`${labelOf(hpa)} to read its target's scale`, timeoutMs, async (note) => {
-            const h = await api.get('autoscaling/v2', 'HorizontalPodAutoscaler', ns, nameOf(hpa));
-            const able = arr(at(h, 'status', 'conditions')).find((c) => at(c, 'type') === 'AbleToScale');
-            note(able ? `AbleToScale=${String(at(able, 'status'))} ${String(at(able, 'reason'))}: ${String(at(able, 'message'))}` : 'no AbleToScale condition yet');
-            return at(able, 'status') === 'True' ? true : undefined;
-          });
-        } catch (e) {
-          problems.push((e as Error).message);
-        }
-        unproven.push(`${labelOf(hpa)}: scaling on metrics (the resource metrics API is not served by this control plane)`);
-        return undefined;
-      }),
+export function hpaProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 90_000): Promise<CheckResult> {
+  return checkEach(
+    objects.filter((o) => kindOf(o) === 'HorizontalPodAutoscaler'),
+    async (hpa, found) => {
+      const ns = namespaceOf(hpa) ?? '';
+      const ref = rec(at(hpa, 'spec', 'scaleTargetRef')) ?? {};
+      const [apiVersion, kind, name] = [str(ref['apiVersion']) ?? '', str(ref['kind']) ?? '', str(ref['name']) ?? ''];
+      const ours = objects.find((o) => kindOf(o) === kind && nameOf(o) === name && namespaceOf(o) === ns && o.apiVersion === apiVersion);
+      if (!ours) found.problems.push(`${labelOf(hpa)}: scaleTargetRef ${apiVersion} ${kind} ${name} is not an object of this environment`);
+      const live = apiVersion && kind && name ? await api.get(apiVersion, kind, ns, name).catch(() => undefined) : undefined;
+      if (!live) {
+        found.problems.push(`${labelOf(hpa)}: scaleTargetRef ${apiVersion} ${kind} ${name} does not exist in the cluster`);
+        return;
+      }
+      found.unproven.push(`${labelOf(hpa)}: scaling on metrics (the resource metrics API is not served by this control plane)`);
+      await waitFor(`${labelOf(hpa)} to read its target's scale`, timeoutMs, async (note) => {
+        const h = await api.get('autoscaling/v2', 'HorizontalPodAutoscaler', ns, nameOf(hpa));
+        const able = arr(at(h, 'status', 'conditions')).find((c) => at(c, 'type') === 'AbleToScale');
+        note(able ? `AbleToScale=${String(at(able, 'status'))} ${String(at(able, 'reason'))}: ${String(at(able, 'message'))}` : 'no AbleToScale condition yet');
+        return at(able, 'status') === 'True' ? true : undefined;
+      });
+    },
   );
-  return { problems: problems.sort(), unproven: unproven.sort() };
 }
 
 /**
@@ -169,31 +157,25 @@ export async function hpaProblems(api: KubeApi, objects: readonly K8sObject[], t
  * workloads are up (status.disruptionsAllowed >= 1), so a node drain can proceed. Budgets over
  * pods an operator creates are unproven.
  */
-export async function pdbProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 90_000): Promise<CheckResult> {
+export function pdbProblems(api: KubeApi, objects: readonly K8sObject[], timeoutMs = 90_000): Promise<CheckResult> {
   const pods = podLabels(objects);
-  const problems: string[] = [];
-  const unproven: string[] = [];
-  await Promise.all(
-    objects
-      .filter((o) => kindOf(o) === 'PodDisruptionBudget')
-      .map(async (pdb) => {
-        const ns = namespaceOf(pdb) ?? '';
-        const selector = rec(at(pdb, 'spec', 'selector', 'matchLabels')) ?? {};
-        if (!pods.some((p) => p.namespace === ns && selects(selector, p.labels))) return unproven.push(`${labelOf(pdb)}: covers pods an operator creates`);
-        try {
-          await waitFor(`${labelOf(pdb)} to allow a disruption`, timeoutMs, async (note) => {
-            const live = await api.get('policy/v1', 'PodDisruptionBudget', ns, nameOf(pdb));
-            const s = rec(at(live, 'status')) ?? {};
-            note(`disruptionsAllowed ${String(s['disruptionsAllowed'])}, currentHealthy ${String(s['currentHealthy'])}, desiredHealthy ${String(s['desiredHealthy'])}, expectedPods ${String(s['expectedPods'])}`);
-            return typeof s['disruptionsAllowed'] === 'number' && s['disruptionsAllowed'] >= 1 ? true : undefined;
-          });
-        } catch (e) {
-          problems.push((e as Error).message);
-        }
-        return undefined;
-      }),
+  return checkEach(
+    objects.filter((o) => kindOf(o) === 'PodDisruptionBudget'),
+    async (pdb, found) => {
+      const ns = namespaceOf(pdb) ?? '';
+      const selector = rec(at(pdb, 'spec', 'selector', 'matchLabels')) ?? {};
+      if (!pods.some((p) => p.namespace === ns && selects(selector, p.labels))) {
+        found.unproven.push(`${labelOf(pdb)}: covers pods an operator creates`);
+        return;
+      }
+      await waitFor(`${labelOf(pdb)} to allow a disruption`, timeoutMs, async (note) => {
+        const live = await api.get('policy/v1', 'PodDisruptionBudget', ns, nameOf(pdb));
+        const s = rec(at(live, 'status')) ?? {};
+        note(`disruptionsAllowed ${String(s['disruptionsAllowed'])}, currentHealthy ${String(s['currentHealthy'])}, desiredHealthy ${String(s['desiredHealthy'])}, expectedPods ${String(s['expectedPods'])}`);
+        return typeof s['disruptionsAllowed'] === 'number' && s['disruptionsAllowed'] >= 1 ? true : undefined;
+      });
+    },
   );
-  return { problems: problems.sort(), unproven: unproven.sort() };
 }
 
 /**

@@ -10,6 +10,7 @@ const index = new SupportIndex(
   ],
   [{ repoURL: 'https://charts.example.com', chart: 'x', version: '1.0.0', support: window }],
   { version: 'v3.5.1' },
+  { version: '1.36', support: window },
 );
 
 describe('SupportIndex', () => {
@@ -27,5 +28,10 @@ describe('SupportIndex', () => {
     expect(index.image('registry.example.com/shop/api:1.0.0')).toBeUndefined();
     expect(index.chart('https://charts.example.com', 'x', '1.0.0').support).toEqual(window);
     expect(index.chart('https://other.example.com', 'x', '1.0.0').support).toBeUndefined();
+  });
+
+  it('knows the window of the Kubernetes target only, whatever the label says', () => {
+    expect(index.kubernetes('v1.36')).toEqual({ name: 'Kubernetes 1.36', support: window });
+    expect(index.kubernetes('v1.35')).toEqual({ name: 'Kubernetes 1.35' });
   });
 });

@@ -11,6 +11,9 @@ import { fromWorkingTree, parseFile } from './rendering.ts';
 import { buildReport, formatMarkdown, formatText } from './report.ts';
 import type { JsonObject, Resource } from './compare.ts';
 import { expectNoArguments } from '../command-line.ts';
+import type { K8sObject } from '../../kube/object.ts';
+import { podTemplateOf } from '../../kube/pod-template.ts';
+import { parseImage } from '../../policies/images.ts';
 
 expectNoArguments('bench:diff');
 
@@ -35,11 +38,11 @@ function edited(resources: readonly Resource[]): Resource[] {
     if (i % 20 !== 0) return r;
     const body = structuredClone(r.body) as JsonObject;
     const spec = body['spec'] as JsonObject | undefined;
-    const pod = (spec?.['template'] as JsonObject | undefined)?.['spec'] as JsonObject | undefined;
+    const pod = podTemplateOf(body as K8sObject)?.spec;
     if (spec && typeof spec['replicas'] === 'number') spec['replicas'] = spec['replicas'] + 1;
     const containers = (pod?.['containers'] ?? []) as JsonObject[];
     for (const c of containers) {
-      c['image'] = `${String(c['image']).split(/[:@]/)[0]}:9.9.9`;
+      c['image'] = `${parseImage(String(c['image'])).repository}:9.9.9`;
       c['env'] = [...(((c['env'] ?? []) as JsonObject[]).reverse()), { name: 'FEATURE_FLAG', value: 'on' }];
     }
     const labels = ((body['metadata'] as JsonObject)['labels'] ?? {}) as JsonObject;
