@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { STORES } from '../../components/index.ts';
+import { elasticsearchStore } from '../../components/elasticsearch/index.ts';
+import { postgresStore } from '../../components/postgres/index.ts';
+import { redisStore } from '../../components/redis/index.ts';
 import { loadEnvironment } from '../../environments/load.ts';
 import { environmentSchema, type Environment } from '../../environments/schema/index.ts';
 import { buildPlatform } from '../../stacks/platform-chart.ts';
@@ -34,8 +37,8 @@ const manifests = (env: Environment) => manifestsOf(buildPlatform(env)) as Obj[]
 const names = (objs: Obj[], kind: string) => objs.filter((o) => o['kind'] === kind).map((o) => o['metadata'].name).sort();
 /** Objects of the data tier only (the monitoring tier renders StatefulSets of its own). */
 const DATA_STORES = new Set(STORES.map((s) => s.name));
-/** The stores these tests describe; another store module adds objects they do not speak about. */
-const THESE_STORES = new Set(['postgres', 'redis', 'elasticsearch']);
+/** The stores these tests describe, by their modules; another store module adds objects they do not speak about. */
+const THESE_STORES = new Set([postgresStore, redisStore, elasticsearchStore].map((s) => s.name));
 const THESE_STORES_JOBS = new Set(['postgres-exporter', 'cloudnative-pg', 'redis-exporter', 'elasticsearch-exporter']);
 const storeSets = (objs: Obj[]) => names(objs, 'StatefulSet').filter((n) => DATA_STORES.has(n));
 const egressPorts = (np: Obj) => np['spec'].egress.flatMap((r: Obj) => r.ports.map((p: Obj) => p.port));
@@ -55,7 +58,7 @@ describe('data tier per environment', () => {
   it('backs up every in-cluster store daily at 02:00 with the environment retention, to its own prefix', () => {
     const p = manifests(prod);
     expect(names(p, 'CronJob')).toEqual(
-      expect.arrayContaining(['elasticsearch-backup', 'elasticsearch-backup-restore', 'postgres-backup', 'postgres-backup-restore', 'redis-backup', 'redis-backup-restore']),
+      expect.arrayContaining([...THESE_STORES].flatMap((store) => [`${store}-backup`, `${store}-backup-restore`])),
     );
     const upload = only(p, 'CronJob', 'postgres-backup')['spec'].jobTemplate.spec.template.spec.containers[0];
     const env = Object.fromEntries(upload.env.map((e: Obj) => [e.name, e.value]));

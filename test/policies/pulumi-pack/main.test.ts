@@ -10,6 +10,7 @@ import { environmentNames, loadEnvironment } from '../../../environments/load.ts
 import { buildPolicies } from '../../../policies/pulumi-pack/policies.ts';
 import { environmentOfStack, STACK_VARIABLE } from '../../../policies/pulumi-pack/stack-environment.ts';
 import { RULES } from '../../../policies/rules/index.ts';
+import { NON_PRODUCTION, PRODUCTION } from '../../support/environments.ts';
 import { PackLoadError, startPolicyPack, type RunningPack } from '../../support/policy-pack-host.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -26,7 +27,7 @@ const privileged = {
   },
 };
 
-describe.each(['prod', 'dev'])('the policy pack started by the CLI’s Node.js host for stack %s', (stack) => {
+describe.each([PRODUCTION, NON_PRODUCTION])('the policy pack started by the CLI’s Node.js host for stack %s', (stack) => {
   let pack: RunningPack;
   beforeAll(async () => {
     pack = await startPolicyPack(PACK, stack);
@@ -66,11 +67,13 @@ describe('the policy pack started for a stack that is not an environment', () =>
 });
 
 describe('the stack name the pack is given', () => {
-  const names = ['dev', 'prod', 'staging'];
+  const names = environmentNames(ENVIRONMENTS);
 
   it('selects the environment, also when fully qualified', () => {
-    expect(environmentOfStack({ [STACK_VARIABLE]: 'staging' }, names)).toBe('staging');
-    expect(environmentOfStack({ [STACK_VARIABLE]: 'acme/agent-platform/prod' }, names)).toBe('prod');
+    for (const name of names) {
+      expect(environmentOfStack({ [STACK_VARIABLE]: name }, names)).toBe(name);
+      expect(environmentOfStack({ [STACK_VARIABLE]: `acme/agent-platform/${name}` }, names)).toBe(name);
+    }
   });
 
   it('is required: without it the pack says which variable the CLI sets', () => {

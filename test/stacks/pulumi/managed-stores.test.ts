@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../../environments/schema/index.ts';
 import { managedStoresOf } from '../../../stacks/pulumi/aws-needs.ts';
 import { POSTGRES_ALLOWED_EXTENSIONS } from '../../../components/postgres/managed.ts';
+import { NON_PRODUCTION, PRODUCTION } from '../../support/environments.ts';
 import { isSecretInput, reveal, runProgram, type FailedRun, type MockedRun, type Registered } from '../../support/pulumi-mocks.ts';
 
 const NETWORK = { vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'], clusterSecurityGroupId: 'sg-0c1' };
@@ -47,7 +48,7 @@ function one(run: MockedRun, type: string): Registered {
   return found[0]!;
 }
 
-describe.each(['dev', 'prod'])('managed data stores of %s', (name) => {
+describe.each([NON_PRODUCTION, PRODUCTION])('managed data stores of %s', (name) => {
   let run: MockedRun;
   let production: boolean;
   beforeAll(async () => {
@@ -186,9 +187,9 @@ describe('managed stores without a network', () => {
 });
 
 describe.each([
-  ['prod', 2, 'ManagedStores data: store search: privateSubnetIds has 2 subnet(s); a production OpenSearch domain spans 3 zones, one subnet each'],
-  ['prod', 3, undefined],
-  ['dev', 2, undefined],
+  [PRODUCTION, 2, 'ManagedStores data: store search: privateSubnetIds has 2 subnet(s); a production OpenSearch domain spans 3 zones, one subnet each'],
+  [PRODUCTION, 3, undefined],
+  [NON_PRODUCTION, 2, undefined],
 ] as const)('a managed OpenSearch of %s with %i subnets', (name, count, refusal) => {
   it(refusal ? 'is refused before anything is registered, naming the key to extend' : 'is accepted, one subnet per zone', async () => {
     const probe = await runProgram(name);
