@@ -11,7 +11,7 @@
  * which in user info is a literal plus (a password "a b" would arrive as "a+b"). A literal `+` is
  * itself escaped to `%2B`, so after `urlquery` every `+` stands for a space and Sprig's `replace`
  * turns it into `%20`: the result is exactly the percent-encoding of the password's bytes.
- * test/url-user-info.test.ts renders it with the real text/template and Sprig and parses the
+ * test/constructs/url-user-info.test.ts renders it with the real text/template and Sprig and parses the
  * URLs back with WHATWG URL and Python's urllib.
  */
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuantity, quantityBytes } from '../../kube/quantity.ts';
+import { Size } from 'cdk8s';
+import { binaryQuantity, sizeOf } from '../../kube/quantity.ts';
 
 describe('parseQuantity', () => {
   it('reads binary, decimal, milli and exponent suffixes', () => {
@@ -20,5 +22,12 @@ describe('quantityBytes', () => {
   it('throws, quoting the text, on a non-quantity', () => {
     expect(quantityBytes('2Gi')).toBe(2 * 2 ** 30);
     expect(() => quantityBytes('2GB')).toThrow('not a Kubernetes quantity: "2GB"');
+  });
+});
+
+describe('binaryQuantity', () => {
+  it('spells sizes the way Kubernetes reads them', () => {
+    expect([binaryQuantity(Size.gibibytes(10)), binaryQuantity(Size.mebibytes(1536))]).toEqual(['10Gi', '1536Mi']);
+    expect(binaryQuantity(sizeOf('45Gi'))).toBe('45Gi');
   });
 });
