@@ -74,11 +74,12 @@ function mentionsHost(text: string, host: string): boolean {
 const HOST_PATTERNS = new Map<string, RegExp>();
 
 /**
- * Every reference between the objects of one rendering. Objects referenced but not rendered here
- * (a ClusterIssuer installed by an add-on, the cluster DNS) are not dependencies of the rendering.
+ * Every reference between the objects of one rendering, and the relations its constructs
+ * `reported` (stacks/reported-dependencies.ts). Objects referenced but not rendered here (a
+ * ClusterIssuer installed by an add-on, the cluster DNS) are not dependencies of the rendering.
  */
-export function dependencies(manifests: readonly Manifest[]): Dependency[] {
-  const deps: Dependency[] = [];
+export function dependencies(manifests: readonly Manifest[], reported: readonly Dependency[] = []): Dependency[] {
+  const deps: Dependency[] = [...reported];
   const byKindName = new Map<string, Manifest>();
   const namespaces = new Map<string, Manifest>();
   const crds = new Map<string, Manifest>();
