@@ -141,6 +141,17 @@ describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
     });
   });
 
+  it('lets the account of every backup CronJob it applies assume the backup role (the data tier reports them; nothing scans for them)', () => {
+    const trust = JSON.parse(role(run, run.result.needs.backup.roleName).inputs['assumeRolePolicy'] as string);
+    const subjects = [trust.Statement[0].Condition.StringEquals[`${ISSUER}:sub`]].flat();
+    const cronJobs = run.result.manifests.filter((m) => m.kind === 'CronJob');
+    expect(cronJobs.length).toBeGreaterThan(0);
+    for (const j of cronJobs) {
+      const account = (j['spec'] as any).jobTemplate.spec.template.spec.serviceAccountName;
+      expect(subjects, `CronJob ${j.metadata.name}`).toContain(`system:serviceaccount:${j.metadata.namespace}:${account}`);
+    }
+  });
+
   it('lets every backup tool make each S3 request it makes against its target, evaluated as IAM would', () => {
     const policy = rolePolicy(run, run.result.needs.backup.roleName);
     const targets = backupTargets(run.result.manifests);

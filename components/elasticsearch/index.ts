@@ -142,6 +142,9 @@ function build(ctx: DataContext): StorePart {
       { ...elasticsearch.exporter.workload, component: 'elasticsearch', pageWhenDown: false },
     ],
     backupJobs: [backup],
+    // The nodes write the snapshots the job asks for, as themselves (with a role; without one, with
+    // keys in their keystore).
+    backupWriters: ctx.backup.settings.roleArn ? [ctx.backup.writer(elasticsearch.serviceAccountName, backup.store)] : [],
     // The service's logs for Grafana, read as the init Job's read-only user (managed OpenSearch
     // authenticates by IAM, not by password).
     logs: {
