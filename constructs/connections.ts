@@ -4,7 +4,8 @@
  * matching ingress rule into Postgres's, so nobody hand-writes a selector or forgets one side.
  *
  * A connection is also an ordering fact: the client needs the peer serving first, so `allowTo`
- * reports it to the chart's {@link Relations}, which the sync waves read.
+ * reports it to the chart's {@link Relations}, which the sync waves read. `startsAfter` reports one
+ * without a connection (a client signing in as a user an init Job creates).
  *
  * Each workload gets at most one NetworkPolicy (`<name>`), created on its first rule and holding
  * every rule that names it; together with the namespace's default-deny policy, anything not
@@ -96,6 +97,15 @@ export class Connections {
     this.addEgress([{ podSelector: { matchLabels: { ...target.podSelector } } }], ports);
     target.addIngress([{ podSelector: { matchLabels: { ...this.podSelector } } }], ports);
     Relations.of(this.scope).needs(this.scope, target.scope, `connects to ${target.name}`);
+  }
+
+  /**
+   * Says that this workload needs `peer` done (a Job) or serving first although it does not connect
+   * to it: it signs in as a user `peer` creates. Ordering only; no network rule.
+   * @param reason for messages: `signs in as a role postgres-init creates`
+   */
+  startsAfter(peer: Connectable, reason: string): void {
+    Relations.of(this.scope).needs(this.scope, peer.connections.scope, reason);
   }
 
   /** Lets `peer` connect to this workload. @param ports default: this workload's default ports */

@@ -1,9 +1,9 @@
 /**
  * What each rendered object references among the others, the facts sync waves are computed from
  * (stacks/sync-waves.ts): its Namespace and CRD, the Secrets, ConfigMaps, ServiceAccounts and claims
- * its pods read, what a Service or budget selects, what a route, policy, binding or certificate
- * points at, and what an init Job creates for a workload (init-job-dependencies.ts). Which store a
- * workload connects to is not read here: the tier that wires them reports it (constructs/relations.ts). What an operator makes from a custom resource (CloudNativePG's
+ * its pods read, what a Service or budget selects, and what a route, policy, binding or certificate
+ * points at. Which store a workload connects to, and which init Job creates the user it signs in
+ * as, is not read here: the tier that wires them reports it (constructs/relations.ts). What an operator makes from a custom resource (CloudNativePG's
  * `<cluster>-app` Secret and `<cluster>-rw` Service) comes from the object model (kube/produced.ts).
  */
 import { apiGroupOf } from '../kube/api-version.ts';
@@ -12,7 +12,6 @@ import { podTemplateOf } from '../kube/pod-template.ts';
 import { producedBy } from '../kube/produced.ts';
 import { arr, isRecord, str, type Json } from '../kube/read.ts';
 import type { Dependency } from './dependency.ts';
-import { initJobDependencies } from './init-job-dependencies.ts';
 
 function matches(selector: unknown, labels: Record<string, string>): boolean {
   if (!isRecord(selector)) return false;
@@ -172,7 +171,5 @@ export function dependencies(manifests: readonly Manifest[], reported: readonly 
       add(m, lookup(String(store['kind'] ?? 'SecretStore'), store['kind'] === 'ClusterSecretStore' ? '' : ns, store['name']), `secretStoreRef ${String(store['name'])}`);
     }
   }
-  // A workload signing in with an account an init Job creates comes after that Job.
-  deps.push(...initJobDependencies(manifests, deps));
   return deps;
 }

@@ -8,8 +8,9 @@
  * (the API to Postgres, Prometheus to the API it scrapes) comes after it, as the tier that wires
  * them reports (constructs/relations.ts, passed in as `extra`), so data stores precede the app and
  * monitoring follows it.
- * A workload that reads a credential an init Job also reads comes after that Job (see
- * init-job-dependencies.ts): the API after `postgres-init`, which creates its roles and databases.
+ * A workload that signs in as a user an init Job creates comes after that Job, as the store's
+ * module reports (`client.connections.startsAfter(init, ...)`): the API after `postgres-init`,
+ * which creates its roles and databases.
  * A new component gets the right wave from its references and the connections it declares.
  */
 import type { Manifest } from '../kube/object.ts';

@@ -9,8 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../environments/load.ts';
 import { renderEnvironment } from '../stacks/render.ts';
 import type { Manifest } from '../kube/object.ts';
-import { dependencies } from '../stacks/dependencies.ts';
-import { SYNC_WAVE_ANNOTATION, syncWaves } from '../stacks/sync-waves.ts';
+import { SYNC_WAVE_ANNOTATION } from '../stacks/sync-waves.ts';
 
 const dir = join(import.meta.dirname, '..', 'environments');
 const envs = environmentNames(dir);
@@ -49,53 +48,5 @@ describe.each(envs)('init Jobs of %s', (name) => {
       const m = /^postgresql:\/\/([^:]+):.*@[^/]+\/([^?]+)/.exec(u)!;
       expect(pairs, u).toContain(`${m[1]}/${m[2]}`);
     }
-  });
-});
-
-describe('the dependency model', () => {
-  const ns = 'shop';
-  const meta = (name: string) => ({ name, namespace: ns });
-  const es = (name: string, data: Record<string, string>, template?: Record<string, string>) => ({
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
-    metadata: meta(name),
-    spec: {
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'store' },
-      target: { name, ...(template ? { template: { data: template } } : {}) },
-      data: Object.entries(data).map(([secretKey, property]) => ({ secretKey, remoteRef: { key: 'shop/data', property } })),
-    },
-  });
-  const workload = (kind: string, name: string, env: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
-    apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1',
-    kind,
-    metadata: meta(name),
-    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, env }] } }, ...extra },
-  });
-  const ref = (secret: string, key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: secret, key } } });
-  const set = (): Manifest[] =>
-    [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-      es('db-credentials', { SUPERUSER: 'SUPERUSER', APP_PASSWORD: 'APP_PASSWORD' }),
-      es('api-data', { APP_PASSWORD: 'APP_PASSWORD' }, { DATABASE_URL: 'postgresql://app:{{ .APP_PASSWORD | urlquery }}@db:5432/app' }),
-      workload('StatefulSet', 'db', [ref('db-credentials', 'SUPERUSER')], { serviceName: 'db' }),
-      { apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { selector: { app: 'db' }, clusterIP: 'None' } },
-      workload('Job', 'db-init', [{ name: 'PGHOST', value: 'db' }, ref('db-credentials', 'SUPERUSER'), ref('db-credentials', 'APP_PASSWORD')]),
-      workload('Deployment', 'api', [ref('api-data', 'DATABASE_URL')]),
-      workload('Deployment', 'other', [{ name: 'X', value: '1' }]),
-    ] as Manifest[];
-
-  it('puts a workload that signs in with an account the Job creates after the Job, and the store the Job waits for before it', () => {
-    const ms = set();
-    // The store's module reports that its init Job connects to it (constructs/relations.ts).
-    const connects = [{ from: ms[5]!, to: ms[3]!, reason: 'connects to db' }];
-    const reasons = dependencies(ms, connects).map((d) => `${d.from.kind} ${d.from.metadata.name} -> ${d.to.kind} ${d.to.metadata.name}: ${d.reason}`);
-    expect(reasons).toContain('Deployment api -> Job db-init: needs what Job db-init initialises (shares shop/data#APP_PASSWORD)');
-    // The store shares the superuser password with the Job, but the Job waits for the store.
-    expect(reasons.filter((r) => r.startsWith('StatefulSet db -> Job'))).toEqual([]);
-    const waves = syncWaves(ms, connects);
-    const w = (kind: string, name: string) => [...waves].find(([m]) => m.kind === kind && m.metadata.name === name)![1];
-    expect(w('Job', 'db-init')).toBeGreaterThan(w('StatefulSet', 'db'));
-    expect(w('Deployment', 'api')).toBeGreaterThan(w('Job', 'db-init'));
-    expect(w('Deployment', 'other')).toBeLessThan(w('Job', 'db-init'));
   });
 });

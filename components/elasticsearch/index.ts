@@ -86,6 +86,8 @@ function build(ctx: DataContext): StorePart {
     exporter: { user: elasticsearch.exporterUser, password: exporterPassword },
   });
   init.connections.allowTo(elasticsearch);
+  const signsInAs = (user: string) => `signs in as user ${user}, which Job ${init.jobName} creates`;
+  elasticsearch.exporter.connections.startsAfter(init, signsInAs(elasticsearch.exporterUser));
 
   const esEnv: k8s.EnvVar[] = [
     { name: 'ES_URL', value: elasticsearch.url },
@@ -151,8 +153,12 @@ function build(ctx: DataContext): StorePart {
       datasource: { url: elasticsearch.url, index: es.logIndexPattern, user: init.readerUser, password: readerPassword, ca: elasticsearch.ca },
       workload: elasticsearch,
       port: ELASTICSEARCH_PORT,
+      userCreatedBy: { job: init, reason: signsInAs(init.readerUser) },
     },
-    allowClient: (c) => c.connections.allowTo(elasticsearch),
+    allowClient: (c) => {
+      c.connections.allowTo(elasticsearch);
+      c.connections.startsAfter(init, signsInAs(init.serviceUser));
+    },
   };
 }
 

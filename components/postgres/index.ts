@@ -118,6 +118,11 @@ function build(ctx: DataContext): StorePart {
     requireTls: managed,
   });
   reach(init);
+  // The service signs in as the roles and into the databases the Job creates, in every mode.
+  const client = (c: Connectable) => {
+    reach(c);
+    c.connections.startsAfter(init, `signs in as the roles Job ${init.jobName} creates`);
+  };
 
   const backupJob = new BackupCronJob(scope, 'postgres-backup', {
     ...backup.cron,
@@ -167,7 +172,7 @@ function build(ctx: DataContext): StorePart {
       ...(pg.mode === 'cloudnative-pg' ? [cloudNativePgAlertGroup({ namespace: ctx.env.namespace, instances: pg.instances })] : []),
     ],
     dashboards: [POSTGRES_DASHBOARD],
-    allowClient: reach,
+    allowClient: client,
   };
 }
 

@@ -1,3 +1,4 @@
+import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { Connections } from '../../constructs/connections.ts';
@@ -43,6 +44,15 @@ describe('Relations', () => {
     api.connections.allowTo(db);
     api.connections.allowFrom(prometheus);
     expect(said(chart)).toEqual(['api -> db: connects to db', 'prometheus -> api: connects to api']);
+  });
+
+  it('startsAfter orders without connecting: a client of the user an init Job creates', () => {
+    const chart = testChart();
+    const api = party(chart, 'api', [{ port: 8000 }]);
+    const init = party(chart, 'init');
+    api.connections.startsAfter(init, 'signs in as a role init creates');
+    expect(said(chart)).toEqual(['api -> init: signs in as a role init creates']);
+    expect(Testing.synth(chart).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
   });
 
   it('knows every workload with Connections as a party, related or not', () => {

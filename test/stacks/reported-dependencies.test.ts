@@ -5,8 +5,9 @@ import { k8s } from '../../constructs/k8s.ts';
 import { Relations } from '../../constructs/relations.ts';
 import { ENVIRONMENTS_DIR, environmentNames, loadEnvironment } from '../../environments/load.ts';
 import type { Manifest } from '../../kube/object.ts';
-import { podTemplateOf } from '../../kube/pod-template.ts';
+import { LONG_RUNNING_KINDS, podTemplateOf } from '../../kube/pod-template.ts';
 import { producedBy } from '../../kube/produced.ts';
+import { credentialsOf, secretKeysOf } from '../../policies/credentials.ts';
 import { chartObjects, renderEnvironment } from '../../stacks/render.ts';
 import { SYNC_WAVE_ANNOTATION, syncWaves } from '../../stacks/sync-waves.ts';
 import { testChart } from '../support/charts.ts';
@@ -33,15 +34,10 @@ function podLabels(m: Manifest): Record<string, string>[] {
   return template ? [template.labels] : producedBy(m).pods.map((p) => p.labels);
 }
 
-/**
- * Every connection a NetworkPolicy allows inside the namespace (from the policy's pods to a peer's
- * pods) whose client does not start in a later wave than the workload serving it. Connections both
- * ways (Prometheus scrapes Grafana, Grafana queries Prometheus) are a cycle and are not reported.
- */
-function unorderedConnections(manifests: readonly Manifest[], waveOf: (m: Manifest) => number): string[] {
+/** Every pair of workloads a NetworkPolicy lets connect inside the namespace (from the policy's pods to a peer's pods). */
+function connectionPairs(manifests: readonly Manifest[]): [client: Manifest, server: Manifest][] {
   const workloads = manifests.filter((m) => podLabels(m).length > 0);
   const runs = (selector: Record<string, string>) => workloads.filter((w) => podLabels(w).some((l) => matches(selector, l)));
-  const talks = new Set<string>();
   const pairs: [Manifest, Manifest][] = [];
   for (const p of manifests.filter((m) => m.kind === 'NetworkPolicy')) {
     const spec = p['spec'] as { podSelector: { matchLabels?: Record<string, string> }; egress?: { to?: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: unknown }[] }[] };
@@ -49,17 +45,24 @@ function unorderedConnections(manifests: readonly Manifest[], waveOf: (m: Manife
       for (const peer of rule.to ?? []) {
         if (peer.namespaceSelector || !peer.podSelector?.matchLabels) continue;
         for (const client of runs(spec.podSelector.matchLabels ?? {})) {
-          for (const server of runs(peer.podSelector.matchLabels)) {
-            if (client === server) continue;
-            pairs.push([client, server]);
-            talks.add(`${client.kind}/${client.metadata.name}>${server.kind}/${server.metadata.name}`);
-          }
+          for (const server of runs(peer.podSelector.matchLabels)) if (client !== server) pairs.push([client, server]);
         }
       }
     }
   }
+  return pairs;
+}
+
+/**
+ * Every connection a NetworkPolicy allows inside the namespace whose client does not start in a
+ * later wave than the workload serving it. Connections both ways (Prometheus scrapes Grafana,
+ * Grafana queries Prometheus) are a cycle and are not reported.
+ */
+function unorderedConnections(manifests: readonly Manifest[], waveOf: (m: Manifest) => number): string[] {
+  const pairs = connectionPairs(manifests);
+  const mutual = (c: Manifest, s: Manifest) => pairs.some(([a, b]) => a === s && b === c);
   return pairs
-    .filter(([c, s]) => !talks.has(`${s.kind}/${s.metadata.name}>${c.kind}/${c.metadata.name}`) && waveOf(c) <= waveOf(s))
+    .filter(([c, s]) => !mutual(c, s) && waveOf(c) <= waveOf(s))
     .map(([c, s]) => `${c.kind} ${c.metadata.name} (wave ${waveOf(c)}) connects to ${s.kind} ${s.metadata.name} (wave ${waveOf(s)})`);
 }
 
@@ -108,11 +111,40 @@ describe('reported dependencies', () => {
   });
 });
 
+/**
+ * Every long-running workload that reads a stored credential an init Job sets (the Job creates the
+ * user; the workload signs in as it) and does not start after the Job. The store the Job
+ * initialises reads the superuser's password too, but the Job connects to it and waits for it.
+ */
+function unorderedInitClients(manifests: readonly Manifest[], waveOf: (m: Manifest) => number): string[] {
+  const index = secretKeysOf(manifests);
+  const pairs = connectionPairs(manifests);
+  const longRunning = manifests.filter((m) => LONG_RUNNING_KINDS.includes(m.kind));
+  const out: string[] = [];
+  for (const job of manifests.filter((m) => m.kind === 'Job')) {
+    const sets = credentialsOf(job, index);
+    for (const w of longRunning) {
+      const shared = [...credentialsOf(w, index)].filter((c) => sets.has(c));
+      if (shared.length === 0 || pairs.some(([c, s]) => c === job && s === w) || waveOf(w) > waveOf(job)) continue;
+      out.push(`${w.kind} ${w.metadata.name} (wave ${waveOf(w)}) reads ${shared.join(', ')}, which Job ${job.metadata.name} (wave ${waveOf(job)}) sets`);
+    }
+  }
+  return out;
+}
+
 describe.each(environmentNames())('sync waves of %s', (name) => {
+  const rendered = renderEnvironment(loadEnvironment(ENVIRONMENTS_DIR, name)).then((files) => files.map((f) => f.manifest));
+  const waveOf = (m: Manifest) => Number((m.metadata['annotations'] as Record<string, string>)[SYNC_WAVE_ANNOTATION]);
+
   it('start every workload after every workload it connects to in its namespace', async () => {
-    const manifests = (await renderEnvironment(loadEnvironment(ENVIRONMENTS_DIR, name))).map((f) => f.manifest);
-    const waveOf = (m: Manifest) => Number((m.metadata['annotations'] as Record<string, string>)[SYNC_WAVE_ANNOTATION]);
+    const manifests = await rendered;
     expect(manifests.some((m) => m.kind === 'NetworkPolicy')).toBe(true);
     expect(unorderedConnections(manifests, waveOf)).toEqual([]);
+  });
+
+  it('start every workload that signs in as a user an init Job creates after that Job', async () => {
+    const manifests = await rendered;
+    expect(manifests.some((m) => m.kind === 'Job')).toBe(true);
+    expect(unorderedInitClients(manifests, waveOf)).toEqual([]);
   });
 });
