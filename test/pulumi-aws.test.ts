@@ -5,7 +5,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames } from '../environments/load.ts';
-import { externalSecretKeys } from '../stacks/pulumi/aws-needs.ts';
 import type { Manifest } from '../kube/object.ts';
 import { s3CallsOf, type BackupTool } from './support/backup-s3-calls.ts';
 import { evaluate } from './support/iam-evaluator.ts';
@@ -29,6 +28,16 @@ function rolePolicy(run: MockedRun, roleName: string): any {
   const found = run.ofType('aws:iam/rolePolicy:RolePolicy').filter((r) => r.inputs['name'] === roleName);
   if (found.length !== 1) throw new Error(`expected one inline policy on ${roleName}, found ${found.length}`);
   return JSON.parse(found[0]!.inputs['policy'] as string);
+}
+
+/** Remote keys named by every ExternalSecret rendered: what the Secrets Manager entries are checked against. */
+function externalSecretKeys(manifests: readonly Manifest[]): string[] {
+  const keys = new Set<string>();
+  for (const m of manifests.filter((o) => o.kind === 'ExternalSecret')) {
+    const spec = (m['spec'] ?? {}) as { data?: { remoteRef?: { key?: string } }[]; dataFrom?: { extract?: { key?: string } }[] };
+    for (const k of [...(spec.data ?? []).map((d) => d.remoteRef?.key), ...(spec.dataFrom ?? []).map((d) => d.extract?.key)]) if (k) keys.add(k);
+  }
+  return [...keys].sort();
 }
 
 /** The issuer of the OIDC provider `stackConfigFor` configures. */

@@ -1,14 +1,13 @@
 /**
- * What the AWS side must provide for one environment, from the environment data, the facts its
- * tiers report and the objects synth renders: the backup bucket and the identity of the backup
- * writers (as the data tier reports them; no manifest is scanned for them), the
+ * What the AWS side must provide for one environment, from the environment data and the facts its
+ * chart reports (no rendered object is read back): the backup bucket and the identity of the backup
+ * writers (as the data tier reports them), the
  * Secrets Manager entries the ExternalSecrets name, the identity External Secrets Operator reads
  * them with, and the data stores that run as managed AWS services. Pure.
  */
 import type { Environment } from '../../environments/schema/index.ts';
 import { managedStoresOf } from '../../components/managed.ts';
 import type { BackupWriter } from '../../components/store.ts';
-import type { Manifest } from '../../kube/object.ts';
 import { storeServiceAccount } from '../../constructs/aws-cluster-secret-store.ts';
 import { addOnOf } from '../add-ons.ts';
 import type { ManagedStore } from './managed-store.ts';
@@ -54,20 +53,6 @@ export interface AwsNeeds {
   readonly managedStores: readonly ManagedStore[];
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** Remote keys named by every ExternalSecret rendered for the environment. */
-export function externalSecretKeys(manifests: readonly Manifest[]): string[] {
-  const keys = new Set<string>();
-  for (const m of manifests) {
-    if (m.kind !== 'ExternalSecret') continue;
-    const spec = (m['spec'] ?? {}) as { data?: { remoteRef?: { key?: unknown } }[]; dataFrom?: { extract?: { key?: unknown } }[] };
-    for (const d of spec.data ?? []) if (str(d.remoteRef?.key)) keys.add(d.remoteRef!.key as string);
-    for (const d of spec.dataFrom ?? []) if (str(d.extract?.key)) keys.add(d.extract!.key as string);
-  }
-  return [...keys].sort();
-}
-
 /**
  * The ServiceAccounts that write to the backup bucket, as the data tier reports them (backup jobs,
  * Elasticsearch's nodes, CloudNativePG's instances), once each, sorted. A writer outside the
@@ -105,18 +90,19 @@ export function accountOf(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
-/** What synth renders for an environment, and what its tiers report besides. */
-export interface RenderedFacts {
-  readonly manifests: readonly Manifest[];
+/** What the chart of an environment reports (stacks/platform-chart.ts); no rendered object is read. */
+export interface ReportedFacts {
   /** The data tier's backup writers (stacks/data-tier.ts). */
   readonly backupWriters: readonly BackupWriter[];
+  /** The secret store entries its ExternalSecrets read. */
+  readonly remoteSecretKeys: readonly string[];
 }
 
-/** What the AWS side of `env` must provide, given what synth renders and reports for it. */
-export function awsNeedsOf(env: Environment, rendered: RenderedFacts): AwsNeeds {
+/** What the AWS side of `env` must provide, given what its chart reports. */
+export function awsNeedsOf(env: Environment, reported: ReportedFacts): AwsNeeds {
   const resourcePrefix = env.namespace;
   const backup = env.data.backup;
-  const backupAccounts = backupServiceAccounts(env, rendered.backupWriters);
+  const backupAccounts = backupServiceAccounts(env, reported.backupWriters);
   return {
     region: env.gitops.secretStore.region,
     resourcePrefix,
@@ -129,7 +115,7 @@ export function awsNeedsOf(env: Environment, rendered: RenderedFacts): AwsNeeds 
       serviceAccounts: backupAccounts,
       roleName: backup.roleArn ? roleNameOf(backup.roleArn, 'data.backup.roleArn') : `${resourcePrefix}-backup`,
     },
-    secretNames: externalSecretKeys(rendered.manifests),
+    secretNames: [...reported.remoteSecretKeys],
     secretReader: {
       roleName: roleNameOf(env.gitops.secretStore.roleArn, 'gitops.secretStore.roleArn'),
       roleArn: env.gitops.secretStore.roleArn,

@@ -92,7 +92,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
   checkAccount(env, config);
   const platform = await renderPlatform(env);
   const manifests = platform.files.map((f) => f.manifest);
-  const derived = awsNeedsOf(env, { manifests, backupWriters: platform.chart.data.backupWriters });
+  const derived = awsNeedsOf(env, { backupWriters: platform.chart.data.backupWriters, remoteSecretKeys: platform.chart.remoteSecretKeys });
   const needs = input.needs ? input.needs(derived) : derived;
   const tags = { 'agent-platform.io/environment': env.name, 'agent-platform.io/managed-by': 'pulumi' };
   const managedArgs: ManagedStoresArgs = {

@@ -38,7 +38,7 @@ describe.each(environmentNames(ENVIRONMENTS_DIR))('the backup writers of %s', (n
 
   it('are every ServiceAccount the rendered objects write backups as, each once', async () => {
     const { env, platform, manifests } = await rendered;
-    const needs = awsNeedsOf(env, { manifests, backupWriters: platform.chart.data.backupWriters });
+    const needs = awsNeedsOf(env, { backupWriters: platform.chart.data.backupWriters, remoteSecretKeys: platform.chart.remoteSecretKeys });
     expect(needs.backup.serviceAccounts.length).toBeGreaterThan(0);
     expect(untrustedWriters(manifests, env.data.backup.roleArn, needs.backup.serviceAccounts)).toEqual([]);
     expect(new Set(needs.backup.serviceAccounts.map((a) => a.name)).size).toBe(needs.backup.serviceAccounts.length);
@@ -48,21 +48,21 @@ describe.each(environmentNames(ENVIRONMENTS_DIR))('the backup writers of %s', (n
     const { env, platform, manifests } = await rendered;
     const jobs = platform.chart.data.backupJobs;
     const unreported = platform.chart.data.backupWriters.filter((w) => !jobs.some((j) => j.serviceAccountName === w.name));
-    const needs = awsNeedsOf(env, { manifests, backupWriters: unreported });
+    const needs = awsNeedsOf(env, { backupWriters: unreported, remoteSecretKeys: [] });
     expect(untrustedWriters(manifests, env.data.backup.roleArn, needs.backup.serviceAccounts)).toContain(
       `${env.namespace}/${jobs[0]!.serviceAccountName} (CronJob ${jobs[0]!.cronJobName})`,
     );
   });
 
   it('say where each writes: under the environment\'s bucket and prefix, and a writer elsewhere is refused by name', async () => {
-    const { env, platform, manifests } = await rendered;
+    const { env, platform } = await rendered;
     const { bucket, prefix } = env.data.backup;
     for (const w of platform.chart.data.backupWriters) {
       expect(w.bucket).toBe(bucket);
       expect(w.prefix.startsWith(`${prefix}/`), w.prefix).toBe(true);
     }
     const stray = { namespace: env.namespace, name: 'stray', bucket: 'someone-elses-bucket', prefix: 'x' };
-    expect(() => awsNeedsOf(env, { manifests, backupWriters: [stray] })).toThrow(
+    expect(() => awsNeedsOf(env, { backupWriters: [stray], remoteSecretKeys: [] })).toThrow(
       `environments/${name}.yaml: ServiceAccount ${env.namespace}/stray writes backups to s3://someone-elses-bucket/x, outside data.backup (s3://${bucket}/${prefix}/) that the backup role grants`,
     );
   });
