@@ -16,6 +16,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Environment } from '../../environments/schema/index.ts';
 import { renderPlatform, type RenderedPlatform } from '../render.ts';
 import type { Manifest } from '../../kube/object.ts';
+import type { Dependency } from '../dependency.ts';
 import { BackupBucket } from './aws-backup-bucket.ts';
 import { clusterTargetOf, type ClusterTarget, type KubeconfigSource } from './cluster-target.ts';
 import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './aws-needs.ts';
@@ -49,6 +50,8 @@ export interface ProgramInput {
 export interface ProgramResult {
   readonly needs: AwsNeeds;
   readonly manifests: readonly Manifest[];
+  /** What the chart's constructs reported must run first, between `manifests` (the Kubernetes objects' `dependsOn` reads them). */
+  readonly dependencies: readonly Dependency[];
   readonly backupBucket: BackupBucket;
   /** Absent when nothing in the cluster writes backups (every store managed). */
   readonly backupRole?: IrsaRole;
@@ -180,7 +183,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
     ...Object.fromEntries([...managedStores.endpoints].flatMap(([name, e]) => (e.masterSecretArn ? [[`${name}MasterSecretArn`, e.masterSecretArn]] : []))),
     ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
   };
-  return { needs, manifests, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
+  return { needs, manifests, dependencies: platform.dependencies, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
 }
 
 /** Objects whose deletion loses data: the namespace (it takes everything in it), volumes, Postgres clusters. */
