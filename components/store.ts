@@ -21,6 +21,18 @@ import type { BackupSettings } from '../environments/schema/data.ts';
 import type { ChartContext } from '../stacks/chart-context.ts';
 import type { LogsSource } from '../stacks/monitoring-tier.ts';
 
+/**
+ * A ServiceAccount that writes backups, as the part that runs it reports it: the Pulumi program
+ * lets exactly these assume the backup role (stacks/pulumi/aws-needs.ts).
+ */
+export interface BackupWriter {
+  readonly namespace: string;
+  readonly name: string;
+  readonly bucket: string;
+  /** Key prefix it writes under, without a trailing slash: `<backup.prefix>/<store>`. */
+  readonly prefix: string;
+}
+
 /** Where and how every store's backup CronJob writes; one per chart. */
 export interface BackupPlan {
   readonly settings: BackupSettings;
@@ -33,6 +45,8 @@ export interface BackupPlan {
   };
   /** `s3://<bucket>/<prefix>/<store>`. */
   target(store: string): string;
+  /** ServiceAccount `serviceAccountName` of the chart's namespace, writing to {@link target}(`store`). */
+  writer(serviceAccountName: string, store: string): BackupWriter;
   /** The last step of a backup: uploads `/work` to {@link target} and prunes old backups. */
   upload(store: string): JobStep;
   /** The first step of a restore: fetches the newest complete backup into `/work`. */
@@ -77,6 +91,11 @@ export interface StorePart {
   /** Its StatefulSets and Deployments, for availability alerts. */
   readonly workloads: readonly WatchedWorkload[];
   readonly backupJobs: readonly BackupCronJob[];
+  /**
+   * ServiceAccounts of its own that write backups besides its backup jobs' (Elasticsearch's nodes
+   * writing snapshots, CloudNativePG's instances archiving WAL). @default - none
+   */
+  readonly backupWriters?: readonly BackupWriter[];
   /** Its alerts, rendered only where the jobs they read are scraped. */
   readonly alertGroups: readonly AlertGroup[];
   /** Its dashboards, rendered only with the panels whose jobs are scraped. */

@@ -101,6 +101,8 @@ export class BackupCronJob extends Construct implements Connectable {
   readonly cronJobName: string;
   readonly restoreCronJobName?: string;
   readonly store: string;
+  /** The ServiceAccount its backup and restore pods run as: it needs the bucket. */
+  readonly serviceAccountName: string;
   /** Bound on the age of the last successful backup; older means the backup is stale. */
   readonly maxAge: Duration;
   /** Backup and restore pods share one network identity: both reach the store and the bucket. */
@@ -122,6 +124,7 @@ export class BackupCronJob extends Construct implements Connectable {
     }
     this.cronJobName = props.name;
     this.store = props.store;
+    this.serviceAccountName = props.serviceAccountName;
     this.maxAge =
       props.maxAge ?? Duration.seconds(cronPeriodSeconds(props.schedule) + startingDeadline.toSeconds() + activeDeadline.toSeconds());
     const selector = selectorLabels(props.name);

@@ -3,6 +3,10 @@
  * `api.connections.allowTo(postgres)` writes the egress rule into the API's NetworkPolicy and the
  * matching ingress rule into Postgres's, so nobody hand-writes a selector or forgets one side.
  *
+ * A connection is also an ordering fact: the client needs the peer serving first, so `allowTo`
+ * reports it to the chart's {@link Relations}, which the sync waves read. `startsAfter` reports one
+ * without a connection (a client signing in as a user an init Job creates).
+ *
  * Each workload gets at most one NetworkPolicy (`<name>`), created on its first rule and holding
  * every rule that names it; together with the namespace's default-deny policy, anything not
  * allowed here is refused. A policy that allows any egress also allows the cluster DNS its
@@ -15,6 +19,7 @@ import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
 import type { ExternalPeer } from './external-peer.ts';
 import { PlatformNamespace } from './platform-namespace.ts';
+import { Relations } from './relations.ts';
 
 /** A port a connection may use. */
 export interface NetworkPort {
@@ -82,6 +87,7 @@ export class Connections {
     this.component = props.component;
     this.podSelector = { ...props.podSelector };
     this.defaultPorts = props.defaultPorts ?? [];
+    Relations.of(scope).addParty(scope);
   }
 
   /** Lets this workload connect to `peer` (egress here, ingress there). @param ports default: the peer's default ports */
@@ -90,6 +96,16 @@ export class Connections {
     if (ports.length === 0) throw new Error(`${this.name}.allowTo(${target.name}): no ports given and ${target.name} declares none`);
     this.addEgress([{ podSelector: { matchLabels: { ...target.podSelector } } }], ports);
     target.addIngress([{ podSelector: { matchLabels: { ...this.podSelector } } }], ports);
+    Relations.of(this.scope).needs(this.scope, target.scope, `connects to ${target.name}`);
+  }
+
+  /**
+   * Says that this workload needs `peer` done (a Job) or serving first although it does not connect
+   * to it: it signs in as a user `peer` creates. Ordering only; no network rule.
+   * @param reason for messages: `signs in as a role postgres-init creates`
+   */
+  startsAfter(peer: Connectable, reason: string): void {
+    Relations.of(this.scope).needs(this.scope, peer.connections.scope, reason);
   }
 
   /** Lets `peer` connect to this workload. @param ports default: this workload's default ports */

@@ -72,6 +72,8 @@ export class Elasticsearch extends Construct implements Connectable {
   }
   readonly host: string;
   readonly port = ELASTICSEARCH_PORT;
+  /** The ServiceAccount the nodes run as; with `snapshotRoleArn` it writes the snapshots. */
+  readonly serviceAccountName: string;
   /** The exporter Deployment, which Prometheus scrapes. */
   readonly exporter: AppDeployment;
   /** The user the exporter signs in as; the init Job creates it. */
@@ -111,9 +113,10 @@ export class Elasticsearch extends Construct implements Connectable {
     this.connections = new Connections(this, { name, component: 'search', podSelector: selector, defaultPorts: [{ port: ELASTICSEARCH_PORT }] });
     if (cluster) this.connections.allowTo(this, [{ port: ELASTICSEARCH_TRANSPORT_PORT }]);
 
+    this.serviceAccountName = name;
     new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: {
-        name,
+        name: this.serviceAccountName,
         labels,
         annotations: props.snapshotRoleArn ? { 'eks.amazonaws.com/role-arn': props.snapshotRoleArn } : undefined,
       },
@@ -177,7 +180,7 @@ export class Elasticsearch extends Construct implements Connectable {
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: name,
+            serviceAccountName: this.serviceAccountName,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: { ...restrictedPodSecurityContext(UID), runAsGroup: 0, fsGroup: UID },

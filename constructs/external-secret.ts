@@ -37,6 +37,8 @@ export class ExternalSecret extends Construct {
   readonly secretName: string;
   /** Keys the produced Secret holds. */
   readonly keys: readonly string[];
+  /** The entry of the secret store it reads (a Secrets Manager secret the AWS side creates). */
+  readonly remoteKey: string;
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
@@ -44,6 +46,7 @@ export class ExternalSecret extends Construct {
     const dup = props.keys.find((k, i) => props.keys.indexOf(k) !== i);
     if (dup) throw new Error(`ExternalSecret ${props.name}: key ${JSON.stringify(dup)} listed twice`);
     this.secretName = props.name;
+    this.remoteKey = props.remoteKey;
     const templated = Object.keys(props.templates ?? {});
     this.keys = [...props.keys, ...templated];
     new CustomResource<IExternalSecret>(this, 'external-secret', {

@@ -71,6 +71,12 @@ export class PostgresCluster extends Construct implements Connectable {
   readonly metrics: { readonly serviceName: string; readonly port: number; readonly portName: string };
   /** The `ObjectStore` holding WAL and base backups; a recovery Cluster names it too. */
   readonly objectStoreName: string;
+  /**
+   * The ServiceAccount the instances run as, which archives WAL and base backups: CloudNativePG
+   * creates it named after the Cluster, from `serviceAccountTemplate`
+   * (IRSA in https://cloudnative-pg.io/documentation/current/appendixes/object_stores).
+   */
+  readonly serviceAccountName: string;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id);
@@ -90,6 +96,7 @@ export class PostgresCluster extends Construct implements Connectable {
     this.name = name;
     this.host = `${name}-rw`;
     this.objectStoreName = name;
+    this.serviceAccountName = name;
     const labels = componentLabels(name, 'database');
     // Every pod of the cluster, including the operator's initdb and join Jobs, which need the same
     // egress (Kubernetes API, object storage) as the instances; metrics come from instances only.

@@ -9,7 +9,7 @@
  * Healthy state"), but what these Jobs create (database roles, Elasticsearch users) is what the
  * service's readiness needs, so a fresh environment would wait for itself forever. A Sync hook runs
  * in its sync wave, after the store it initialises and before its consumers (the waves come from
- * the dependency model, stacks/init-job-dependencies.ts), and Argo CD waits for it to complete. Secure by default like every
+ * the relations its store's module reports, `connections.startsAfter`), and Argo CD waits for it to complete. Secure by default like every
  * pod here: its own ServiceAccount without a token, restricted security context, read-only root
  * filesystem with a small `/tmp`, and a NetworkPolicy that admits nothing until relationships do.
  */

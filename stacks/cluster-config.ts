@@ -19,7 +19,7 @@ import type { Manifest } from '../kube/object.ts';
 import { CLUSTER_LABEL } from '../policies/cluster.ts';
 import { addOnOf, ENVOY_GATEWAY_NAMESPACE, RATE_LIMIT_NAMESPACE } from './add-ons.ts';
 import { declareStorageClasses } from './cluster-storage.ts';
-import { manifestsOf } from './render.ts';
+import { chartObjects } from './render.ts';
 import { applySyncWaves } from './sync-waves.ts';
 
 /** The controller that serves our GatewayClass. */
@@ -87,8 +87,8 @@ export function buildClusterConfig(clusterName: string, members: readonly Enviro
     });
   }
   declareStorageClasses(chart, clusterName, manifests, { [CLUSTER_LABEL]: clusterName });
-  const out = manifestsOf(chart);
-  applySyncWaves(out);
+  const { manifests: out, dependencies } = chartObjects(chart);
+  applySyncWaves(out, dependencies);
   for (const m of out) {
     // Checks of the cluster's environments read its configuration by this label (policies/cluster.ts).
     m.metadata['labels'] = { ...((m.metadata['labels'] ?? {}) as object), [CLUSTER_LABEL]: clusterName };

@@ -18,7 +18,7 @@ import type { ScrapeTarget } from '../constructs/scrape-target.ts';
 import { ScriptConfigMap } from '../constructs/script-config-map.ts';
 import { IMAGES, pinnedImageRef } from '../constructs/versions.ts';
 import { STORES } from '../components/index.ts';
-import type { BackupPlan, DataContext, StoreModule } from '../components/store.ts';
+import type { BackupPlan, BackupWriter, DataContext, StoreModule } from '../components/store.ts';
 import type { Construct } from 'constructs';
 import type { AppTierExtras } from './app-tier.ts';
 import type { ChartContext } from './chart-context.ts';
@@ -31,6 +31,12 @@ export interface DataTier {
   /** In-cluster stores' StatefulSets and exporters' Deployments, for availability alerts (CloudNativePG's pods have neither). */
   readonly workloads: readonly WatchedWorkload[];
   readonly backups: readonly BackupWatch[];
+  /**
+   * Every ServiceAccount that writes backups: the backup jobs' and the stores' own (Elasticsearch's
+   * nodes, CloudNativePG's instances), with where they write, in store order; the Pulumi program's
+   * backup role trusts exactly these.
+   */
+  readonly backupWriters: readonly BackupWriter[];
   /** The stores' alert groups and dashboards, for the monitoring tier to render where their jobs are scraped. */
   readonly alertGroups: readonly AlertGroup[];
   readonly dashboards: readonly DashboardDefinition[];
@@ -57,6 +63,7 @@ function backupPlan(scope: Construct, ctx: ChartContext, secret: DataContext['se
   ];
   const serviceAccount = new BackupServiceAccount(scope, 'backup-service-account', { name: 'data-backup', roleArn: settings.roleArn });
   const target = (store: string) => `s3://${settings.bucket}/${settings.prefix}/${store}`;
+  const writer = (name: string, store: string): BackupWriter => ({ namespace: ctx.env.namespace, name, bucket: settings.bucket, prefix: `${settings.prefix}/${store}` });
   const upload = (store: string): JobStep => ({
     name: 'upload',
     image: awsCliImage,
@@ -74,6 +81,7 @@ function backupPlan(scope: Construct, ctx: ChartContext, secret: DataContext['se
     settings,
     cron: { schedule: settings.schedule, timeZone: settings.timeZone, scripts, serviceAccountName: serviceAccount.serviceAccountName },
     target,
+    writer,
     upload,
     fetch,
     awsEnv,
@@ -90,12 +98,13 @@ export function buildDataTier(scope: Construct, ctx: ChartContext, stores: reado
     scripts: [...BACKUP_SCRIPTS, ...stores.flatMap((s) => s.scripts)],
     dirs: stores.flatMap((s) => (s.scriptsDir ? [s.scriptsDir] : [])),
   });
+  const backup = backupPlan(scope, ctx, secret, scripts);
   const data: DataContext = {
     ...ctx,
     scope,
     secret,
     scripts,
-    backup: backupPlan(scope, ctx, secret, scripts),
+    backup,
     aws: { ...ctx.internet, name: 'AWS S3 and STS' },
     // Managed services live in the VPC at addresses only DNS knows; the rule is scoped by port.
     managed: (name) => ({ name, ipBlock: { cidr: '0.0.0.0/0' } }),
@@ -119,6 +128,7 @@ export function buildDataTier(scope: Construct, ctx: ChartContext, stores: reado
     scrapeTargets: parts.flatMap((p) => p.scrapeTargets),
     workloads: parts.flatMap((p) => p.workloads),
     backups: backupJobs.map((j) => ({ cronJobName: j.cronJobName, store: j.store, maxAgeSeconds: j.maxAge.toSeconds() })),
+    backupWriters: parts.flatMap((p) => [...p.backupJobs.map((j) => backup.writer(j.serviceAccountName, j.store)), ...(p.backupWriters ?? [])]),
     alertGroups: parts.flatMap((p) => p.alertGroups),
     dashboards: parts.flatMap((p) => p.dashboards),
     appExtras: {

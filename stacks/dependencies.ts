@@ -1,9 +1,9 @@
 /**
  * What each rendered object references among the others, the facts sync waves are computed from
  * (stacks/sync-waves.ts): its Namespace and CRD, the Secrets, ConfigMaps, ServiceAccounts and claims
- * its pods read, the Services its configuration names, what a Service or budget selects, what a
- * route, policy, binding or certificate points at, and what an init Job creates for a workload
- * (init-job-dependencies.ts). What an operator makes from a custom resource (CloudNativePG's
+ * its pods read, what a Service or budget selects, and what a route, policy, binding or certificate
+ * points at. Which store a workload connects to, and which init Job creates the user it signs in
+ * as, is not read here: the tier that wires them reports it (constructs/relations.ts). What an operator makes from a custom resource (CloudNativePG's
  * `<cluster>-app` Secret and `<cluster>-rw` Service) comes from the object model (kube/produced.ts).
  */
 import { apiGroupOf } from '../kube/api-version.ts';
@@ -12,7 +12,6 @@ import { podTemplateOf } from '../kube/pod-template.ts';
 import { producedBy } from '../kube/produced.ts';
 import { arr, isRecord, str, type Json } from '../kube/read.ts';
 import type { Dependency } from './dependency.ts';
-import { initJobDependencies } from './init-job-dependencies.ts';
 
 function matches(selector: unknown, labels: Record<string, string>): boolean {
   if (!isRecord(selector)) return false;
@@ -20,71 +19,18 @@ function matches(selector: unknown, labels: Record<string, string>): boolean {
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
-/** All string values of a pod spec's literal env vars, plus the data of ConfigMaps it reads. */
-function configurationText(spec: Json, configMaps: ReadonlyMap<string, Manifest>, ns: string): string[] {
-  const texts: string[] = [];
-  const containers = [...arr(spec['containers']), ...arr(spec['initContainers'])].filter(isRecord);
-  const mapNames = new Set<string>();
-  for (const c of containers) {
-    for (const e of arr(c['env']).filter(isRecord)) {
-      const value = str(e['value']);
-      if (value) texts.push(value);
-    }
-    for (const a of [...arr(c['args']), ...arr(c['command'])]) if (typeof a === 'string') texts.push(a);
-    for (const f of arr(c['envFrom']).filter(isRecord)) {
-      const name = str((f['configMapRef'] as Json | undefined)?.['name']);
-      if (name) mapNames.add(name);
-    }
-  }
-  for (const v of arr(spec['volumes']).filter(isRecord)) {
-    const name = str((v['configMap'] as Json | undefined)?.['name']);
-    if (name) mapNames.add(name);
-    for (const s of arr((v['projected'] as Json | undefined)?.['sources']).filter(isRecord)) {
-      const pname = str((s['configMap'] as Json | undefined)?.['name']);
-      if (pname) mapNames.add(pname);
-    }
-  }
-  for (const name of mapNames) {
-    const cm = configMaps.get(`${ns}/${name}`);
-    for (const [key, value] of Object.entries((cm?.['data'] ?? {}) as Record<string, unknown>)) {
-      // A mounted script names hosts in comments and messages ("scale deployment agent-api");
-      // where it connects comes from its pod's env, read above. Only configuration files count.
-      if (typeof value === 'string' && !SCRIPT_FILE.test(key)) texts.push(value);
-    }
-  }
-  return texts;
-}
-
-/** Data keys of a ConfigMap that hold code rather than configuration. */
-const SCRIPT_FILE = /\.(sh|bash|sql|py)$/;
-
-/** Whether `text` uses `host` as a host name (`host`, `host:5432`, `host.ns.svc`, `//host/`), not as a substring of a word. */
-function mentionsHost(text: string, host: string): boolean {
-  // Checked for every (workload, Service) pair: a plain substring test first, and one compiled
-  // pattern per host.
-  if (!text.includes(host)) return false;
-  let pattern = HOST_PATTERNS.get(host);
-  if (!pattern) {
-    const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    pattern = new RegExp(`(^|[/@\\s,="'\\[])${escaped}(\\.[a-z0-9-]+)*(:[0-9]+)?($|[/\\s,"'\\]?:])`);
-    HOST_PATTERNS.set(host, pattern);
-  }
-  return pattern.test(text);
-}
-const HOST_PATTERNS = new Map<string, RegExp>();
-
 /**
- * Every reference between the objects of one rendering. Objects referenced but not rendered here
- * (a ClusterIssuer installed by an add-on, the cluster DNS) are not dependencies of the rendering.
+ * Every reference between the objects of one rendering, and the relations its constructs
+ * `reported` (which Service a client connects to is wired, not written in any field this could
+ * read; stacks/reported-dependencies.ts). Objects referenced but not rendered here (a ClusterIssuer
+ * installed by an add-on, the cluster DNS) are not dependencies of the rendering.
  */
-export function dependencies(manifests: readonly Manifest[]): Dependency[] {
-  const deps: Dependency[] = [];
+export function dependencies(manifests: readonly Manifest[], reported: readonly Dependency[] = []): Dependency[] {
+  const deps: Dependency[] = [...reported];
   const byKindName = new Map<string, Manifest>();
   const namespaces = new Map<string, Manifest>();
   const crds = new Map<string, Manifest>();
-  const configMaps = new Map<string, Manifest>();
   const secretProducers = new Map<string, Manifest>();
-  const services = new Map<string, Manifest>();
   for (const m of manifests) {
     const ns = m.metadata.namespace ?? '';
     byKindName.set(`${m.kind}/${ns}/${m.metadata.name}`, m);
@@ -93,13 +39,9 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
       const spec = (m['spec'] ?? {}) as Json;
       crds.set(`${str((spec['names'] as Json | undefined)?.['kind'])}.${str(spec['group'])}`, m);
     }
-    if (m.kind === 'ConfigMap') configMaps.set(`${ns}/${m.metadata.name}`, m);
     if (m.kind === 'Secret') secretProducers.set(`${ns}/${m.metadata.name}`, m);
-    if (m.kind === 'Service') services.set(`${ns}/${m.metadata.name}`, m);
-    // What a controller writes for it: an ExternalSecret's or Certificate's Secret, an operator's Secrets and Services.
-    const made = producedBy(m);
-    for (const s of made.secrets) secretProducers.set(`${ns}/${s}`, m);
-    for (const s of made.services) services.set(`${ns}/${s.name}`, m);
+    // What a controller writes for it: an ExternalSecret's or Certificate's Secret, an operator's Secrets.
+    for (const s of producedBy(m).secrets) secretProducers.set(`${ns}/${s}`, m);
   }
 
   const add = (from: Manifest, to: Manifest | undefined, reason: string) => {
@@ -151,23 +93,6 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
         for (const e of arr(c['env']).filter(isRecord)) {
           const cm = str(((e['valueFrom'] as Json | undefined)?.['configMapKeyRef'] as Json | undefined)?.['name']);
           add(m, lookup('ConfigMap', ns, cm), `env configMapKeyRef ${cm}`);
-        }
-      }
-      // A workload configured to talk to a Service starts after that Service's backends.
-      const texts = configurationText(pod.spec, configMaps, ns);
-      for (const [key, svc] of services) {
-        const [svcNs, svcName] = key.split('/') as [string, string];
-        if (svcNs !== ns) continue;
-        if (!texts.some((t) => mentionsHost(t, svcName) || mentionsHost(t, `${svcName}.${ns}`))) continue;
-        // A workload never waits for its own Service: `POSTGRES_USER=postgres` names a user, not the
-        // Service `postgres` that selects the very pods it configures.
-        const selector = svc.kind === 'Service' ? (svc['spec'] as Json | undefined)?.['selector'] : undefined;
-        if (matches(selector, pod.labels)) continue;
-        add(m, svc, `configuration names Service ${svcName}`);
-        // A headless Service comes before its StatefulSet, so waiting for the Service alone is not enough.
-        for (const w of manifests) {
-          const wp = (w.metadata.namespace ?? '') === ns && w !== m ? podTemplateOf(w) : undefined;
-          if (wp && matches(selector, wp.labels)) add(m, w, `configuration names Service ${svcName} of ${w.kind} ${w.metadata.name}`);
         }
       }
       if (m.kind === 'StatefulSet') add(m, lookup('Service', ns, spec['serviceName']), `serviceName ${String(spec['serviceName'])}`);
@@ -246,7 +171,5 @@ export function dependencies(manifests: readonly Manifest[]): Dependency[] {
       add(m, lookup(String(store['kind'] ?? 'SecretStore'), store['kind'] === 'ClusterSecretStore' ? '' : ns, store['name']), `secretStoreRef ${String(store['name'])}`);
     }
   }
-  // A workload signing in with an account an init Job creates comes after that Job.
-  deps.push(...initJobDependencies(manifests, deps));
   return deps;
 }

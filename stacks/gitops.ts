@@ -56,6 +56,14 @@ export interface GitOpsInput {
   readonly rendered: ReadonlyMap<string, readonly Manifest[]>;
 }
 
+/**
+ * The Application that delivers `env` in `gitops` delivery: the name buildGitOps gives it, in the
+ * one Argo CD instance's namespace. The Pulumi switch-over names it from here (stacks/pulumi/switch-over.ts).
+ */
+export function environmentApplication(env: Environment): { readonly name: string; readonly namespace: string } {
+  return { name: `${ENV_PROJECT}-${env.name}`, namespace: env.gitops.argoNamespace };
+}
+
 /** The Argo CD objects, as plain manifests with their paths under `generated/`; pure. */
 export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manifest }[] {
   const { envs, rendered } = input;
@@ -145,7 +153,7 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
       // `pulumi up` applies this environment's objects; an Application too would have Argo CD and
       // Pulumi fight over them. The cluster's add-ons above are still Argo CD's to install.
       if (e.delivery === 'pulumi') continue;
-      const appName = `${ENV_PROJECT}-${e.name}`;
+      const appName = environmentApplication(e).name;
       new ArgoApplication(rootChart, appName, {
         name: appName,
         namespace: argoNamespace,

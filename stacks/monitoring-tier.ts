@@ -39,6 +39,8 @@ export interface LogsSource {
   /** Grafana is let through its NetworkPolicy and this workload's to `port`. */
   readonly workload: Connectable;
   readonly port: number;
+  /** The Job that creates the datasource's user, which Grafana starts after. @default - the user exists beforehand */
+  readonly userCreatedBy?: { readonly job: Connectable; readonly reason: string };
 }
 
 /** What the other tiers tell the monitoring tier. */
@@ -172,7 +174,10 @@ export function buildMonitoringTier(scope: Construct, ctx: ChartContext, inputs:
   const ruleGroups = renderRuleGroups(groups, mon.runbookBaseUrl);
 
   const scrapeTargets = [...inputs.scrapeTargets, ...ownTargets, grafana.scrapeTarget];
-  if (inputs.logs) grafana.connections.allowTo(inputs.logs.workload, [{ port: inputs.logs.port }]);
+  if (inputs.logs) {
+    grafana.connections.allowTo(inputs.logs.workload, [{ port: inputs.logs.port }]);
+    if (inputs.logs.userCreatedBy) grafana.connections.startsAfter(inputs.logs.userCreatedBy.job, inputs.logs.userCreatedBy.reason);
+  }
 
   if (mon.mode === 'plain') {
     if (!alertmanager) throw new Error(`environment ${env.name}: monitoring.alertmanager is required in plain mode`);

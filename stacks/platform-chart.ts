@@ -4,6 +4,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
+import { ExternalSecret } from '../constructs/external-secret.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
 import { chartContext } from './chart-context.ts';
@@ -42,6 +43,12 @@ export class PlatformChart extends Chart {
       dashboards: this.data.dashboards,
       logs: this.data.logs,
     });
+  }
+
+  /** The secret store entries the chart's ExternalSecrets read, as each reports it; sorted, once each. */
+  get remoteSecretKeys(): string[] {
+    const keys = this.node.findAll().flatMap((c) => (c instanceof ExternalSecret ? [c.remoteKey] : []));
+    return [...new Set(keys)].sort();
   }
 }
 

@@ -11,7 +11,9 @@ import yaml from 'js-yaml';
 import type { Environment } from '../environments/schema/index.ts';
 import { CLUSTER_SCOPED_KINDS } from '../kube/cluster-scoped.ts';
 import type { Manifest } from '../kube/object.ts';
-import { buildPlatform } from './platform-chart.ts';
+import type { Dependency } from './dependency.ts';
+import { buildPlatform, type PlatformChart } from './platform-chart.ts';
+import { reportedDependencies } from './reported-dependencies.ts';
 import { annotateSecretReloads } from './secret-reload.ts';
 import { applySyncWaves } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
@@ -30,17 +32,29 @@ function validateConstructs(chart: Chart): void {
   if (errors.length > 0) throw new Error(`construct validation failed:\n${errors.join('\n')}`);
 }
 
-/** The plain objects of a chart, each resolved once, cluster-scoped ones without a namespace. */
-export function manifestsOf(chart: Chart): Manifest[] {
+/** A chart's objects and the ordering facts its constructs reported between them. */
+export interface ChartObjects {
+  readonly manifests: Manifest[];
+  /** What the constructs said must run first (constructs/relations.ts), between `manifests`. */
+  readonly dependencies: Dependency[];
+}
+
+/** The plain objects of a chart, each resolved once, cluster-scoped ones without a namespace, with the relations reported between them. */
+export function chartObjects(chart: Chart): ChartObjects {
   validateConstructs(chart);
-  return chart.node
-    .findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject)
-    .map((o) => {
-      const m = o.toJson() as Manifest;
-      if (CLUSTER_SCOPED_KINDS.has(m.kind)) delete m.metadata.namespace;
-      return m;
-    });
+  const rendered = new Map<ApiObject, Manifest>();
+  for (const o of chart.node.findAll()) {
+    if (!(o instanceof ApiObject)) continue;
+    const m = o.toJson() as Manifest;
+    if (CLUSTER_SCOPED_KINDS.has(m.kind)) delete m.metadata.namespace;
+    rendered.set(o, m);
+  }
+  return { manifests: [...rendered.values()], dependencies: reportedDependencies(chart, rendered) };
+}
+
+/** The plain objects of a chart (see {@link chartObjects}). */
+export function manifestsOf(chart: Chart): Manifest[] {
+  return chartObjects(chart).manifests;
 }
 
 /** `deployment-agent-api.yaml`: kind and name say what the file holds, and stay put as long as they do. */
@@ -54,14 +68,30 @@ export function toYaml(m: Manifest, envName: string): string {
   return header + yaml.dump(m, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 
+/** One environment rendered, with what its tiers reported besides the objects. */
+export interface RenderedPlatform {
+  readonly files: RenderedFile[];
+  /** The ordering facts the constructs reported, between the files' manifests (for Pulumi's `dependsOn`). */
+  readonly dependencies: readonly Dependency[];
+  /** The chart, whose tiers report facts (the backup ServiceAccounts, ...) that others read. */
+  readonly chart: PlatformChart;
+}
+
 /**
  * Renders and validates one environment. Throws, naming the file and field, if any object fails
  * its schema or two objects would share a file.
  */
 export async function renderEnvironment(env: Environment): Promise<RenderedFile[]> {
-  const manifests = manifestsOf(buildPlatform(env));
-  // Waves come from the objects' references, so whatever a tier renders is ordered without numbering.
-  applySyncWaves(manifests);
+  return (await renderPlatform(env)).files;
+}
+
+/** {@link renderEnvironment}, with the facts the chart reported. */
+export async function renderPlatform(env: Environment): Promise<RenderedPlatform> {
+  const chart = buildPlatform(env);
+  const { manifests, dependencies } = chartObjects(chart);
+  // Waves come from the objects' references and the relations the tiers reported, so whatever a
+  // tier renders is ordered without numbering.
+  applySyncWaves(manifests, dependencies);
   annotateSecretReloads(manifests);
   const files = new Map<string, RenderedFile>();
   for (const manifest of manifests) {
@@ -70,5 +100,5 @@ export async function renderEnvironment(env: Environment): Promise<RenderedFile[
     await validateManifest(manifest, `generated/${path} (${manifest.kind} ${manifest.metadata.name})`);
     files.set(path, { path, content: toYaml(manifest, env.name), manifest });
   }
-  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), dependencies, chart };
 }

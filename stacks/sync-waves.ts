@@ -4,12 +4,14 @@
  * Every object's wave is the length of the longest chain of references below it: a Namespace or
  * CRD references nothing and lands in wave 0; a ConfigMap or ExternalSecret references its
  * Namespace (1); a Deployment references its ConfigMap, Secret and ServiceAccount (2); its Service
- * selects it (3); the HTTPRoute routes to the Service (4). A workload whose configuration names a
- * Service (a `DATABASE_URL` pointing at `agent-postgres-rw`, a scrape config pointing at
- * `agent-api`) comes after that Service, so data stores precede the app and monitoring follows it.
- * A workload that reads a credential an init Job also reads comes after that Job (see
- * init-job-dependencies.ts): the API after `postgres-init`, which creates its roles and databases.
- * A new component gets the right wave from its references alone.
+ * selects it (3); the HTTPRoute routes to the Service (4). A workload that connects to another
+ * (the API to Postgres, Prometheus to the API it scrapes) comes after it, as the tier that wires
+ * them reports (constructs/relations.ts, passed in as `extra`), so data stores precede the app and
+ * monitoring follows it.
+ * A workload that signs in as a user an init Job creates comes after that Job, as the store's
+ * module reports (`client.connections.startsAfter(init, ...)`): the API after `postgres-init`,
+ * which creates its roles and databases.
+ * A new component gets the right wave from its references and the connections it declares.
  */
 import type { Manifest } from '../kube/object.ts';
 import { dependencies } from './dependencies.ts';
@@ -24,7 +26,7 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
  */
 export function syncWaves(manifests: readonly Manifest[], extra: readonly Dependency[] = []): Map<Manifest, number> {
   const edges = new Map<Manifest, Manifest[]>();
-  for (const d of [...dependencies(manifests), ...extra]) edges.set(d.from, [...(edges.get(d.from) ?? []), d.to]);
+  for (const d of dependencies(manifests, extra)) edges.set(d.from, [...(edges.get(d.from) ?? []), d.to]);
   for (const list of edges.values()) list.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : 1));
   const waves = new Map<Manifest, number>();
   const onStack = new Set<Manifest>();

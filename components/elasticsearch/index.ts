@@ -86,6 +86,8 @@ function build(ctx: DataContext): StorePart {
     exporter: { user: elasticsearch.exporterUser, password: exporterPassword },
   });
   init.connections.allowTo(elasticsearch);
+  const signsInAs = (user: string) => `signs in as user ${user}, which Job ${init.jobName} creates`;
+  elasticsearch.exporter.connections.startsAfter(init, signsInAs(elasticsearch.exporterUser));
 
   const esEnv: k8s.EnvVar[] = [
     { name: 'ES_URL', value: elasticsearch.url },
@@ -142,14 +144,21 @@ function build(ctx: DataContext): StorePart {
       { ...elasticsearch.exporter.workload, component: 'elasticsearch', pageWhenDown: false },
     ],
     backupJobs: [backup],
+    // The nodes write the snapshots the job asks for, as themselves (with a role; without one, with
+    // keys in their keystore).
+    backupWriters: ctx.backup.settings.roleArn ? [ctx.backup.writer(elasticsearch.serviceAccountName, backup.store)] : [],
     // The service's logs for Grafana, read as the init Job's read-only user (managed OpenSearch
     // authenticates by IAM, not by password).
     logs: {
       datasource: { url: elasticsearch.url, index: es.logIndexPattern, user: init.readerUser, password: readerPassword, ca: elasticsearch.ca },
       workload: elasticsearch,
       port: ELASTICSEARCH_PORT,
+      userCreatedBy: { job: init, reason: signsInAs(init.readerUser) },
     },
-    allowClient: (c) => c.connections.allowTo(elasticsearch),
+    allowClient: (c) => {
+      c.connections.allowTo(elasticsearch);
+      c.connections.startsAfter(init, signsInAs(init.serviceUser));
+    },
   };
 }
 

@@ -19,6 +19,9 @@ import type { DataContext, StoreModule, StorePart } from '../store.ts';
 import { postgresAlertGroup } from './alerts.ts';
 import { POSTGRES_DASHBOARD } from './dashboard.ts';
 
+/** Where CloudNativePG archives WAL and base backups, beside the logical dumps (`postgres`). */
+const WAL_STORE = 'postgres-wal';
+
 function build(ctx: DataContext): StorePart {
   const pg = ctx.env.data.postgres;
   const { scope, backup } = ctx;
@@ -63,7 +66,7 @@ function build(ctx: DataContext): StorePart {
           appOwnerSecret: appOwner.secretName,
           superuserSecret: secret.secretName,
           backup: {
-            destinationPath: `${backup.target('postgres')}-wal`,
+            destinationPath: backup.target(WAL_STORE),
             region: backup.settings.region,
             // CloudNativePG's schedules count seconds first.
             schedule: `0 ${backup.settings.schedule}`,
@@ -79,6 +82,8 @@ function build(ctx: DataContext): StorePart {
     }
   };
   const { store: postgres, host, port } = buildStore();
+  // The instances archive WAL as themselves when there is a role (without one, with static keys).
+  const archiver = postgres instanceof PostgresCluster && backup.settings.roleArn ? [backup.writer(postgres.serviceAccountName, WAL_STORE)] : [];
   const managed = pg.mode === 'managed';
   const peer = ctx.managed('managed Postgres');
   const reach = (c: Connectable) => (postgres ? c.connections.allowTo(postgres) : c.connections.allowToExternal(peer, [{ port }]));
@@ -113,6 +118,11 @@ function build(ctx: DataContext): StorePart {
     requireTls: managed,
   });
   reach(init);
+  // The service signs in as the roles and into the databases the Job creates, in every mode.
+  const client = (c: Connectable) => {
+    reach(c);
+    c.connections.startsAfter(init, `signs in as the roles Job ${init.jobName} creates`);
+  };
 
   const backupJob = new BackupCronJob(scope, 'postgres-backup', {
     ...backup.cron,
@@ -155,13 +165,14 @@ function build(ctx: DataContext): StorePart {
     // CloudNativePG's pods belong to no StatefulSet or Deployment: its own alerts watch them.
     workloads: postgres instanceof PostgresStatefulSet ? [{ ...postgres.workload, component: 'postgres' }] : [],
     backupJobs: [backupJob],
+    backupWriters: archiver,
     alertGroups: [
       // Standbys exist only on CloudNativePG with more than one instance: only then is lag watched.
       postgresAlertGroup({ replicated: pg.mode === 'cloudnative-pg' && pg.instances > 1 }),
       ...(pg.mode === 'cloudnative-pg' ? [cloudNativePgAlertGroup({ namespace: ctx.env.namespace, instances: pg.instances })] : []),
     ],
     dashboards: [POSTGRES_DASHBOARD],
-    allowClient: reach,
+    allowClient: client,
   };
 }
 

@@ -1,14 +1,13 @@
 /**
- * What the AWS side must provide for one environment, read from the environment data and from the
- * objects synth renders for it: the backup bucket and the identity of the backup jobs, the
+ * What the AWS side must provide for one environment, from the environment data and the facts its
+ * chart reports (no rendered object is read back): the backup bucket and the identity of the backup
+ * writers (as the data tier reports them), the
  * Secrets Manager entries the ExternalSecrets name, the identity External Secrets Operator reads
  * them with, and the data stores that run as managed AWS services. Pure.
  */
 import type { Environment } from '../../environments/schema/index.ts';
 import { managedStoresOf } from '../../components/managed.ts';
-import { apiGroupOf } from '../../kube/api-version.ts';
-import { podTemplateOf } from '../../kube/pod-template.ts';
-import type { Manifest } from '../../kube/object.ts';
+import type { BackupWriter } from '../../components/store.ts';
 import { storeServiceAccount } from '../../constructs/aws-cluster-secret-store.ts';
 import { addOnOf } from '../add-ons.ts';
 import type { ManagedStore } from './managed-store.ts';
@@ -32,8 +31,9 @@ export interface BackupNeeds {
   /** Days the backup jobs keep a backup (they prune themselves, keeping the newest regardless). */
   readonly retentionDays: number;
   /**
-   * The ServiceAccounts that write backups (backup CronJobs, CloudNativePG's archiver, those
-   * annotated with the backup role), sorted; empty when nothing in the cluster writes backups.
+   * The ServiceAccounts that write backups (backup CronJobs, CloudNativePG's archiver,
+   * Elasticsearch's nodes), as the data tier reports them, sorted; empty when nothing in the
+   * cluster writes backups.
    */
   readonly serviceAccounts: readonly ServiceAccountRef[];
   /** Name of the IAM role they assume. */
@@ -53,40 +53,21 @@ export interface AwsNeeds {
   readonly managedStores: readonly ManagedStore[];
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** Remote keys named by every ExternalSecret rendered for the environment. */
-export function externalSecretKeys(manifests: readonly Manifest[]): string[] {
-  const keys = new Set<string>();
-  for (const m of manifests) {
-    if (m.kind !== 'ExternalSecret') continue;
-    const spec = (m['spec'] ?? {}) as { data?: { remoteRef?: { key?: unknown } }[]; dataFrom?: { extract?: { key?: unknown } }[] };
-    for (const d of spec.data ?? []) if (str(d.remoteRef?.key)) keys.add(d.remoteRef!.key as string);
-    for (const d of spec.dataFrom ?? []) if (str(d.extract?.key)) keys.add(d.extract!.key as string);
-  }
-  return [...keys].sort();
-}
-
 /**
- * The ServiceAccounts that write to the backup bucket: those the backup CronJobs run as, those
- * annotated with the backup role, and CloudNativePG Clusters' own (named after the Cluster) when
- * their template carries the role.
+ * The ServiceAccounts that write to the backup bucket, as the data tier reports them (backup jobs,
+ * Elasticsearch's nodes, CloudNativePG's instances), once each, sorted. A writer outside the
+ * environment's bucket and prefix would get no permission from the role: refused here, by name.
  */
-function backupServiceAccounts(manifests: readonly Manifest[], roleArn: string | undefined): ServiceAccountRef[] {
+function backupServiceAccounts(env: Environment, writers: readonly BackupWriter[]): ServiceAccountRef[] {
+  const { bucket, prefix } = env.data.backup;
   const found = new Map<string, ServiceAccountRef>();
-  const add = (namespace: string | undefined, name: string | undefined) => {
-    if (name) found.set(`${namespace ?? ''}/${name}`, { namespace: namespace ?? '', name });
-  };
-  const roleOf = (annotations: unknown) => str((annotations as Record<string, unknown> | undefined)?.['eks.amazonaws.com/role-arn']);
-  for (const m of manifests) {
-    if (m.kind === 'CronJob') {
-      add(m.metadata.namespace, str(podTemplateOf(m)?.spec['serviceAccountName']));
+  for (const w of writers) {
+    if (w.bucket !== bucket || !w.prefix.startsWith(`${prefix}/`)) {
+      throw new Error(
+        `environments/${env.name}.yaml: ServiceAccount ${w.namespace}/${w.name} writes backups to s3://${w.bucket}/${w.prefix}, outside data.backup (s3://${bucket}/${prefix}/) that the backup role grants`,
+      );
     }
-    if (roleArn && m.kind === 'ServiceAccount' && roleOf(m.metadata['annotations']) === roleArn) add(m.metadata.namespace, m.metadata.name);
-    if (roleArn && m.kind === 'Cluster' && apiGroupOf(m.apiVersion) === 'postgresql.cnpg.io') {
-      const template = (m['spec'] as { serviceAccountTemplate?: { metadata?: { annotations?: unknown } } } | undefined)?.serviceAccountTemplate;
-      if (roleOf(template?.metadata?.annotations) === roleArn) add(m.metadata.namespace, m.metadata.name);
-    }
+    found.set(`${w.namespace}/${w.name}`, { namespace: w.namespace, name: w.name });
   }
   return [...found.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
 }
@@ -109,11 +90,19 @@ export function accountOf(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
-/** What the AWS side of `env` must provide, given the objects synth renders for it. */
-export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): AwsNeeds {
+/** What the chart of an environment reports (stacks/platform-chart.ts); no rendered object is read. */
+export interface ReportedFacts {
+  /** The data tier's backup writers (stacks/data-tier.ts). */
+  readonly backupWriters: readonly BackupWriter[];
+  /** The secret store entries its ExternalSecrets read. */
+  readonly remoteSecretKeys: readonly string[];
+}
+
+/** What the AWS side of `env` must provide, given what its chart reports. */
+export function awsNeedsOf(env: Environment, reported: ReportedFacts): AwsNeeds {
   const resourcePrefix = env.namespace;
   const backup = env.data.backup;
-  const backupAccounts = backupServiceAccounts(manifests, backup.roleArn);
+  const backupAccounts = backupServiceAccounts(env, reported.backupWriters);
   return {
     region: env.gitops.secretStore.region,
     resourcePrefix,
@@ -126,7 +115,7 @@ export function awsNeedsOf(env: Environment, manifests: readonly Manifest[]): Aw
       serviceAccounts: backupAccounts,
       roleName: backup.roleArn ? roleNameOf(backup.roleArn, 'data.backup.roleArn') : `${resourcePrefix}-backup`,
     },
-    secretNames: externalSecretKeys(manifests),
+    secretNames: [...reported.remoteSecretKeys],
     secretReader: {
       roleName: roleNameOf(env.gitops.secretStore.roleArn, 'gitops.secretStore.roleArn'),
       roleArn: env.gitops.secretStore.roleArn,

@@ -18,6 +18,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Manifest } from '../../kube/object.ts';
 import { apiGroupOf, isBuiltInGroup } from '../../kube/api-version.ts';
 import { dependencies } from '../dependencies.ts';
+import type { Dependency } from '../dependency.ts';
 import { syncWaves } from '../sync-waves.ts';
 import { forPulumi, readinessOf } from './readiness.ts';
 
@@ -66,6 +67,12 @@ export function constructorOf(m: Pick<Manifest, 'apiVersion' | 'kind'>): ObjectC
 export interface KubernetesObjectsArgs {
   /** The objects, as rendered (after any delivery-mode replacement). */
   readonly manifests: readonly Manifest[];
+  /**
+   * What the chart's constructs reported must run first (a client before the store it connects
+   * to), between `manifests`; the same facts the sync waves read (stacks/render.ts).
+   * @default - none
+   */
+  readonly dependencies?: readonly Dependency[];
   /** Replaces fields of an object with Outputs (Secret data, an IRSA role ARN annotation). */
   readonly overrides?: ReadonlyMap<Manifest, (m: Manifest) => Record<string, unknown>>;
   /**
@@ -100,9 +107,9 @@ export class KubernetesObjects extends pulumi.ComponentResource {
       seen.add(key);
       constructorOf(m);
     }
-    const waves = syncWaves(args.manifests);
+    const waves = syncWaves(args.manifests, args.dependencies);
     const needs = new Map<Manifest, Set<Manifest>>();
-    for (const d of dependencies(args.manifests)) {
+    for (const d of dependencies(args.manifests, args.dependencies)) {
       // An edge to an equal or later wave closes a reference cycle; Kubernetes controllers retry those.
       if ((waves.get(d.to) ?? 0) < (waves.get(d.from) ?? 0)) needs.set(d.from, (needs.get(d.from) ?? new Set()).add(d.to));
     }

@@ -14,8 +14,9 @@ import * as aws from '@pulumi/aws';
 import * as kubernetes from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Environment } from '../../environments/schema/index.ts';
-import { renderEnvironment } from '../render.ts';
+import { renderPlatform, type RenderedPlatform } from '../render.ts';
 import type { Manifest } from '../../kube/object.ts';
+import type { Dependency } from '../dependency.ts';
 import { BackupBucket } from './aws-backup-bucket.ts';
 import { clusterTargetOf, type ClusterTarget, type KubeconfigSource } from './cluster-target.ts';
 import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './aws-needs.ts';
@@ -49,6 +50,8 @@ export interface ProgramInput {
 export interface ProgramResult {
   readonly needs: AwsNeeds;
   readonly manifests: readonly Manifest[];
+  /** What the chart's constructs reported must run first, between `manifests` (the Kubernetes objects' `dependsOn` reads them). */
+  readonly dependencies: readonly Dependency[];
   readonly backupBucket: BackupBucket;
   /** Absent when nothing in the cluster writes backups (every store managed). */
   readonly backupRole?: IrsaRole;
@@ -90,8 +93,9 @@ function bucketExpiryDays(retentionDays: number): number {
 export async function deployEnvironment(input: ProgramInput): Promise<ProgramResult> {
   const { env, config } = input;
   checkAccount(env, config);
-  const manifests = (await renderEnvironment(env)).map((f) => f.manifest);
-  const derived = awsNeedsOf(env, manifests);
+  const platform = await renderPlatform(env);
+  const manifests = platform.files.map((f) => f.manifest);
+  const derived = awsNeedsOf(env, { backupWriters: platform.chart.data.backupWriters, remoteSecretKeys: platform.chart.remoteSecretKeys });
   const needs = input.needs ? input.needs(derived) : derived;
   const tags = { 'agent-platform.io/environment': env.name, 'agent-platform.io/managed-by': 'pulumi' };
   const managedArgs: ManagedStoresArgs = {
@@ -167,7 +171,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
 
   const managedStores = new ManagedStores('data', managedArgs, onAws);
 
-  const kubernetesObjects = cluster ? registerKubernetesObjects(input, manifests, needs, backupRole, cluster) : undefined;
+  const kubernetesObjects = cluster ? registerKubernetesObjects(input, platform, needs, backupRole, cluster) : undefined;
 
   const outputs: ProgramResult['outputs'] = {
     delivery: env.delivery,
@@ -179,7 +183,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
     ...Object.fromEntries([...managedStores.endpoints].flatMap(([name, e]) => (e.masterSecretArn ? [[`${name}MasterSecretArn`, e.masterSecretArn]] : []))),
     ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
   };
-  return { needs, manifests, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
+  return { needs, manifests, dependencies: platform.dependencies, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
 }
 
 /** Objects whose deletion loses data: the namespace (it takes everything in it), volumes, Postgres clusters. */
@@ -187,7 +191,8 @@ function holdsData(m: Pick<Manifest, 'apiVersion' | 'kind'>): boolean {
   return m.kind === 'Namespace' || m.kind === 'PersistentVolumeClaim' || (m.kind === 'Cluster' && apiGroupOf(m.apiVersion) === 'postgresql.cnpg.io');
 }
 
-function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manifest[], needs: AwsNeeds, backupRole: IrsaRole | undefined, cluster: ClusterTarget): KubernetesObjects {
+function registerKubernetesObjects(input: ProgramInput, platform: RenderedPlatform, needs: AwsNeeds, backupRole: IrsaRole | undefined, cluster: ClusterTarget): KubernetesObjects {
+  const rendered = platform.files.map((f) => f.manifest);
   const { env, config } = input;
   if (!input.secrets) throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see docs/pulumi.md)`);
   const secrets = input.secrets;
@@ -235,5 +240,8 @@ function registerKubernetesObjects(input: ProgramInput, rendered: readonly Manif
     // pulumi-kubernetes 4.29 creating an object that exists fails with AlreadyExists unless set.
     upsertExistingObjects: config.adoptExistingObjects,
   });
-  return new KubernetesObjects(env.name, { manifests, overrides, replacementTriggers, provider, protect: (m) => env.production && holdsData(m) });
+  // The reported relations name the objects as rendered; an ExternalSecret above became its Secret.
+  const registered = new Map(rendered.map((m, i) => [m, manifests[i]!]));
+  const dependencies = platform.dependencies.map((d) => ({ ...d, from: registered.get(d.from)!, to: registered.get(d.to)! }));
+  return new KubernetesObjects(env.name, { manifests, dependencies, overrides, replacementTriggers, provider, protect: (m) => env.production && holdsData(m) });
 }

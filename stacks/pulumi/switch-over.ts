@@ -16,8 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Environment } from '../../environments/schema/index.ts';
-import { buildGitOps } from '../gitops.ts';
-import type { Manifest } from '../../kube/object.ts';
+import { environmentApplication } from '../gitops.ts';
 
 export interface SwitchOverStep {
   readonly title: string;
@@ -31,13 +30,9 @@ export interface ArgoApplication {
   readonly namespace: string;
 }
 
-/** The Application Argo CD delivers `env` with, as stacks/gitops.ts renders it in gitops delivery. */
-export function argoApplicationOf(env: Environment, manifests: readonly Manifest[]): ArgoApplication {
-  const app = buildGitOps({ envs: [{ ...env, delivery: 'gitops' }], rendered: new Map([[env.name, manifests]]) })
-    .map((f) => f.manifest)
-    .find((m) => m.kind === 'Application' && (m.metadata['labels'] as Record<string, string> | undefined)?.['agent-platform.io/environment'] === env.name);
-  if (!app?.metadata.namespace) throw new Error(`environments/${env.name}.yaml: no Argo CD Application is rendered for it`);
-  return { name: app.metadata.name, namespace: app.metadata.namespace };
+/** The Application Argo CD delivers `env` with, as stacks/gitops.ts names it in gitops delivery. */
+export function argoApplicationOf(env: Environment): ArgoApplication {
+  return environmentApplication(env);
 }
 
 export interface SwitchOverInput {

@@ -1,263 +1,69 @@
 /**
- * The AWS side of every environment, as the real program registers it on Pulumi's mock engine:
- * the backup bucket, the IRSA roles and the Secrets Manager entries. Policy documents are parsed,
- * never string-matched.
+ * The backup writers the AWS side trusts are the ones the data tier reports. The check below reads
+ * the rendered objects, as a reviewer would, for every identity that writes to the bucket (each
+ * CronJob's ServiceAccount, a ServiceAccount carrying the backup role, a CloudNativePG Cluster's
+ * archiver), and fails when one of them was not reported.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { environmentNames } from '../../../environments/load.ts';
-import { externalSecretKeys } from '../../../stacks/pulumi/aws-needs.ts';
+import { describe, expect, it } from 'vitest';
+import { environmentNames, ENVIRONMENTS_DIR, loadEnvironment } from '../../../environments/load.ts';
 import type { Manifest } from '../../../kube/object.ts';
-import { s3CallsOf, type BackupTool } from '../../support/backup-s3-calls.ts';
-import { evaluate } from '../../support/iam-evaluator.ts';
-import { ENVIRONMENTS_DIR, runProgram, type MockedRun, type Registered } from '../../support/pulumi-mocks.ts';
+import { podTemplateOf } from '../../../kube/pod-template.ts';
+import { awsNeedsOf, type ServiceAccountRef } from '../../../stacks/pulumi/aws-needs.ts';
+import { renderPlatform } from '../../../stacks/render.ts';
 
-const names = environmentNames(ENVIRONMENTS_DIR);
+const IRSA = 'eks.amazonaws.com/role-arn';
 
-function one(run: MockedRun, type: string): Registered {
-  const found = run.ofType(type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0]!;
-}
-
-function role(run: MockedRun, roleName: string): Registered {
-  const found = run.ofType('aws:iam/role:Role').filter((r) => r.inputs['name'] === roleName);
-  if (found.length !== 1) throw new Error(`expected one role ${roleName}, found ${found.length}`);
-  return found[0]!;
-}
-
-function rolePolicy(run: MockedRun, roleName: string): any {
-  const found = run.ofType('aws:iam/rolePolicy:RolePolicy').filter((r) => r.inputs['name'] === roleName);
-  if (found.length !== 1) throw new Error(`expected one inline policy on ${roleName}, found ${found.length}`);
-  return JSON.parse(found[0]!.inputs['policy'] as string);
-}
-
-/** The issuer of the OIDC provider `stackConfigFor` configures. */
-const ISSUER = 'oidc.eks.eu-central-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9';
-const accountOf = (run: MockedRun) => run.env.gitops.secretStore.roleArn.split(':')[4]!;
-
-/**
- * Each s3:// target the rendered objects hand to a backup tool, with the tool that talks to S3:
- * barman-cloud for CloudNativePG, Elasticsearch's S3 repository for the snapshot scripts (they only
- * ask Elasticsearch), the aws-cli of object-store.sh for the other backup jobs.
- */
-function backupTargets(manifests: readonly Manifest[]): { tool: BackupTool; url: string; name: string }[] {
-  const found: { tool: BackupTool; url: string; name: string }[] = [];
-  const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+/** Every ServiceAccount the rendered objects let write backups and that `trusted` leaves out. */
+function untrustedWriters(manifests: readonly Manifest[], roleArn: string | undefined, trusted: readonly ServiceAccountRef[]): string[] {
+  const ids = new Set(trusted.map((a) => `${a.namespace}/${a.name}`));
+  const writers = new Set<string>();
   for (const m of manifests) {
-    if (m.apiVersion.includes('cnpg.io')) {
-      for (const url of strings(m['spec']).filter((s) => s.startsWith('s3://'))) found.push({ tool: 'barman-cloud', url, name: m.metadata.name });
-      continue;
-    }
-    const containers = JSON.stringify(m).includes('BACKUP_TARGET') ? (JSON.parse(JSON.stringify(m)) as any) : undefined;
-    if (!containers) continue;
-    const pod = m.kind === 'CronJob' ? containers.spec.jobTemplate.spec.template.spec : containers.spec?.template?.spec;
-    for (const c of pod?.containers ?? []) {
-      const url = (c.env ?? []).find((e: any) => e.name === 'BACKUP_TARGET')?.value as string | undefined;
-      if (!url?.startsWith('s3://')) continue;
-      found.push({ tool: JSON.stringify(c.command).includes('elasticsearch') ? 'elasticsearch-repository-s3' : 'aws-cli', url, name: m.metadata.name });
-    }
+    const ns = m.metadata.namespace ?? '';
+    const account = podTemplateOf(m)?.spec['serviceAccountName'];
+    if (m.kind === 'CronJob' && typeof account === 'string') writers.add(`${ns}/${account} (CronJob ${m.metadata.name})`);
+    const annotations = (m.metadata['annotations'] ?? {}) as Record<string, string>;
+    if (roleArn && m.kind === 'ServiceAccount' && annotations[IRSA] === roleArn) writers.add(`${ns}/${m.metadata.name} (ServiceAccount with the backup role)`);
+    const template = (m['spec'] as { serviceAccountTemplate?: { metadata?: { annotations?: Record<string, string> } } } | undefined)?.serviceAccountTemplate;
+    if (roleArn && m.kind === 'Cluster' && template?.metadata?.annotations?.[IRSA] === roleArn) writers.add(`${ns}/${m.metadata.name} (CloudNativePG Cluster ${m.metadata.name})`);
   }
-  return found;
+  return [...writers].filter((w) => !ids.has(w.slice(0, w.indexOf(' ')))).sort();
 }
 
-describe.each(names)('the AWS side of %s (gitops delivery)', (name) => {
-  let run: MockedRun;
-  beforeAll(async () => {
-    run = await runProgram(name, { delivery: 'gitops' });
+describe.each(environmentNames(ENVIRONMENTS_DIR))('the backup writers of %s', (name) => {
+  const rendered = (async () => {
+    const env = loadEnvironment(ENVIRONMENTS_DIR, name);
+    const platform = await renderPlatform(env);
+    return { env, platform, manifests: platform.files.map((f) => f.manifest) };
+  })();
+
+  it('are every ServiceAccount the rendered objects write backups as, each once', async () => {
+    const { env, platform, manifests } = await rendered;
+    const needs = awsNeedsOf(env, { backupWriters: platform.chart.data.backupWriters, remoteSecretKeys: platform.chart.remoteSecretKeys });
+    expect(needs.backup.serviceAccounts.length).toBeGreaterThan(0);
+    expect(untrustedWriters(manifests, env.data.backup.roleArn, needs.backup.serviceAccounts)).toEqual([]);
+    expect(new Set(needs.backup.serviceAccounts.map((a) => a.name)).size).toBe(needs.backup.serviceAccounts.length);
   });
 
-  it('creates one backup bucket, the one the environment’s data tier names', () => {
-    const bucket = one(run, 'aws:s3/bucket:Bucket');
-    expect(bucket.inputs['bucket']).toBe(run.env.data.backup.bucket);
-    expect(bucket.inputs['tags']).toMatchObject({ 'agent-platform.io/environment': name });
-  });
-
-  it('lets production refuse to empty the bucket on destroy', () => {
-    expect(one(run, 'aws:s3/bucket:Bucket').inputs['forceDestroy']).toBe(!run.env.production);
-  });
-
-  it('encrypts the bucket with KMS and the bucket key', () => {
-    const sse = one(run, 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration');
-    expect(sse.inputs['rules']).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }]);
-  });
-
-  it('versions the bucket', () => {
-    expect(one(run, 'aws:s3/bucketVersioning:BucketVersioning').inputs['versioningConfiguration']).toEqual({ status: 'Enabled' });
-  });
-
-  it('blocks every kind of public access and disables ACLs', () => {
-    expect(one(run, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs).toMatchObject({
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    expect(one(run, 'aws:s3/bucketOwnershipControls:BucketOwnershipControls').inputs['rule']).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
-  });
-
-  it('expires backups and their old versions one day after the jobs’ retention, under the backup prefix only', () => {
-    const { prefix, retentionDays } = run.env.data.backup;
-    const rules = one(run, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').inputs['rules'] as any[];
-    expect(rules.every((r) => r.filter.prefix === `${prefix}/`)).toBe(true);
-    expect(rules.find((r) => r.id === 'expire-backups')).toMatchObject({
-      status: 'Enabled',
-      expiration: { days: retentionDays + 1 },
-      noncurrentVersionExpiration: { noncurrentDays: retentionDays + 1 },
-      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-    });
-  });
-
-  it('denies every request to the bucket that does not use TLS', () => {
-    const policy = JSON.parse(one(run, 'aws:s3/bucketPolicy:BucketPolicy').inputs['policy'] as string);
-    const arn = `arn:aws:s3:::${run.result.needs.backup.bucket}`;
-    expect(policy.Statement).toEqual([
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:*',
-        Resource: [arn, `${arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': false } },
-      },
-    ]);
-  });
-
-  it('lets only the backup writers’ ServiceAccounts assume the backup role, through the cluster’s OIDC provider', () => {
-    const { serviceAccounts, roleName } = run.result.needs.backup;
-    const subjects = serviceAccounts.map((a) => `system:serviceaccount:${a.namespace}:${a.name}`);
-    expect(subjects.length).toBeGreaterThan(0);
-    expect(serviceAccounts.every((a) => a.namespace === run.env.namespace)).toBe(true);
-    const trust = JSON.parse(role(run, roleName).inputs['assumeRolePolicy'] as string);
-    expect(trust.Statement).toHaveLength(1);
-    const [statement] = trust.Statement;
-    expect(statement.Effect).toBe('Allow');
-    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(statement.Principal).toEqual({ Federated: `arn:aws:iam::${accountOf(run)}:oidc-provider/${ISSUER}` });
-    expect(statement.Condition).toEqual({
-      StringEquals: {
-        [`${ISSUER}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
-        [`${ISSUER}:aud`]: 'sts.amazonaws.com',
-      },
-    });
-  });
-
-  it('lets every backup tool make each S3 request it makes against its target, evaluated as IAM would', () => {
-    const policy = rolePolicy(run, run.result.needs.backup.roleName);
-    const targets = backupTargets(run.result.manifests);
-    expect(targets.length).toBeGreaterThan(0);
-    if (run.env.data.postgres.mode === 'cloudnative-pg') expect(targets.map((t) => t.tool)).toContain('barman-cloud');
-    for (const t of targets) {
-      for (const call of s3CallsOf(t.tool, t.url, t.name)) {
-        expect(evaluate(policy, call), `${call.tool} ${call.operation} ${call.resource} ${JSON.stringify(call.context ?? {})}`).toBe('allow');
-      }
-    }
-  });
-
-  it('keeps the backup role’s object requests inside the environment’s prefix, and never deletes a version', () => {
-    const { bucket, prefix, roleName } = run.result.needs.backup;
-    const policy = rolePolicy(run, roleName);
-    const elsewhere = (resource: string) => resource.replace(`arn:aws:s3:::${bucket}/${prefix}/`, `arn:aws:s3:::${bucket}/other-environment/`);
-    for (const t of backupTargets(run.result.manifests)) {
-      for (const call of s3CallsOf(t.tool, t.url, t.name).filter((c) => c.resource.includes('/'))) {
-        expect(evaluate(policy, { ...call, resource: elsewhere(call.resource) }), `${call.operation} outside ${prefix}/`).toBe('implicit-deny');
-        expect(evaluate(policy, { ...call, resource: call.resource.replace(`:::${bucket}/`, ':::another-bucket/') }), `${call.operation} in another bucket`).toBe('implicit-deny');
-      }
-    }
-    const key = `arn:aws:s3:::${bucket}/${prefix}/postgres/x`;
-    for (const action of ['s3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:PutBucketPolicy', 's3:PutLifecycleConfiguration', 's3:DeleteBucket']) {
-      expect(evaluate(policy, { action, resource: action.includes('Bucket') || action.includes('Lifecycle') ? `arn:aws:s3:::${bucket}` : key }), action).toBe('implicit-deny');
-    }
-    const actions = policy.Statement.flatMap((s: any) => [s.Action].flat());
-    expect(actions.some((a: string) => a.includes('*'))).toBe(false);
-  });
-
-  it('replaces every AWS resource by deleting the old one first, since each has a fixed name or is one per bucket', () => {
-    const aws = run.registered.filter((r) => r.type.startsWith('aws:'));
-    expect(aws.length).toBeGreaterThan(5);
-    for (const r of aws) expect(r.options.deleteBeforeReplace, `${r.type} ${r.name}`).toBe(true);
-  });
-
-  it('creates a Secrets Manager entry, without a value, for every remote key the ExternalSecrets name', () => {
-    const secrets = run.ofType('aws:secretsmanager/secret:Secret');
-    expect(secrets.map((s) => s.inputs['name']).sort()).toEqual(externalSecretKeys(run.result.manifests));
-    expect(secrets.length).toBeGreaterThan(0);
-    expect(secrets.every((s) => (s.inputs['name'] as string).startsWith(`${run.env.secrets.remoteKeyPrefix}/`))).toBe(true);
-    expect(run.ofType('aws:secretsmanager/secretVersion:SecretVersion')).toEqual([]);
-  });
-
-  it('creates the backup role with exactly the ARN the environment data gives the backup ServiceAccount', async () => {
-    const { roleArn } = run.env.data.backup;
-    if (roleArn === undefined) expect(run.result.needs.backup.roleName).toBe(`${run.env.namespace}-backup`);
-    else await expect(new Promise((resolve) => run.result.backupRole!.arn.apply(resolve))).resolves.toBe(roleArn);
-  });
-
-  it('creates External Secrets Operator’s role with exactly the ARN the environment data names', async () => {
-    const reader = role(run, run.result.needs.secretReader.roleName);
-    expect(reader.inputs['name']).toBe(run.env.gitops.secretStore.roleArn.split('/').pop());
-    await expect(new Promise((resolve) => run.result.secretStore!.readerRoleArn.apply(resolve))).resolves.toBe(run.env.gitops.secretStore.roleArn);
-  });
-
-  it('trusts only the ServiceAccount of the environment’s ClusterSecretStore for reading secrets', () => {
-    const trust = JSON.parse(role(run, run.result.needs.secretReader.roleName).inputs['assumeRolePolicy'] as string);
-    const store = run.result.needs.secretReader.serviceAccount!;
-    expect(store).toEqual({ namespace: 'external-secrets', name: `${run.env.secrets.store.name}-store` });
-    expect(trust.Statement[0].Condition.StringEquals[`${ISSUER}:sub`]).toBe(`system:serviceaccount:${store.namespace}:${store.name}`);
-  });
-
-  it('lets External Secrets Operator read exactly the environment’s secrets and nothing else', () => {
-    const policy = rolePolicy(run, run.result.needs.secretReader.roleName);
-    expect(policy.Statement).toHaveLength(1);
-    expect(policy.Statement[0].Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
-    const secretArns = run.ofType('aws:secretsmanager/secret:Secret').map((s) => `arn:aws:secretsmanager:eu-central-1:${accountOf(run)}:secret:${s.inputs['name']}-AbCdEf`);
-    expect(policy.Statement[0].Resource).toEqual(secretArns);
-  });
-
-  it('pins every AWS resource to the environment’s region and the stack’s account', () => {
-    const providers = run.ofType('pulumi:providers:aws');
-    expect(providers).toHaveLength(1);
-    expect(providers[0]!.inputs['region']).toBe(run.env.gitops.secretStore.region);
-    expect(JSON.parse(providers[0]!.inputs['allowedAccountIds'] as string)).toEqual([accountOf(run)]);
-    const awsResources = run.registered.filter((r) => r.type.startsWith('aws:'));
-    expect(awsResources.every((r) => r.provider.includes('pulumi:providers:aws::aws::'))).toBe(true);
-  });
-
-  it('registers no Kubernetes object, since Argo CD delivers them', () => {
-    expect(run.registered.filter((r) => r.type.startsWith('kubernetes:') || r.type === 'pulumi:providers:kubernetes')).toEqual([]);
-  });
-});
-
-describe('a stack pointed at the wrong account', () => {
-  it('is refused before anything is registered', async () => {
-    await expect(runProgram('prod', { config: { accountId: '111111111111' } })).rejects.toThrow(
-      'environments/prod.yaml: gitops.secretStore.roleArn is in account 222222222222, but the stack\'s accountId is 111111111111',
+  it('leave a backup job out when its account is not reported, and the check says which', async () => {
+    const { env, platform, manifests } = await rendered;
+    const jobs = platform.chart.data.backupJobs;
+    const unreported = platform.chart.data.backupWriters.filter((w) => !jobs.some((j) => j.serviceAccountName === w.name));
+    const needs = awsNeedsOf(env, { backupWriters: unreported, remoteSecretKeys: [] });
+    expect(untrustedWriters(manifests, env.data.backup.roleArn, needs.backup.serviceAccounts)).toContain(
+      `${env.namespace}/${jobs[0]!.serviceAccountName} (CronJob ${jobs[0]!.cronJobName})`,
     );
   });
-});
 
-describe('the IAM evaluator the backup-role test relies on', () => {
-  const prefixOnly = {
-    Statement: [
-      { Effect: 'Allow' as const, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': ['p/*', 'p/'] } } },
-      { Effect: 'Allow' as const, Action: 's3:Get*', Resource: 'arn:aws:s3:::b/p/*' },
-      { Effect: 'Deny' as const, Action: 's3:*', Resource: 'arn:aws:s3:::b/p/locked/*' },
-    ],
-  };
-
-  it('refuses a request whose condition key is absent, as IAM does for HeadBucket under an s3:prefix condition', () => {
-    expect(evaluate(prefixOnly, { action: 's3:ListBucket', resource: 'arn:aws:s3:::b' })).toBe('implicit-deny');
-    expect(evaluate(prefixOnly, { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 's3:prefix': 'p/x/' } })).toBe('allow');
-    expect(evaluate(prefixOnly, { action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 's3:prefix': 'q/' } })).toBe('implicit-deny');
-  });
-
-  it('matches action wildcards case-insensitively, resource wildcards exactly, and lets an explicit deny win', () => {
-    expect(evaluate(prefixOnly, { action: 's3:getobject', resource: 'arn:aws:s3:::b/p/k' })).toBe('allow');
-    expect(evaluate(prefixOnly, { action: 's3:GetObject', resource: 'arn:aws:s3:::b/P/k' })).toBe('implicit-deny');
-    expect(evaluate(prefixOnly, { action: 's3:GetObject', resource: 'arn:aws:s3:::b/p/locked/k' })).toBe('explicit-deny');
-  });
-
-  it('refuses to judge what it does not implement', () => {
-    expect(() => evaluate({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { ArnLike: { 'aws:SourceArn': 'x' } } }] }, { action: 's3:GetObject', resource: 'x', context: { 'aws:SourceArn': 'x' } })).toThrow(
-      'condition operator ArnLike is not supported',
+  it('say where each writes: under the environment\'s bucket and prefix, and a writer elsewhere is refused by name', async () => {
+    const { env, platform } = await rendered;
+    const { bucket, prefix } = env.data.backup;
+    for (const w of platform.chart.data.backupWriters) {
+      expect(w.bucket).toBe(bucket);
+      expect(w.prefix.startsWith(`${prefix}/`), w.prefix).toBe(true);
+    }
+    const stray = { namespace: env.namespace, name: 'stray', bucket: 'someone-elses-bucket', prefix: 'x' };
+    expect(() => awsNeedsOf(env, { backupWriters: [stray], remoteSecretKeys: [] })).toThrow(
+      `environments/${name}.yaml: ServiceAccount ${env.namespace}/stray writes backups to s3://someone-elses-bucket/x, outside data.backup (s3://${bucket}/${prefix}/) that the backup role grants`,
     );
   });
 });

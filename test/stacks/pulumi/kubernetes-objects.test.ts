@@ -116,7 +116,8 @@ describe.each(names)('Kubernetes objects of %s in pulumi delivery', (name) => {
 
   it('makes each object wait for everything it references', () => {
     const dependsOn = run.result.kubernetes!.dependsOn;
-    const deps = dependencies(run.result.manifests.filter((m) => m.kind !== 'ExternalSecret'));
+    const deps = dependencies(run.result.manifests.filter((m) => m.kind !== 'ExternalSecret'), run.result.dependencies);
+    expect(run.result.dependencies.length).toBeGreaterThan(0);
     expect(deps.length).toBeGreaterThan(0);
     // Kubernetes tolerates reference cycles (controllers retry); one edge of each is dropped, and
     // then the other side waits, transitively, for this one.

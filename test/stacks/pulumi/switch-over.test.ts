@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../../environments/load.ts';
-import { renderEnvironment } from '../../../stacks/render.ts';
 import { planSecret, type SecretValues } from '../../../stacks/pulumi/pulumi-secrets.ts';
 import { argoApplicationOf, runSwitchOver, switchOverPlan, type CommandResult } from '../../../stacks/pulumi/switch-over.ts';
 import { ENVIRONMENTS_DIR, runProgram } from '../../support/pulumi-mocks.ts';
@@ -33,9 +32,9 @@ describe('the Kubernetes provider', () => {
 });
 
 describe.each(environmentNames(ENVIRONMENTS_DIR))('the Argo CD Application of %s', (name) => {
-  it('is the one committed under generated/argocd', async () => {
+  it('is the one committed under generated/argocd', () => {
     const env = loadEnvironment(ENVIRONMENTS_DIR, name);
-    const app = argoApplicationOf(env, (await renderEnvironment(env)).map((f) => f.manifest));
+    const app = argoApplicationOf(env);
     const file = join(ROOT, 'generated', 'argocd', 'root', `application-${app.name}.yaml`);
     expect(existsSync(file)).toBe(true);
     expect((yaml.load(readFileSync(file, 'utf8')) as { metadata: { namespace: string } }).metadata.namespace).toBe(app.namespace);
