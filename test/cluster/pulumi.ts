@@ -30,13 +30,14 @@
  * CLI does what it does with any pack: handshake, ConfigureStack, GetAnalyzerInfo, Analyze every
  * resource, and fail the update on a mandatory violation.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalWorkspace, PulumiCommand, type Stack } from '@pulumi/pulumi/automation/index.js';
 import yaml from 'js-yaml';
+import type { CommandResult } from '../../stacks/pulumi/switch-over.ts';
 import { RUN_POLICY_PACK } from '../support/policy-pack-host.ts';
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
@@ -54,6 +55,8 @@ export interface PulumiSandbox {
   readonly policyPack: string;
   /** The stack, created on the file backend, running the copy's entry point. */
   stack(name: string): Promise<Stack>;
+  /** Runs the real CLI in the copy with the sandbox's environment (plus `env`); never throws. */
+  cli(args: readonly string[], env?: Readonly<Record<string, string>>): CommandResult;
   remove(): void;
 }
 
@@ -122,6 +125,10 @@ export async function pulumiSandbox(
     env,
     checkout,
     policyPack,
+    cli: (args, extra = {}) => {
+      const r = spawnSync(join(bin, 'pulumi'), args, { cwd: checkout, env: { ...env, ...extra }, encoding: 'utf8', timeout: 600_000 });
+      return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? '') };
+    },
     stack: (name) => LocalWorkspace.createOrSelectStack({ stackName: name, projectName: 'agent-platform', program }, { workDir: checkout, pulumiCommand, envVars: env }),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
