@@ -8,6 +8,14 @@
  * policy only ever sees one resource, so running them there would report every reference as
  * dangling. Either way the verdict comes from the same `Rule.check` the CLI runs, on the same
  * plain object, with the same waivers, so the two paths agree.
+ *
+ * The same object means the resource's inputs. A stack policy is handed each resource's outputs,
+ * which for a Kubernetes object are the live object: the API server's defaults and what
+ * controllers set (an HPA's replica count, which `hpa-owns-replicas` then reports against a
+ * Deployment that never set one, refusing every `up` of production; found by
+ * test/cluster/pulumi.cluster.test.ts). So {@link INPUTS_POLICY} records the inputs the engine
+ * analyzes each resource with, and the stack policies judge those; only a resource the engine did
+ * not analyze in this run (left out by `--target`) is judged by its outputs.
  */
 import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
 import { checkOne, isActive, severityIn, waiverFor } from '../engine.ts';
@@ -56,12 +64,24 @@ function report(rule: Rule, o: K8sObject, set: RenderedSet, active: readonly Wai
   for (const v of checkOne(rule, o, set)) reportViolation(`${v.path}: ${v.message}`, urn);
 }
 
+/** The policy that records inputs for the stack policies; it never reports. */
+export const INPUTS_POLICY = 'record-inputs-for-set-rules';
+
 export function buildPolicies(options: PackOptions): (ResourceValidationPolicy | StackValidationPolicy)[] {
+  const inputs = new Map<string, Record<string, unknown>>();
+  const recordInputs: ResourceValidationPolicy = {
+    name: INPUTS_POLICY,
+    description: "Records each resource's inputs, so the rules over the whole set judge the rendered objects as `npm run policy` does, not the live state. Reports nothing.",
+    enforcementLevel: 'advisory',
+    validateResource: (args: ResourceValidationArgs) => {
+      inputs.set(args.urn, args.props);
+    },
+  };
   // Expired waivers simply stop applying here; the CLI is where they are reported as failures.
   const active = (options.waivers ?? []).filter((w) => isActive(w, options.env.name, options.today ?? ''));
   // Rules judge dates (end of support) by the same day as the engine.
   const env: CheckEnvironment = options.today ? { ...options.env, today: options.today } : options.env;
-  return (options.rules ?? RULES).map((rule): ResourceValidationPolicy | StackValidationPolicy => {
+  const rules = (options.rules ?? RULES).map((rule): ResourceValidationPolicy | StackValidationPolicy => {
     const base = { name: rule.id, description: rule.description, enforcementLevel: enforcementLevel(rule, options.env), remediationSteps: rule.rationale, tags: [rule.category, 'kubernetes'] };
     if (rule.scope === 'object') {
       return {
@@ -76,7 +96,7 @@ export function buildPolicies(options: PackOptions): (ResourceValidationPolicy |
       ...base,
       validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const pairs = args.resources.flatMap((r: PolicyResource) => {
-          const o = objectOf(r);
+          const o = objectOf({ ...r, props: inputs.get(r.urn) ?? r.props });
           return o ? [{ o, urn: r.urn }] : [];
         });
         const set = new RenderedSet(
@@ -89,4 +109,5 @@ export function buildPolicies(options: PackOptions): (ResourceValidationPolicy |
       },
     };
   });
+  return [recordInputs, ...rules];
 }

@@ -29,6 +29,7 @@ export default async function main(): Promise<Record<string, unknown>> {
       oidcProviderArn: cfg.get('oidcProviderArn'),
       kubeconfig: cfg.get('kubeconfig'),
       kubeContext: cfg.get('kubeContext'),
+      awsResources: cfg.get('awsResources'),
       adoptExistingObjects: cfg.getBoolean('adoptExistingObjects'),
       externalSecretsServiceAccount: cfg.get('externalSecretsServiceAccount'),
       vpcId: nonEmpty(cfg.get('vpcId')),

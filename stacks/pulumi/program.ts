@@ -2,9 +2,9 @@
  * The Pulumi program of one environment, as a function: the entry point (`index.ts`) and the tests
  * call it; importing it registers nothing.
  *
- * AWS side, always: the backup bucket and the backup jobs' IRSA role; in `gitops` delivery also the
- * Secrets Manager entries and External Secrets Operator's role; managed data stores when the
- * environment has any. Kubernetes side, in `pulumi` delivery only: every object synth renders,
+ * AWS side, unless the stack's `awsResources` is `external` (external-aws.ts): the backup bucket
+ * and the backup jobs' IRSA role; in `gitops` delivery also the Secrets Manager entries and External
+ * Secrets Operator's role; managed data stores when the environment has any. Kubernetes side, in `pulumi` delivery only: every object synth renders,
  * except that ExternalSecrets become Secrets filled from secret config and the backup
  * ServiceAccount carries the role this stack created.
  */
@@ -23,6 +23,7 @@ import { accountOf, awsNeedsOf, type AwsNeeds, type ServiceAccountRef } from './
 import { backupRolePolicy } from './backup-role.ts';
 import { IrsaRole } from './irsa-role.ts';
 import { KubernetesObjects } from './kubernetes-objects.ts';
+import { checkExternalAws } from './external-aws.ts';
 import { checkManagedStores, ManagedStores, type ManagedStoresArgs } from './managed-stores.ts';
 import { planSecret, secretData, type SecretPlan, type SecretValues } from './pulumi-secrets.ts';
 import { secretNamesReadBy } from './readiness.ts';
@@ -52,11 +53,12 @@ export interface ProgramResult {
   readonly manifests: readonly Manifest[];
   /** What the chart's constructs reported must run first, between `manifests` (the Kubernetes objects' `dependsOn` reads them). */
   readonly dependencies: readonly Dependency[];
-  readonly backupBucket: BackupBucket;
+  /** Absent when the stack's `awsResources` is `external`, like every AWS resource below. */
+  readonly backupBucket?: BackupBucket;
   /** Absent when nothing in the cluster writes backups (every store managed). */
   readonly backupRole?: IrsaRole;
   readonly secretStore?: SecretStoreEntries;
-  readonly managedStores: ManagedStores;
+  readonly managedStores?: ManagedStores;
   readonly kubernetes?: KubernetesObjects;
   /** Stack outputs. */
   readonly outputs: Record<string, pulumi.Output<unknown> | string | number>;
@@ -111,7 +113,10 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
     opensearchMasterPassword: input.opensearchMasterPassword,
     tags,
   };
-  checkManagedStores('data', managedArgs);
+  // The more basic mistake first: with external AWS resources no store is this stack's to check.
+  const externalAws = config.awsResources === 'external';
+  if (externalAws) checkExternalAws(env, needs, input.stack);
+  else checkManagedStores('data', managedArgs);
   if (env.delivery === 'pulumi' && !input.secrets) {
     throw new Error(`stack ${input.stack}: delivery is pulumi, so the secret config "secrets" is needed (see docs/pulumi.md)`);
   }
@@ -122,6 +127,35 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
     cluster = clusterTargetOf(input.kubeconfig, config.kubeContext, env);
   }
 
+  const awsSide = externalAws ? undefined : registerAwsResources(input, needs, managedArgs, tags);
+  const kubernetesObjects = cluster ? registerKubernetesObjects(input, platform, needs, awsSide?.backupRole, cluster) : undefined;
+
+  const managedEndpoints = [...(awsSide?.managedStores.endpoints ?? [])];
+  const outputs: ProgramResult['outputs'] = {
+    delivery: env.delivery,
+    // With external AWS resources these are the environment's own names, what the cluster uses.
+    backupBucket: awsSide ? awsSide.backupBucket.name : needs.backup.bucket,
+    ...(awsSide?.backupRole ? { backupRoleArn: awsSide.backupRole.arn } : {}),
+    ...(!awsSide && env.data.backup.roleArn ? { backupRoleArn: env.data.backup.roleArn } : {}),
+    ...(awsSide?.secretStore ? { secretReaderRoleArn: awsSide.secretStore.readerRoleArn } : {}),
+    ...Object.fromEntries(managedEndpoints.map(([name, e]) => [`${name}Endpoint`, pulumi.interpolate`${e.host}:${e.port}`])),
+    // Where the application's master password is: RDS rotates it there; nothing else holds it.
+    ...Object.fromEntries(managedEndpoints.flatMap(([name, e]) => (e.masterSecretArn ? [[`${name}MasterSecretArn`, e.masterSecretArn]] : []))),
+    ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
+  };
+  return { needs, manifests, dependencies: platform.dependencies, ...awsSide, kubernetes: kubernetesObjects, outputs };
+}
+
+interface AwsResources {
+  readonly backupBucket: BackupBucket;
+  readonly backupRole?: IrsaRole;
+  readonly secretStore?: SecretStoreEntries;
+  readonly managedStores: ManagedStores;
+}
+
+/** Everything the stack creates on AWS (`awsResources: pulumi`). */
+function registerAwsResources(input: ProgramInput, needs: AwsNeeds, managedArgs: ManagedStoresArgs, tags: Record<string, string>): AwsResources {
+  const { env, config } = input;
   // Explicit, so no resource can land in a region or account the environment does not name.
   const awsProvider = new aws.Provider('aws', { region: needs.region as aws.Region, allowedAccountIds: [config.accountId] });
   const onAws = { provider: awsProvider };
@@ -170,20 +204,7 @@ export async function deployEnvironment(input: ProgramInput): Promise<ProgramRes
       : undefined;
 
   const managedStores = new ManagedStores('data', managedArgs, onAws);
-
-  const kubernetesObjects = cluster ? registerKubernetesObjects(input, platform, needs, backupRole, cluster) : undefined;
-
-  const outputs: ProgramResult['outputs'] = {
-    delivery: env.delivery,
-    backupBucket: backupBucket.name,
-    ...(backupRole ? { backupRoleArn: backupRole.arn } : {}),
-    ...(secretStore ? { secretReaderRoleArn: secretStore.readerRoleArn } : {}),
-    ...Object.fromEntries([...managedStores.endpoints].map(([name, e]) => [`${name}Endpoint`, pulumi.interpolate`${e.host}:${e.port}`])),
-    // Where the application's master password is: RDS rotates it there; nothing else holds it.
-    ...Object.fromEntries([...managedStores.endpoints].flatMap(([name, e]) => (e.masterSecretArn ? [[`${name}MasterSecretArn`, e.masterSecretArn]] : []))),
-    ...(kubernetesObjects ? { kubernetesObjects: kubernetesObjects.resources.size } : {}),
-  };
-  return { needs, manifests, dependencies: platform.dependencies, backupBucket, backupRole, secretStore, managedStores, kubernetes: kubernetesObjects, outputs };
+  return { backupBucket, ...(backupRole ? { backupRole } : {}), ...(secretStore ? { secretStore } : {}), managedStores };
 }
 
 /** Objects whose deletion loses data: the namespace (it takes everything in it), volumes, Postgres clusters. */

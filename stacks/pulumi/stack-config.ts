@@ -13,6 +13,15 @@ const oidcProviderArn = z
 /** `namespace/name` of a Kubernetes ServiceAccount. */
 const serviceAccountRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'a ServiceAccount as "namespace/name"');
 
+/**
+ * Who provisions the environment's AWS resources (backup bucket, IAM roles, Secrets Manager entries,
+ * managed data stores): `pulumi`, this stack; `external`, something outside it (another stack,
+ * Terraform, a platform team). With `external` the program registers no AWS resource and no AWS
+ * provider, and the cluster objects use the role ARNs the environment data names (external-aws.ts).
+ */
+export const AWS_RESOURCES = ['pulumi', 'external'] as const;
+export type AwsResources = (typeof AWS_RESOURCES)[number];
+
 export const stackConfigSchema = z.strictObject({
   /** AWS account every ARN in the environment data must belong to. */
   accountId: awsAccountId,
@@ -30,6 +39,11 @@ export const stackConfigSchema = z.strictObject({
    * @default ''
    */
   kubeContext: z.string().default(''),
+  /**
+   * Who provisions the environment's AWS resources; see AWS_RESOURCES.
+   * @default 'pulumi'
+   */
+  awsResources: z.enum(AWS_RESOURCES).default('pulumi'),
   /**
    * Adopt Kubernetes objects that already exist (the provider's `upsertExistingObjects`), for the
    * one `pulumi up` that takes an environment over from Argo CD; unset it right after, since with
@@ -79,7 +93,14 @@ export function parseStackConfig(values: Record<string, unknown>, stack: string)
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => {
     const key = i.path.join('.') || '(config)';
-    const expected = i.code === 'invalid_type' ? `a ${i.expected}` : i.code === 'unrecognized_keys' ? `none of ${i.keys.join(', ')}` : i.message;
+    const expected =
+      i.code === 'invalid_type'
+        ? `a ${i.expected}`
+        : i.code === 'unrecognized_keys'
+          ? `none of ${i.keys.join(', ')}`
+          : i.code === 'invalid_value'
+            ? `one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`
+            : i.message;
     const got = i.input === undefined ? 'nothing (the key is not set)' : JSON.stringify(i.input);
     return `  ${key}: expected ${expected}, got ${got} (pulumi config set --stack ${stack} ${key} <value>)`;
   });

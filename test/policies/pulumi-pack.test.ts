@@ -10,7 +10,7 @@ import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceV
 import { describe, expect, it } from 'vitest';
 import { parseDocuments } from '../../policies/documents.ts';
 import { checkObjects } from '../../policies/engine.ts';
-import { buildPolicies, objectOf, parseKubernetesType } from '../../policies/pulumi-pack/policies.ts';
+import { buildPolicies, INPUTS_POLICY, objectOf, parseKubernetesType } from '../../policies/pulumi-pack/policies.ts';
 import { RULES } from '../../policies/rules/index.ts';
 import type { CheckEnvironment, K8sObject, Waiver } from '../../policies/types.ts';
 import { find, firstContainer, goodSet } from './support/good-set.ts';
@@ -47,14 +47,19 @@ function resourceOf(o: K8sObject, index: number): PolicyResource & ResourceValid
 }
 
 /** `rule|urn|message` for every violation the pack reports. */
-async function packVerdicts(objects: K8sObject[], env: CheckEnvironment, waivers: Waiver[] = []): Promise<string[]> {
+/**
+ * The pack's verdicts as the engine asks for them: each resource analyzed with its inputs first,
+ * then the stack with its outputs (`live` gives them; by default the inputs).
+ */
+async function packVerdicts(objects: K8sObject[], env: CheckEnvironment, waivers: Waiver[] = [], live: (o: K8sObject) => K8sObject = (o) => o): Promise<string[]> {
   const resources = objects.map(resourceOf);
+  const outputs = objects.map((o, i) => resourceOf(live(o), i));
   const out: string[] = [];
   for (const policy of buildPolicies({ env, waivers, today: '2026-11-23' })) {
     if (policy.enforcementLevel === 'disabled') continue;
     if ('validateStack' in policy) {
       const report: ReportViolation = (message, urn) => out.push(`${policy.name}|${urn}|${message}`);
-      const args = { resources, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => undefined as never } as unknown as StackValidationArgs;
+      const args = { resources: outputs, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => undefined as never } as unknown as StackValidationArgs;
       await (policy as StackValidationPolicy).validateStack(args, report);
     } else {
       const validate = (policy as ResourceValidationPolicy).validateResource;
@@ -89,7 +94,7 @@ function seeds(): K8sObject[] {
 describe('the CrossGuard pack', () => {
   it('has one policy per rule, named by its id, with the enforcement level its severity gives', () => {
     const prod = buildPolicies({ env: PROD });
-    expect(prod.map((p) => p.name)).toEqual(RULES.map((r) => r.id));
+    expect(prod.map((p) => p.name)).toEqual([INPUTS_POLICY, ...RULES.map((r) => r.id)]);
     const level = (env: CheckEnvironment, id: string): unknown => buildPolicies({ env }).find((p) => p.name === id)!.enforcementLevel;
     expect(level(PROD, 'no-privileged')).toBe('mandatory');
     expect(level(PROD, 'liveness-probe')).toBe('advisory');
@@ -99,7 +104,7 @@ describe('the CrossGuard pack', () => {
   });
 
   it('validates single objects per resource and cross-references over the whole stack', () => {
-    for (const p of buildPolicies({ env: PROD })) {
+    for (const p of buildPolicies({ env: PROD }).filter((p) => p.name !== INPUTS_POLICY)) {
       const rule = RULES.find((r) => r.id === p.name)!;
       expect('validateStack' in p ? 'set' : 'object').toBe(rule.scope);
     }
@@ -134,6 +139,20 @@ describe('the pack and the CLI agree', () => {
     const engine = engineVerdicts(set, env);
     expect(await packVerdicts(set, env)).toEqual(engine);
     if (objects === seeds) expect(engine.length).toBeGreaterThan(50);
+  });
+
+  // The engine hands a stack policy each resource's outputs: for a Kubernetes object, the live
+  // object with the server's defaults, its status and what controllers set (an HPA's replicas).
+  it('on the rendered objects, not on the live state the outputs carry', async () => {
+    const set = goodSet();
+    const engine = engineVerdicts(set, PROD);
+    const live = (o: K8sObject): K8sObject => {
+      const copy = structuredClone(o) as K8sObject & { spec?: Record<string, unknown>; status?: unknown };
+      if (copy.kind === 'Deployment' || copy.kind === 'StatefulSet') copy.spec = { ...copy.spec, replicas: 7 };
+      return { ...copy, status: { observedGeneration: 1 } } as K8sObject;
+    };
+    expect(engineVerdicts(set.map(live), PROD)).not.toEqual(engine);
+    expect(await packVerdicts(set, PROD, [], live)).toEqual(engine);
   });
 
   it('on a platform with one broken field of every category, and on waivers', async () => {

@@ -19,7 +19,7 @@
  * module that needs a newer Go fails with go's own message rather than fetching a toolchain.
  */
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { resolveLocalReplace } from './local-replaces.ts';
@@ -53,7 +53,7 @@ function seconds(since: bigint): string {
 const at = (p: string, v?: string): string => (v ? `${p}@${v}` : p);
 
 /** `go mod edit` flags that repeat the module's own replace and exclude directives. */
-function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; flags: string[]; goSum: string } {
+function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; flags: string[]; goSum: string; moduleDir: string } {
   const info = JSON.parse(go(['mod', 'download', '-json', `${tool.module}@${tool.version}`], cwd)) as { GoMod: string; Dir: string };
   const mod = JSON.parse(go(['mod', 'edit', '-json', info.GoMod], cwd)) as GoModJson;
   const flags: string[] = [];
@@ -65,7 +65,7 @@ function upstreamDirectives(tool: GoTool, cwd: string): { goVersion: string; fla
   }
   for (const x of mod.Exclude ?? []) flags.push(`-exclude=${x.Path}@${x.Version}`);
   const sum = join(info.Dir, 'go.sum');
-  return { goVersion: mod.Go?.Version ?? '1.21', flags, goSum: existsSync(sum) ? readFileSync(sum, 'utf8') : '' };
+  return { goVersion: mod.Go?.Version ?? '1.21', flags, goSum: existsSync(sum) ? readFileSync(sum, 'utf8') : '', moduleDir: info.Dir };
 }
 
 /**
@@ -77,6 +77,22 @@ function commandPackage(tool: GoTool, name: string): string {
   if (local !== undefined) return `./${local}`;
   const dir = tool.commands[name]!;
   return dir === '.' ? tool.module : `${tool.module}/${dir}`;
+}
+
+/**
+ * Copies the command's directory (its files) into the wrapper and runs upstream's generator there
+ * (`GoTool.generate`); returns the package to build, `./cmd/<name>`.
+ */
+function generateCommand(tool: GoTool, name: string, step: NonNullable<GoTool['generate']>[string], moduleDir: string, wrapper: string): string {
+  const from = join(moduleDir, tool.commands[name]!);
+  const to = join(wrapper, 'cmd', name);
+  mkdirSync(to, { recursive: true });
+  for (const f of readdirSync(from, { withFileTypes: true })) {
+    // Module cache files are read-only; the generator writes beside them.
+    if (f.isFile()) writeFileSync(join(to, f.name), readFileSync(join(from, f.name)));
+  }
+  go(['run', step.script], to, { env: { ...goEnv, ...step.env } });
+  return `./cmd/${name}`;
 }
 
 function build(tool: GoTool): void {
@@ -91,7 +107,7 @@ function build(tool: GoTool): void {
   try {
     const t0 = process.hrtime.bigint();
     writeFileSync(join(wrapper, 'go.mod'), 'module agent-platform.local/go-tool-wrapper\n');
-    const { goVersion, flags, goSum } = upstreamDirectives(tool, wrapper);
+    const { goVersion, flags, goSum, moduleDir } = upstreamDirectives(tool, wrapper);
     go(['mod', 'edit', `-go=${goVersion}`, ...flags], wrapper);
     writeFileSync(join(wrapper, 'go.sum'), goSum);
     for (const dir of Object.values(tool.localCommands ?? {})) cpSync(localCommandDir(dir), join(wrapper, dir), { recursive: true });
@@ -100,13 +116,15 @@ function build(tool: GoTool): void {
     const upstream = Object.keys(tool.commands).map((n) => `${commandPackage(tool, n)}@${tool.version}`);
     const ours = Object.values(tool.localCommands ?? {}).map((d) => `./${d}`);
     go(['get', ...(ours.length ? [`${tool.module}@${tool.version}`] : []), ...upstream, ...ours], wrapper);
+    const targets = new Map(names.map((n) => [n, commandPackage(tool, n)]));
+    for (const [n, step] of Object.entries(tool.generate ?? {})) targets.set(n, generateCommand(tool, n, step, moduleDir, wrapper));
     const fetched = seconds(t0);
     const t1 = process.hrtime.bigint();
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     const ldflags = ['-s', '-w', ...Object.entries(tool.ldflags ?? {}).map(([k, v]) => `-X=${k}=${v}`)].join(' ');
     for (const n of names) {
-      go(['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, n), commandPackage(tool, n)], wrapper);
+      go(['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(staging, n), targets.get(n)!], wrapper);
     }
     writeFileSync(join(staging, COMPLETE), `${tool.module}@${tool.version} built by ${go(['version'], wrapper).trim()}\n`);
     rmSync(dir, { recursive: true, force: true });

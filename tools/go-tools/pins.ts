@@ -43,6 +43,15 @@ export interface GoTool {
    * @default none (a local replace is an error)
    */
   readonly localReplaces?: readonly LocalReplace[];
+  /**
+   * Commands whose main package embeds files upstream generates at release time, absent from the
+   * module zip (pulumi-kubernetes' provider embeds `schema-embed.json`, which its `generate.go`
+   * writes from the committed `schema.json`). The command's directory is copied into the wrapper,
+   * `go run <script>` (upstream's own generator) runs there with `env`, and the copy is built: the
+   * same `main` package, importing the module's packages at the pinned version.
+   * @default none
+   */
+  readonly generate?: Readonly<Record<string, { readonly script: string; readonly env?: Readonly<Record<string, string>> }>>;
 }
 
 /**
@@ -112,6 +121,12 @@ function kubernetesLdflags(release: string): Record<string, string> {
   }
   return flags;
 }
+
+/** Release of the Pulumi CLI (pkg/v3 and the sdk/v3 it replaces locally); see the GO_TOOLS entry. */
+export const PULUMI_CLI_RELEASE = 'v3.276.0';
+
+/** The pulumi-kubernetes release the one served provider/v4 commit is tagged as; see the GO_TOOLS entry. */
+const KUBERNETES_PROVIDER_RELEASE = '4.25.0';
 
 /** etcd's release the control plane stores its state in; see the GO_TOOLS entry. */
 const ETCD_RELEASE = 'v3.6.16';
@@ -208,6 +223,33 @@ export const GO_TOOLS = [
     // Makefile LDFLAGS: -X ${PACKAGE}.version=$(cat VERSION), PACKAGE=github.com/argoproj/argo-cd/v3/common.
     ldflags: { 'github.com/argoproj/argo-cd/v3/common.version': ARGO_CD.version.slice(1) },
     localReplaces: [{ dir: './gitops-engine', version: 'v0.0.0-20260914071520-c9c369efcc5b' }],
+  },
+  {
+    // The Pulumi CLI of test/cluster/pulumi.cluster.test.ts. The proxy serves pkg/v3 only from
+    // v3.273.0 on (`go list -m -versions github.com/pulumi/pulumi/pkg/v3`, 2026-11-28; not the
+    // v3.270.0 of our @pulumi/pulumi), so this is the newest, v3.276.0: docs/pulumi.md asks for a
+    // CLI no older than the SDK, and test/tools/go-tools/pins.pulumi-cli.test.ts holds the two to
+    // that. pkg's go.mod replaces the SDK with its sibling directory `sdk`, released as
+    // github.com/pulumi/pulumi/sdk/v3 at the same tag.
+    module: 'github.com/pulumi/pulumi/pkg/v3',
+    version: PULUMI_CLI_RELEASE,
+    commands: { pulumi: 'cmd/pulumi' },
+    ldflags: { 'github.com/pulumi/pulumi/sdk/v3/go/common/version.Version': PULUMI_CLI_RELEASE },
+    localReplaces: [{ dir: '../sdk', version: PULUMI_CLI_RELEASE }],
+  },
+  {
+    // The kubernetes resource provider of test/cluster/pulumi.cluster.test.ts. The proxy lists one
+    // version of provider/v4 (`go list -m -versions`, 2026-11-28): this pseudo-version of commit
+    // f47bc2d6f199, which pulumi/pulumi-kubernetes tags v4.25.0. Our @pulumi/kubernetes is 4.34.2,
+    // whose commit is not served; docs/cluster-harness.md says what the difference means.
+    // Its go.mod replaces the SDK with its sibling directory `sdk`, released as
+    // pulumi-kubernetes/sdk/v4 at the same tag.
+    module: 'github.com/pulumi/pulumi-kubernetes/provider/v4',
+    version: 'v4.0.0-20260115033456-f47bc2d6f199',
+    commands: { 'pulumi-resource-kubernetes': 'cmd/pulumi-resource-kubernetes' },
+    ldflags: { 'github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version': KUBERNETES_PROVIDER_RELEASE },
+    localReplaces: [{ dir: '../sdk', version: `v${KUBERNETES_PROVIDER_RELEASE}` }],
+    generate: { 'pulumi-resource-kubernetes': { script: 'generate.go', env: { VERSION: KUBERNETES_PROVIDER_RELEASE } } },
   },
 ] as const satisfies readonly GoTool[];
 

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { environmentNames, loadEnvironment } from '../../../environments/load.ts';
-import { buildPolicies } from '../../../policies/pulumi-pack/policies.ts';
+import { buildPolicies, INPUTS_POLICY } from '../../../policies/pulumi-pack/policies.ts';
 import { environmentOfStack, STACK_VARIABLE } from '../../../policies/pulumi-pack/stack-environment.ts';
 import { RULES } from '../../../policies/rules/index.ts';
 import { NON_PRODUCTION, PRODUCTION } from '../../support/environments.ts';
@@ -41,7 +41,7 @@ describe.each([PRODUCTION, NON_PRODUCTION])('the policy pack started by the CLIâ
       enforcementLevel: p.enforcementLevel ?? 'advisory',
     }));
     expect(pack.name).toBe('agent-platform-kubernetes');
-    expect(pack.policies.map((p) => p.name).sort()).toEqual(RULES.map((r) => r.id).sort());
+    expect(pack.policies.map((p) => p.name).sort()).toEqual([INPUTS_POLICY, ...RULES.map((r) => r.id)].sort());
     expect([...pack.policies].sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual(expected.sort((a, b) => (a.name < b.name ? -1 : 1)));
   });
 
