@@ -5,8 +5,9 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
     `Node ${process.version} is too old for this project: it runs TypeScript through Node's type stripping, ` +
-      'which needs Node 22.18 or newer. Run it through npm (npm run <script>, npx <tool>): after `npm ci` npm scripts ' +
-      'use the Node 24 the `node` devDependency installs in node_modules/.bin. See README.md, "Two commands".',
+      'which needs Node 22.18 or newer. Run it through npm (npm run <script>, npx <tool>): on Linux, after `npm ci` ' +
+      'npm scripts use the Node 24 of the `node-linux-<cpu>` optionalDependency in node_modules/.bin; elsewhere ' +
+      'install Node 22.18 or newer. See README.md, "Two commands".',
   );
   process.exit(1);
 }
