@@ -7,6 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { arr, at, kindOf, nameOf, namespaceOf, podTemplateOf, rec, str, containersOf } from '../../policies/objects.ts';
 import { producedBy } from '../../kube/produced.ts';
+import { apiGroupOf } from '../../kube/api-version.ts';
 import type { K8sObject } from '../../policies/types.ts';
 import { planSecret, secretData as pulumiSecretData } from '../../stacks/pulumi/pulumi-secrets.ts';
 import type { Manifest } from '../../kube/object.ts';
@@ -183,7 +184,7 @@ export function secretKeyRefs(objects: readonly K8sObject[]): SecretKeyRef[] {
         }),
       );
     }
-    const group = (str(o.apiVersion) ?? '').split('/')[0];
+    const group = apiGroupOf(o.apiVersion);
     for (const r of RESOURCE_SECRET_KEYS[`${group}/${kindOf(o)}`] ?? []) {
       const holders = r.each ? arr(at(o, ...r.each)) : [o];
       holders.forEach((h) => {
