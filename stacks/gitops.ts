@@ -196,13 +196,11 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-/** The files of `generated/argocd/`, each validated against its CRD schema. */
-export async function renderGitOps(envs: readonly Environment[], envFiles: readonly RenderedFile[]): Promise<RenderedFile[]> {
-  const rendered = new Map<string, Manifest[]>();
-  for (const f of envFiles) {
-    const env = f.path.slice(0, f.path.indexOf('/'));
-    rendered.set(env, [...(rendered.get(env) ?? []), f.manifest]);
-  }
+/**
+ * The files of `generated/argocd/`, each validated against its CRD schema, from each environment's
+ * objects as its rendering returned them (by environment name; never regrouped from file paths).
+ */
+export async function renderGitOps(envs: readonly Environment[], rendered: GitOpsInput['rendered']): Promise<RenderedFile[]> {
   const files: RenderedFile[] = [];
   const seen = new Set<string>();
   for (const { path, manifest } of buildGitOps({ envs, rendered })) {

@@ -9,6 +9,7 @@
  * With `--check` nothing is written: it lists what differs from a fresh synth (changed, missing,
  * and stale: anything a fresh synth would not write) and exits 1 when there is any.
  */
+import type { Manifest } from '../kube/object.ts';
 import { join } from 'node:path';
 import { EnvironmentError, environmentNames, loadEnvironments } from '../environments/load.ts';
 import { environmentArguments, parseCommandLine, runCommand } from '../tools/command-line.ts';
@@ -31,10 +32,13 @@ async function main(): Promise<number> {
   const envs = loadEnvironments(values.environments, names, { addOnNamespaces: new Set(ADD_ONS.map((a) => a.namespace)) });
 
   const files: RenderedFile[] = [];
+  const rendered = new Map<string, Manifest[]>();
   const failures: string[] = [];
   for (const env of envs) {
     try {
-      files.push(...(await renderEnvironment(env)));
+      const envFiles = await renderEnvironment(env);
+      files.push(...envFiles);
+      rendered.set(env.name, envFiles.map((f) => f.manifest));
     } catch (e) {
       failures.push(`${env.name}: ${(e as Error).message}`);
     }
@@ -43,7 +47,7 @@ async function main(): Promise<number> {
   const groups = envs.map((e) => e.name);
   if (all && failures.length === 0) {
     try {
-      files.push(...(await renderGitOps(envs, files)));
+      files.push(...(await renderGitOps(envs, rendered)));
       groups.push(GITOPS_GROUP);
     } catch (e) {
       failures.push(`${GITOPS_GROUP}: ${(e as Error).message}`);

@@ -4,6 +4,7 @@
  * Waivers come from policies/waivers.yaml and are judged against today's date, so an expired
  * waiver fails here as it fails in CI.
  */
+import type { Manifest } from '../kube/object.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,10 +39,14 @@ async function render(name: string): Promise<RenderedFile[]> {
   return rendered.get(name)!;
 }
 
+/** Each environment's objects by its name, as renderGitOps takes them. */
+async function renderedByEnvironment(): Promise<Map<string, Manifest[]>> {
+  return new Map(await Promise.all(envs.map(async (e) => [e.name, (await render(e.name)).map((f) => f.manifest)] as const)));
+}
+
 /** The objects configuring each cluster (its add-ons and StorageClasses), as `npm run policy` reads them. */
 async function clusterContext(cluster: string): Promise<K8sObject[]> {
-  const envFiles = (await Promise.all(envs.map((e) => render(e.name)))).flat();
-  return objectsOfCluster((await renderGitOps(envs, envFiles)).map((f) => f.manifest), cluster);
+  return objectsOfCluster((await renderGitOps(envs, await renderedByEnvironment())).map((f) => f.manifest), cluster);
 }
 
 describe.each(envs.map((e) => [e.name, e] as const))('environment %s', (name, env) => {
@@ -64,8 +69,7 @@ describe.each(envs.map((e) => [e.name, e] as const))('environment %s', (name, en
 
 describe('the Argo CD objects shared by the environments', () => {
   it('pass every policy with zero errors, each judged by the environment it delivers', async () => {
-    const envFiles = (await Promise.all(envs.map((e) => render(e.name)))).flat();
-    const files = await renderGitOps(envs, envFiles);
+    const files = await renderGitOps(envs, await renderedByEnvironment());
     const byName = new Map(envs.map((e) => [e.name, { name: e.name, production: e.production }]));
     const result = checkObjects(sourcedFiles(files), {
       env: { production: false },

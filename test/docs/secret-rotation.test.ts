@@ -46,7 +46,7 @@ beforeAll(async () => {
     files.push(...list);
     rendered.set(e.name, list.map((f) => f.manifest));
   }
-  argo = await renderGitOps(envs, files);
+  argo = await renderGitOps(envs, rendered);
 });
 
 describe('the rotation runbook', () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const rendered = await renderEnvironments(envs);
   envFiles = rendered.files;
   renderedFor = rendered.byEnvironment;
-  argo = (await renderGitOps(envs, envFiles)).map((f) => f.manifest);
+  argo = (await renderGitOps(envs, renderedFor())).map((f) => f.manifest);
 });
 
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
   envFiles = rendered.files;
   renderedFor = rendered.byEnvironment;
   // renderGitOps validates every object against its CRD schema (argoproj.io, cert-manager.io, external-secrets.io).
-  argo = await renderGitOps(envs, envFiles);
+  argo = await renderGitOps(envs, renderedFor());
 });
 
 const find = (kind: string, name: string) => {

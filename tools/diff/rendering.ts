@@ -3,6 +3,7 @@
  * `generated/` at a git ref, or a fresh in-process synth of the working tree. Each yields the same
  * list of {@link Resource}s; only these loaders touch the file system or git.
  */
+import type { Manifest } from '../../kube/object.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -119,8 +120,13 @@ export function fromRenderedFiles(files: readonly RenderedFile[]): Resource[] {
 export async function fromWorkingTree(environmentsDir: string): Promise<Resource[]> {
   const envs = loadEnvironments(environmentsDir, environmentNames(environmentsDir));
   const files: RenderedFile[] = [];
-  for (const env of envs) files.push(...(await renderEnvironment(env)));
-  files.push(...(await renderGitOps(envs, files)));
+  const rendered = new Map<string, Manifest[]>();
+  for (const env of envs) {
+    const envFiles = await renderEnvironment(env);
+    files.push(...envFiles);
+    rendered.set(env.name, envFiles.map((f) => f.manifest));
+  }
+  files.push(...(await renderGitOps(envs, rendered)));
   return fromRenderedFiles(files);
 }
 
