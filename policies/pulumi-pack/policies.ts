@@ -13,7 +13,7 @@
  * which for a Kubernetes object are the live object: the API server's defaults and what
  * controllers set (an HPA's replica count, which `hpa-owns-replicas` then reports against a
  * Deployment that never set one, refusing every `up` of production; found by
- * test/cluster/pulumi.cluster.test.ts). So {@link INPUTS_POLICY} records the inputs the engine
+ * test/cluster/pulumi-switch-over.cluster.test.ts). So {@link INPUTS_POLICY} records the inputs the engine
  * analyzes each resource with, and the stack policies judge those; only a resource the engine did
  * not analyze in this run (left out by `--target`) is judged by its outputs.
  */

@@ -17,9 +17,9 @@
  *    success), so only `up` would fail, on every object.
  * 4. `pulumi up` with `PULUMI_K8S_ENABLE_PATCH_FORCE=true`: each object is adopted by server-side
  *    apply and from then on is Pulumi's. Forced, because the fields of the Secrets External Secrets
- *    wrote are still owned by its field manager: an unforced apply of other values is refused as a
- *    field conflict (found by test/cluster/pulumi.cluster.test.ts; the provider reads the variable
- *    in `patchForce`, pkg/await/await.go).
+ *    wrote are still owned by its field manager: an unforced apply of other values is refused as
+ *    a field conflict (found by test/cluster/pulumi-switch-over.cluster.test.ts; the provider
+ *    reads the variable in `patchForce`, pkg/await/await.go).
  * 5. `adoptExistingObjects` off, and 6. `pulumi up` again, unforced, which changes only the
  *    provider: left on, a renamed resource's create-then-delete would delete the object it had
  *    just adopted.

@@ -225,9 +225,9 @@ export const GO_TOOLS = [
     localReplaces: [{ dir: './gitops-engine', version: 'v0.0.0-20260914071520-c9c369efcc5b' }],
   },
   {
-    // The Pulumi CLI of test/cluster/pulumi.cluster.test.ts. The proxy serves pkg/v3 only from
-    // v3.273.0 on (`go list -m -versions github.com/pulumi/pulumi/pkg/v3`, 2026-11-28; not the
-    // v3.270.0 of our @pulumi/pulumi), so this is the newest, v3.276.0: docs/pulumi.md asks for a
+    // The Pulumi CLI of the pulumi stage (test/cluster/pulumi-stack.ts). The proxy serves pkg/v3
+    // only from v3.273.0 on (`go list -m -versions github.com/pulumi/pulumi/pkg/v3`, 2026-11-28;
+    // not the v3.270.0 of our @pulumi/pulumi), so this is the newest, v3.276.0: docs/pulumi.md asks for a
     // CLI no older than the SDK, and test/tools/go-tools/pins.pulumi-cli.test.ts holds the two to
     // that. pkg's go.mod replaces the SDK with its sibling directory `sdk`, released as
     // github.com/pulumi/pulumi/sdk/v3 at the same tag.
@@ -238,7 +238,7 @@ export const GO_TOOLS = [
     localReplaces: [{ dir: '../sdk', version: PULUMI_CLI_RELEASE }],
   },
   {
-    // The kubernetes resource provider of test/cluster/pulumi.cluster.test.ts. The proxy lists one
+    // The kubernetes resource provider of the pulumi stage (test/cluster/pulumi-stack.ts). The proxy lists one
     // version of provider/v4 (`go list -m -versions`, 2026-11-28): this pseudo-version of commit
     // f47bc2d6f199, which pulumi/pulumi-kubernetes tags v4.25.0. Our @pulumi/kubernetes is 4.34.2,
     // whose commit is not served; docs/cluster-harness.md says what the difference means.
