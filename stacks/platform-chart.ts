@@ -12,6 +12,16 @@ import { buildDataTier, type DataTier } from './data-tier.ts';
 import { withStorageClasses } from './storage-classes.ts';
 import { buildMonitoringTier, type MonitoringTier } from './monitoring-tier.ts';
 
+/**
+ * What a cluster's configuration needs to know of one environment besides its objects, as the
+ * environment's tiers report it (stacks/cluster-config.ts reads it; nothing reads it back from the
+ * rendered objects).
+ */
+export interface PlatformFacts {
+  /** Whether the environment's edge counts requests in the cluster's rate limit service, whose Redis the cluster then runs. */
+  readonly globalRateLimit: boolean;
+}
+
 export class PlatformChart extends Chart {
   readonly env: Environment;
   readonly data: DataTier;
@@ -43,6 +53,11 @@ export class PlatformChart extends Chart {
       dashboards: this.data.dashboards,
       logs: this.data.logs,
     });
+  }
+
+  /** The facts the cluster's configuration reads, as the tiers reported them. */
+  get facts(): PlatformFacts {
+    return { globalRateLimit: this.app.globalRateLimit };
   }
 
   /** The secret store entries the chart's ExternalSecrets read, as each reports it; sorted, once each. */
