@@ -35,10 +35,10 @@ export interface ClusterConfig {
 }
 
 /**
- * The configuration objects of cluster `clusterName`, whose environments `members` reported `facts`
- * (one per environment) and render `manifests`.
+ * The configuration objects of cluster `clusterName`, for its environments `members` and the facts
+ * their tiers reported (`facts`, one per environment); nothing is read back from their objects.
  */
-export function buildClusterConfig(clusterName: string, members: readonly Environment[], facts: readonly PlatformFacts[], manifests: readonly Manifest[]): ClusterConfig {
+export function buildClusterConfig(clusterName: string, members: readonly Environment[], facts: readonly PlatformFacts[]): ClusterConfig {
   const chart = new Chart(new App(), `cluster-${clusterName}`, { disableResourceNameHashes: true });
   const issuers = new Map<string, { wanted: string; acme: Environment['gitops']['acme']; envs: string[] }>();
   for (const e of members) {
@@ -91,7 +91,7 @@ export function buildClusterConfig(clusterName: string, members: readonly Enviro
       allowedNamespaces: [e.namespace],
     });
   }
-  declareStorageClasses(chart, clusterName, manifests, { [CLUSTER_LABEL]: clusterName });
+  declareStorageClasses(chart, clusterName, facts.flatMap((f) => f.storageClasses), { [CLUSTER_LABEL]: clusterName });
   const { manifests: out, dependencies } = chartObjects(chart);
   applySyncWaves(out, dependencies);
   for (const m of out) {

@@ -95,7 +95,7 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
     const addOnSync: SyncPolicy = prodMember ? { automated: false } : { automated: true, prune: true, selfHeal: true };
     const clusterRevision = agreed(members, `gitops.targetRevision of the environments on cluster ${clusterName}`, (e) => e.gitops.targetRevision);
 
-    const config = buildClusterConfig(clusterName, members, members.flatMap((e) => rendered.get(e.name)?.facts ?? []), manifests);
+    const config = buildClusterConfig(clusterName, members, members.flatMap((e) => rendered.get(e.name)?.facts ?? []));
     for (const namespace of config.namespaces) addOnDestinations.push({ server, namespace });
     const allUsage = clusterUsage(members, [...manifests, ...config.manifests]);
     const needed = addOnsNeeded(clusterName, allUsage);

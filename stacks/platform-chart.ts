@@ -6,6 +6,7 @@ import { App, Chart } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
+import { claimedStorageClasses } from '../constructs/storage-claims.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
 import { chartContext } from './chart-context.ts';
 import { buildDataTier, type DataTier } from './data-tier.ts';
@@ -20,6 +21,8 @@ import { buildMonitoringTier, type MonitoringTier } from './monitoring-tier.ts';
 export interface PlatformFacts {
   /** Whether the environment's edge counts requests in the cluster's rate limit service, whose Redis the cluster then runs. */
   readonly globalRateLimit: boolean;
+  /** The StorageClasses the environment's volume claims name, as the constructs building them report them; sorted. */
+  readonly storageClasses: readonly string[];
 }
 
 export class PlatformChart extends Chart {
@@ -57,7 +60,7 @@ export class PlatformChart extends Chart {
 
   /** The facts the cluster's configuration reads, as the tiers reported them. */
   get facts(): PlatformFacts {
-    return { globalRateLimit: this.app.globalRateLimit };
+    return { globalRateLimit: this.app.globalRateLimit, storageClasses: claimedStorageClasses(this) };
   }
 
   /** The secret store entries the chart's ExternalSecrets read, as each reports it; sorted, once each. */

@@ -106,10 +106,15 @@ describe('storage', () => {
     expect(values.storageClasses).toEqual([]);
   });
 
-  it('refuses a class nothing declares, and a cluster without the driver\'s role', () => {
+  it('declares the classes the environments report, refuses a class nothing declares, and a cluster without the driver\'s role', () => {
     const rendered = renderedFor();
-    const odd = structuredClone(rendered.get('dev')!);
-    (odd.manifests.find((m) => m.kind === 'StatefulSet' && m.metadata.name === 'redis') as any).spec.volumeClaimTemplates[0].spec.storageClassName = 'io9';
+    const classes = (out: ReturnType<typeof buildGitOps>) => out.filter((o) => o.manifest.kind === 'StorageClass').map((o) => o.path);
+    expect(classes(buildGitOps({ envs, rendered }))).toEqual(['argocd/clusters/nonprod/storageclass-gp3.yaml', 'argocd/clusters/prod/storageclass-gp3.yaml']);
+    // The reported classes decide, not the claims (still there, still naming gp3).
+    const unreported = new Map([...rendered].map(([k, v]) => [k, { ...v, facts: { ...v.facts, storageClasses: [] } }]));
+    expect(classes(buildGitOps({ envs, rendered: unreported }))).toEqual([]);
+    const dev = rendered.get('dev')!;
+    const odd = { ...dev, facts: { ...dev.facts, storageClasses: [...dev.facts.storageClasses, 'io9'] } };
     expect(() => buildGitOps({ envs, rendered: new Map([...rendered, ['dev', odd]]) })).toThrowError(/cluster nonprod: claims name StorageClass "io9", which no cluster configuration declares; expected one of gp3/);
     const noRole = envs.map((e) => ({ ...e, gitops: { ...e.gitops, storage: { defaultClass: 'gp3' } } }));
     expect(() => buildGitOps({ envs: noRole, rendered })).toThrowError(/cluster nonprod: a StorageClass uses ebs.csi.aws.com, whose controller needs an IAM role; set gitops.storage.ebsCsiRoleArn/);
