@@ -6,6 +6,7 @@ import { App, Chart } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
+import { ScriptJob } from '../constructs/script-job.ts';
 import { claimedStorageClasses } from '../constructs/storage-claims.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
 import { chartContext } from './chart-context.ts';
@@ -61,6 +62,11 @@ export class PlatformChart extends Chart {
   /** The facts the cluster's configuration reads, as the tiers reported them. */
   get facts(): PlatformFacts {
     return { globalRateLimit: this.app.globalRateLimit, storageClasses: claimedStorageClasses(this) };
+  }
+
+  /** The Secrets each Job of the chart reads, by Job name, as each ScriptJob reports them. */
+  get secretsReadByJob(): ReadonlyMap<string, readonly string[]> {
+    return new Map(this.node.findAll().flatMap((c) => (c instanceof ScriptJob ? [[c.jobName, c.secretNames] as const] : [])));
   }
 
   /** The secret store entries the chart's ExternalSecrets read, as each reports it; sorted, once each. */

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema/index.ts';
+import { secretsReadBy } from '../../kube/pod-references.ts';
+import { podTemplateOf } from '../../kube/pod-template.ts';
 import { claimsOf } from '../../policies/cluster.ts';
 import { buildPlatform } from '../../stacks/platform-chart.ts';
 import { manifestsOf } from '../../stacks/render.ts';
@@ -44,5 +46,17 @@ describe.each(envs.map((e) => [e.name, e] as const))('the facts environment %s r
     const global = manifestsOf(chart).some((m) => m.kind === 'BackendTrafficPolicy' && (m['spec'] as { rateLimit?: { global?: unknown } }).rateLimit?.global !== undefined);
     expect(global).toBe(true);
     expect(chart.facts.globalRateLimit).toBe(global);
+  });
+
+  it('report, for every Job it renders, exactly the Secrets the Job\'s pod reads', () => {
+    const chart = buildPlatform(env);
+    const jobs = manifestsOf(chart).filter((m) => m.kind === 'Job');
+    expect(jobs.length).toBeGreaterThan(0);
+    const reported = chart.secretsReadByJob;
+    expect([...reported.keys()].sort()).toEqual(jobs.map((j) => j.metadata.name).sort());
+    for (const job of jobs) {
+      const read = [...new Set(secretsReadBy(podTemplateOf(job)!).map((r) => r.name))].sort();
+      expect(reported.get(job.metadata.name), job.metadata.name).toEqual(read);
+    }
   });
 });
