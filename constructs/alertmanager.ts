@@ -186,7 +186,7 @@ export class Alertmanager extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [dataVolumeClaim(labels, binaryQuantity(props.storage), props.storageClassName)],
+        volumeClaimTemplates: [dataVolumeClaim(this, labels, binaryQuantity(props.storage), props.storageClassName)],
       },
     });
 

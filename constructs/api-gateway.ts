@@ -111,6 +111,12 @@ export class ApiGateway extends Construct {
   /** Secret holding the certificate, produced by cert-manager from the Certificate. */
   readonly tlsSecretName: string;
   readonly gatewayName: string;
+  /**
+   * Whether the route's rate limit is a global one, counted by Envoy Gateway's rate limit service
+   * in the cluster's Redis (which the cluster configuration then provides, stacks/cluster-config.ts).
+   * Always, for the per-client-IP limit (see above).
+   */
+  readonly globalRateLimit: boolean = true;
 
   constructor(scope: Construct, id: string, props: ApiGatewayProps) {
     super(scope, id);

@@ -23,6 +23,7 @@ import { componentLabels, selectorLabels } from './labels.ts';
 import { containerResources } from './resources.ts';
 import type { ScriptConfigMap } from './script-config-map.ts';
 import { DEFAULT_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security.ts';
+import { reportClaim } from './storage-claims.ts';
 import { cronLongestGapSeconds } from '../kube/cron-schedule.ts';
 
 /** One step of a backup or restore pod. */
@@ -130,6 +131,7 @@ export class BackupCronJob extends Construct implements Connectable {
     const selector = selectorLabels(props.name);
     this.connections = new Connections(this, { name: props.name, component: 'backup', podSelector: selector });
 
+    reportClaim(this, props.workStorage?.storageClass);
     const work: k8s.Volume = props.workStorage
       ? {
           name: 'work',

@@ -241,7 +241,7 @@ export class Elasticsearch extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [dataVolumeClaim(labels, props.storage.size, props.storage.storageClass)],
+        volumeClaimTemplates: [dataVolumeClaim(this, labels, props.storage.size, props.storage.storageClass)],
       },
     });
 

@@ -22,6 +22,7 @@ import type { Resources } from './resources.ts';
 import { Connections, type Connectable } from './connections.ts';
 import { k8s } from './k8s.ts';
 import { componentLabels } from './labels.ts';
+import { reportClaim } from './storage-claims.ts';
 import { DEFAULT_MAX_CONNECTIONS, postgresMemorySettings, POSTGRES_EXPORTER_PORT, POSTGRES_PORT } from './postgres-stateful-set.ts';
 
 /** Name under which the Barman Cloud plugin registers with CloudNativePG. */
@@ -94,6 +95,8 @@ export class PostgresCluster extends Construct implements Connectable {
       throw new Error(`PostgresCluster ${name}: give backup.roleArn or backup.credentialsSecret; WAL archiving needs credentials`);
     }
     this.name = name;
+    // CloudNativePG claims a volume of this class for each instance.
+    reportClaim(this, props.storage.storageClass);
     this.host = `${name}-rw`;
     this.objectStoreName = name;
     this.serviceAccountName = name;

@@ -156,7 +156,7 @@ export class PostgresStatefulSet extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [dataVolumeClaim(labels, props.storage.size, props.storage.storageClass)],
+        volumeClaimTemplates: [dataVolumeClaim(this, labels, props.storage.size, props.storage.storageClass)],
       },
     });
 

@@ -233,7 +233,7 @@ export class Prometheus extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [dataVolumeClaim(labels, binaryQuantity(props.storage), props.storageClassName)],
+        volumeClaimTemplates: [dataVolumeClaim(this, labels, binaryQuantity(props.storage), props.storageClassName)],
       },
     });
 

@@ -46,11 +46,19 @@ export interface ScriptJobProps {
 export class ScriptJob extends Construct implements Connectable {
   readonly jobName: string;
   readonly connections: Connections;
+  /**
+   * The Secrets the Job's pod reads at start (its `secretKeyRef`s and CA bundles), sorted, once
+   * each. A Job applies them once, so whoever delivers new values re-runs it (the Pulumi program
+   * replaces it on a digest of them, stacks/pulumi/program.ts).
+   */
+  readonly secretNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: ScriptJobProps) {
     super(scope, id);
     const { name } = props;
     this.jobName = name;
+    const referenced = props.env.flatMap((e) => (e.valueFrom?.secretKeyRef?.name ? [e.valueFrom.secretKeyRef.name] : []));
+    this.secretNames = [...new Set([...referenced, ...(props.caBundles ?? []).map((ca) => ca.secretName)])].sort();
     const labels = componentLabels(name, props.component);
     this.connections = new Connections(this, { name, component: props.component, podSelector: selectorLabels(name) });
 

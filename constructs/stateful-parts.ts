@@ -3,11 +3,12 @@
  * and the Services in front of the pods. Written once so a storage or port convention changes in
  * one place.
  */
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { singlePodAccessMode } from './access-mode.ts';
 import { k8s } from './k8s.ts';
 import { containerResources } from './resources.ts';
 import { restrictedContainerSecurityContext } from './security.ts';
+import { reportClaim } from './storage-claims.ts';
 
 /** A named container port a Service exposes under the same name and number. */
 export interface NamedPort {
@@ -15,12 +16,17 @@ export interface NamedPort {
   readonly port: number;
 }
 
-/** The `data` volume claim template of a StatefulSet: one volume per replica, for that replica alone. */
+/**
+ * The `data` volume claim template of a StatefulSet: one volume per replica, for that replica alone.
+ * `owner` (the construct rendering the StatefulSet) reports the claim's class (storage-claims.ts).
+ */
 export function dataVolumeClaim(
+  owner: IConstruct,
   labels: Record<string, string>,
   size: string,
   storageClass?: string,
 ): k8s.KubePersistentVolumeClaimProps {
+  reportClaim(owner, storageClass);
   return {
     metadata: { name: 'data', labels },
     spec: {

@@ -31,6 +31,8 @@ export interface AppTier {
   readonly workloads: readonly WatchedWorkload[];
   /** The edge's metrics: its Gateway's Envoy pods and cert-manager (certificate expiry). */
   readonly podTargets: readonly PodScrapeTarget[];
+  /** Whether the edge counts requests in the cluster's rate limit service, as the edge reports it. */
+  readonly globalRateLimit: boolean;
 }
 
 export interface AppTierExtras {
@@ -152,5 +154,5 @@ export function buildAppTier(scope: Construct, ctx: ChartContext, extras: AppTie
     },
   ];
 
-  return { api, worker, secrets, settings, scrapeTargets, podTargets, workloads };
+  return { api, worker, secrets, settings, scrapeTargets, podTargets, workloads, globalRateLimit: edge.globalRateLimit };
 }

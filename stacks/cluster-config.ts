@@ -19,6 +19,7 @@ import type { Manifest } from '../kube/object.ts';
 import { CLUSTER_LABEL } from '../policies/cluster.ts';
 import { addOnOf, ENVOY_GATEWAY_NAMESPACE, RATE_LIMIT_NAMESPACE } from './add-ons.ts';
 import { declareStorageClasses } from './cluster-storage.ts';
+import type { PlatformFacts } from './platform-chart.ts';
 import { chartObjects } from './render.ts';
 import { applySyncWaves } from './sync-waves.ts';
 
@@ -33,8 +34,11 @@ export interface ClusterConfig {
   readonly namespaces: readonly string[];
 }
 
-/** The configuration objects of cluster `clusterName`, whose environments `members` render `manifests`. */
-export function buildClusterConfig(clusterName: string, members: readonly Environment[], manifests: readonly Manifest[]): ClusterConfig {
+/**
+ * The configuration objects of cluster `clusterName`, for its environments `members` and the facts
+ * their tiers reported (`facts`, one per environment); nothing is read back from their objects.
+ */
+export function buildClusterConfig(clusterName: string, members: readonly Environment[], facts: readonly PlatformFacts[]): ClusterConfig {
   const chart = new Chart(new App(), `cluster-${clusterName}`, { disableResourceNameHashes: true });
   const issuers = new Map<string, { wanted: string; acme: Environment['gitops']['acme']; envs: string[] }>();
   for (const e of members) {
@@ -70,8 +74,9 @@ export function buildClusterConfig(clusterName: string, members: readonly Enviro
   for (const [ns, accounts] of [...discovered].sort(([a], [b]) => (a < b ? -1 : 1))) {
     new PodDiscoveryGrant(chart, `pod-discovery-${ns}`, { namespace: ns, serviceAccounts: accounts, name: `prometheus-pod-discovery-${ns}` });
   }
-  // The per-client-IP rate limits of the Gateways count in this Redis (global rate limiting).
-  const rateLimited = manifests.some((m) => m.kind === 'BackendTrafficPolicy' && ((m['spec'] ?? {}) as { rateLimit?: { global?: unknown } }).rateLimit?.global !== undefined);
+  // The per-client-IP rate limits of the Gateways count in this Redis (global rate limiting), as
+  // each environment's edge reports it (constructs/api-gateway.ts, `globalRateLimit`).
+  const rateLimited = facts.some((f) => f.globalRateLimit);
   if (rateLimited) {
     new RateLimitRedis(chart, 'rate-limit-redis', { namespace: RATE_LIMIT_NAMESPACE, image: pinnedImageRef(IMAGES.redis), clientNamespace: ENVOY_GATEWAY_NAMESPACE });
   }
@@ -86,7 +91,7 @@ export function buildClusterConfig(clusterName: string, members: readonly Enviro
       allowedNamespaces: [e.namespace],
     });
   }
-  declareStorageClasses(chart, clusterName, manifests, { [CLUSTER_LABEL]: clusterName });
+  declareStorageClasses(chart, clusterName, facts.flatMap((f) => f.storageClasses), { [CLUSTER_LABEL]: clusterName });
   const { manifests: out, dependencies } = chartObjects(chart);
   applySyncWaves(out, dependencies);
   for (const m of out) {

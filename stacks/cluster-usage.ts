@@ -2,6 +2,14 @@
  * What the environments deployed to one cluster need of its add-ons, read from the objects they
  * render: the API groups of their custom resources, the GatewayClasses their Gateways name, the
  * metrics API and secret reloads their objects assume, the provisioners their StorageClasses name.
+ *
+ * Read from the objects on purpose, unlike the facts in `PlatformFacts`: what an add-on serves is
+ * a property of each object delivered (its API group, an HPA's Resource metric, a reload
+ * annotation, a StorageClass's provisioner), whichever construct made it, and the policy rules
+ * judge the same objects with the same predicates (policies/cluster.ts: `resourceMetricsOf`,
+ * `reloadedSecretsOf`; the rules `hpa-metrics-api-provided`, `rotated-secret-reloads`,
+ * `storage-class-declared`), so an object a rule would fail for always brings its add-on. A report
+ * per construct would state each object's group a second time, free to drift from the object.
  */
 import type { Environment } from '../environments/schema/index.ts';
 import { apiGroupOf, isBuiltInGroup } from '../kube/api-version.ts';

@@ -35,7 +35,7 @@ import { clusterUsage } from './cluster-usage.ts';
 import type { Dependency } from './dependency.ts';
 import { syncPolicyOf } from './environment-sync-policy.ts';
 import { agreed } from './environments-agree.ts';
-import { manifestsOf, toYaml, type RenderedFile } from './render.ts';
+import { manifestsOf, toYaml, type RenderedEnvironment, type RenderedFile } from './render.ts';
 import { applySyncWaves } from './sync-waves.ts';
 import { validateManifest } from './validate.ts';
 
@@ -52,8 +52,8 @@ export const BOOTSTRAP_FILES: readonly string[] = [`${GITOPS_GROUP}/root/appproj
 
 export interface GitOpsInput {
   readonly envs: readonly Environment[];
-  /** Rendered objects of each environment, by environment name. */
-  readonly rendered: ReadonlyMap<string, readonly Manifest[]>;
+  /** Each environment's objects and the facts its tiers reported, by environment name. */
+  readonly rendered: ReadonlyMap<string, RenderedEnvironment>;
 }
 
 /**
@@ -90,12 +90,12 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
 
   for (const [clusterName, members] of [...clusters].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const server = members[0]!.gitops.cluster.server;
-    const manifests = members.flatMap((e) => rendered.get(e.name) ?? []);
+    const manifests = members.flatMap((e) => rendered.get(e.name)?.manifests ?? []);
     const prodMember = members.find((e) => e.production);
     const addOnSync: SyncPolicy = prodMember ? { automated: false } : { automated: true, prune: true, selfHeal: true };
     const clusterRevision = agreed(members, `gitops.targetRevision of the environments on cluster ${clusterName}`, (e) => e.gitops.targetRevision);
 
-    const config = buildClusterConfig(clusterName, members, manifests);
+    const config = buildClusterConfig(clusterName, members, members.flatMap((e) => rendered.get(e.name)?.facts ?? []));
     for (const namespace of config.namespaces) addOnDestinations.push({ server, namespace });
     const allUsage = clusterUsage(members, [...manifests, ...config.manifests]);
     const needed = addOnsNeeded(clusterName, allUsage);
@@ -163,7 +163,7 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
         sync: syncPolicyOf(e),
         labels: { 'agent-platform.io/environment': e.name },
       });
-      dependsOnAddOns(appName, clusterUsage([e], rendered.get(e.name) ?? []));
+      dependsOnAddOns(appName, clusterUsage([e], rendered.get(e.name)?.manifests ?? []));
       extra.push({ from: appName, to: configName, reason: 'reads its ClusterSecretStore and ClusterIssuer' });
     }
   }
@@ -172,7 +172,7 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
     argoNamespace,
     repoURL,
     envs,
-    envManifests: envs.flatMap((e) => rendered.get(e.name) ?? []),
+    envManifests: envs.flatMap((e) => rendered.get(e.name)?.manifests ?? []),
     addOnSources,
     addOnDestinations,
     addOnClusterKinds: clusterKinds,
@@ -198,7 +198,8 @@ export function buildGitOps(input: GitOpsInput): { path: string; manifest: Manif
 
 /**
  * The files of `generated/argocd/`, each validated against its CRD schema, from each environment's
- * objects as its rendering returned them (by environment name; never regrouped from file paths).
+ * objects and facts as its rendering returned them (by environment name; never regrouped from file
+ * paths).
  */
 export async function renderGitOps(envs: readonly Environment[], rendered: GitOpsInput['rendered']): Promise<RenderedFile[]> {
   const files: RenderedFile[] = [];

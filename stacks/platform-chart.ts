@@ -6,11 +6,25 @@ import { App, Chart } from 'cdk8s';
 import type { Environment } from '../environments/schema/index.ts';
 import { ExternalSecret } from '../constructs/external-secret.ts';
 import { PlatformNamespace } from '../constructs/platform-namespace.ts';
+import { ScriptJob } from '../constructs/script-job.ts';
+import { claimedStorageClasses } from '../constructs/storage-claims.ts';
 import { buildAppTier, type AppTier } from './app-tier.ts';
 import { chartContext } from './chart-context.ts';
 import { buildDataTier, type DataTier } from './data-tier.ts';
 import { withStorageClasses } from './storage-classes.ts';
 import { buildMonitoringTier, type MonitoringTier } from './monitoring-tier.ts';
+
+/**
+ * What a cluster's configuration needs to know of one environment besides its objects, as the
+ * environment's tiers report it (stacks/cluster-config.ts reads it; nothing reads it back from the
+ * rendered objects).
+ */
+export interface PlatformFacts {
+  /** Whether the environment's edge counts requests in the cluster's rate limit service, whose Redis the cluster then runs. */
+  readonly globalRateLimit: boolean;
+  /** The StorageClasses the environment's volume claims name, as the constructs building them report them; sorted. */
+  readonly storageClasses: readonly string[];
+}
 
 export class PlatformChart extends Chart {
   readonly env: Environment;
@@ -43,6 +57,16 @@ export class PlatformChart extends Chart {
       dashboards: this.data.dashboards,
       logs: this.data.logs,
     });
+  }
+
+  /** The facts the cluster's configuration reads, as the tiers reported them. */
+  get facts(): PlatformFacts {
+    return { globalRateLimit: this.app.globalRateLimit, storageClasses: claimedStorageClasses(this) };
+  }
+
+  /** The Secrets each Job of the chart reads, by Job name, as each ScriptJob reports them. */
+  get secretsReadByJob(): ReadonlyMap<string, readonly string[]> {
+    return new Map(this.node.findAll().flatMap((c) => (c instanceof ScriptJob ? [[c.jobName, c.secretNames] as const] : [])));
   }
 
   /** The secret store entries the chart's ExternalSecrets read, as each reports it; sorted, once each. */

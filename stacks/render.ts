@@ -12,7 +12,7 @@ import type { Environment } from '../environments/schema/index.ts';
 import { CLUSTER_SCOPED_KINDS } from '../kube/cluster-scoped.ts';
 import type { Manifest } from '../kube/object.ts';
 import type { Dependency } from './dependency.ts';
-import { buildPlatform, type PlatformChart } from './platform-chart.ts';
+import { buildPlatform, type PlatformChart, type PlatformFacts } from './platform-chart.ts';
 import { reportedDependencies } from './reported-dependencies.ts';
 import { annotateSecretReloads } from './secret-reload.ts';
 import { applySyncWaves } from './sync-waves.ts';
@@ -68,9 +68,21 @@ export function toYaml(m: Manifest, envName: string): string {
   return header + yaml.dump(m, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 
+/**
+ * One environment as its cluster's configuration and Argo CD read it (stacks/gitops.ts): its
+ * objects, and the facts its tiers reported besides them, kept together so no reader has to learn
+ * a fact by reading the objects back.
+ */
+export interface RenderedEnvironment {
+  readonly manifests: readonly Manifest[];
+  readonly facts: PlatformFacts;
+}
+
 /** One environment rendered, with what its tiers reported besides the objects. */
 export interface RenderedPlatform {
   readonly files: RenderedFile[];
+  /** The files' manifests with the chart's {@link PlatformFacts}, as stacks/gitops.ts takes them. */
+  readonly environment: RenderedEnvironment;
   /** The ordering facts the constructs reported, between the files' manifests (for Pulumi's `dependsOn`). */
   readonly dependencies: readonly Dependency[];
   /** The chart, whose tiers report facts (the backup ServiceAccounts, ...) that others read. */
@@ -100,5 +112,6 @@ export async function renderPlatform(env: Environment): Promise<RenderedPlatform
     await validateManifest(manifest, `generated/${path} (${manifest.kind} ${manifest.metadata.name})`);
     files.set(path, { path, content: toYaml(manifest, env.name), manifest });
   }
-  return { files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), dependencies, chart };
+  const sorted = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { files: sorted, environment: { manifests: sorted.map((f) => f.manifest), facts: chart.facts }, dependencies, chart };
 }

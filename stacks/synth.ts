@@ -9,14 +9,13 @@
  * With `--check` nothing is written: it lists what differs from a fresh synth (changed, missing,
  * and stale: anything a fresh synth would not write) and exits 1 when there is any.
  */
-import type { Manifest } from '../kube/object.ts';
 import { join } from 'node:path';
 import { EnvironmentError, environmentNames, loadEnvironments } from '../environments/load.ts';
 import { environmentArguments, parseCommandLine, runCommand } from '../tools/command-line.ts';
 import { compareWithDirectory, replaceTree } from './output.ts';
 import { ADD_ONS } from './add-ons.ts';
 import { GITOPS_GROUP, renderGitOps } from './gitops.ts';
-import { renderEnvironment, type RenderedFile } from './render.ts';
+import { renderPlatform, type RenderedEnvironment, type RenderedFile } from './render.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -32,13 +31,13 @@ async function main(): Promise<number> {
   const envs = loadEnvironments(values.environments, names, { addOnNamespaces: new Set(ADD_ONS.map((a) => a.namespace)) });
 
   const files: RenderedFile[] = [];
-  const rendered = new Map<string, Manifest[]>();
+  const rendered = new Map<string, RenderedEnvironment>();
   const failures: string[] = [];
   for (const env of envs) {
     try {
-      const envFiles = await renderEnvironment(env);
-      files.push(...envFiles);
-      rendered.set(env.name, envFiles.map((f) => f.manifest));
+      const platform = await renderPlatform(env);
+      files.push(...platform.files);
+      rendered.set(env.name, platform.environment);
     } catch (e) {
       failures.push(`${env.name}: ${(e as Error).message}`);
     }

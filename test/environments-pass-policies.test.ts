@@ -4,7 +4,6 @@
  * Waivers come from policies/waivers.yaml and are judged against today's date, so an expired
  * waiver fails here as it fails in CI.
  */
-import type { Manifest } from '../kube/object.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import { RULES } from '../policies/rules/index.ts';
 import type { CheckResult, K8sObject, SourcedObject } from '../policies/types.ts';
 import { parseWaivers } from '../policies/waivers.ts';
 import { renderGitOps } from '../stacks/gitops.ts';
-import { renderEnvironment, type RenderedFile } from '../stacks/render.ts';
+import { renderPlatform, type RenderedEnvironment, type RenderedFile, type RenderedPlatform } from '../stacks/render.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const envs = loadEnvironments(join(ROOT, 'environments'));
@@ -33,15 +32,18 @@ function errorsOf(result: CheckResult): string[] {
   return result.findings.filter((f) => f.severity === 'error' && !f.waivedBy).map((f) => `${f.file}:${f.line ?? ''}: ${f.rule}: ${showRef(f.object)}: ${f.path}: ${f.message}`);
 }
 
-const rendered = new Map<string, RenderedFile[]>();
-async function render(name: string): Promise<RenderedFile[]> {
-  if (!rendered.has(name)) rendered.set(name, await renderEnvironment(envs.find((e) => e.name === name)!));
+const rendered = new Map<string, RenderedPlatform>();
+async function platform(name: string): Promise<RenderedPlatform> {
+  if (!rendered.has(name)) rendered.set(name, await renderPlatform(envs.find((e) => e.name === name)!));
   return rendered.get(name)!;
 }
+async function render(name: string): Promise<RenderedFile[]> {
+  return (await platform(name)).files;
+}
 
-/** Each environment's objects by its name, as renderGitOps takes them. */
-async function renderedByEnvironment(): Promise<Map<string, Manifest[]>> {
-  return new Map(await Promise.all(envs.map(async (e) => [e.name, (await render(e.name)).map((f) => f.manifest)] as const)));
+/** Each environment's objects and reported facts by its name, as renderGitOps takes them. */
+async function renderedByEnvironment(): Promise<Map<string, RenderedEnvironment>> {
+  return new Map(await Promise.all(envs.map(async (e) => [e.name, (await platform(e.name)).environment] as const)));
 }
 
 /** The objects configuring each cluster (its add-ons and StorageClasses), as `npm run policy` reads them. */

@@ -169,7 +169,7 @@ export class Redis extends Construct implements Connectable {
             ],
           },
         },
-        volumeClaimTemplates: [dataVolumeClaim(labels, props.storage.size, props.storage.storageClass)],
+        volumeClaimTemplates: [dataVolumeClaim(this, labels, props.storage.size, props.storage.storageClass)],
       },
     });
 

@@ -26,7 +26,6 @@ import { KubernetesObjects } from './kubernetes-objects.ts';
 import { checkExternalAws } from './external-aws.ts';
 import { checkManagedStores, ManagedStores, type ManagedStoresArgs } from './managed-stores.ts';
 import { planSecret, secretData, type SecretPlan, type SecretValues } from './pulumi-secrets.ts';
-import { secretNamesReadBy } from './readiness.ts';
 import { SecretStoreEntries } from './secrets-manager.ts';
 import type { StackConfig } from './stack-config.ts';
 
@@ -229,9 +228,13 @@ function registerKubernetesObjects(input: ProgramInput, platform: RenderedPlatfo
   // A Job applies the values it reads once (an init Job sets the database passwords); after a
   // `pulumi config set --secret` its spec is unchanged, so it runs again only as a replacement,
   // triggered by a digest of those values (secret, so not even the digest is in plain state).
+  // Which Secrets a Job reads is what the construct that built it reports (ScriptJob.secretNames).
   const replacementTriggers = new Map<Manifest, pulumi.Output<string>>();
+  const secretsReadByJob = platform.chart.secretsReadByJob;
   for (const job of manifests.filter((m) => m.apiVersion === 'batch/v1' && m.kind === 'Job')) {
-    const read = secretNamesReadBy(job).flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
+    const names = secretsReadByJob.get(job.metadata.name);
+    if (!names) throw new Error(`environment ${env.name}: Job ${job.metadata.name} was not built by a ScriptJob, so nothing reported which Secrets it reads; a changed secret value would not re-run it`);
+    const read = names.flatMap((name) => plans.get(`${job.metadata.namespace}/${name}`) ?? []);
     if (read.length === 0) continue;
     const digest = secrets.apply((values) => {
       const data = read.map((plan) => [plan.manifest.metadata.name, Object.entries(secretData(plan, values ?? {}, input.stack)).sort()]);

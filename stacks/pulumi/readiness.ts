@@ -14,8 +14,6 @@
  *   from what Pulumi applies, whatever their values, so a hook's phase can change without this file.
  */
 import { apiGroupOf } from '../../kube/api-version.ts';
-import { podTemplateOf } from '../../kube/pod-template.ts';
-import { secretsReadBy } from '../../kube/pod-references.ts';
 import type * as pulumi from '@pulumi/pulumi';
 import type { Manifest } from '../../kube/object.ts';
 
@@ -69,10 +67,4 @@ export function forPulumi(m: Record<string, unknown>, readiness: Readiness): Rec
   const annotations = Object.fromEntries(Object.entries((present ?? {}) as Record<string, unknown>).filter(([key]) => !key.startsWith(ARGO_CD_ANNOTATION_PREFIX)));
   if (readiness.waitFor) annotations[WAIT_FOR_ANNOTATION] = readiness.waitFor;
   return { ...m, metadata: Object.keys(annotations).length > 0 ? { ...metadata, annotations } : metadata };
-}
-
-/** Names of the Secrets a Job's pods read at start (env, envFrom, volumes). */
-export function secretNamesReadBy(job: Manifest): string[] {
-  const t = podTemplateOf(job);
-  return t ? [...new Set(secretsReadBy(t).map((r) => r.name))].sort() : [];
 }

@@ -76,6 +76,14 @@ describe('ApiGateway', () => {
     ]);
   });
 
+  it('reports the global rate limit it renders, for the cluster to run the rate limit service\'s Redis', () => {
+    const chart = testChart('ns');
+    const gateway = new ApiGateway(chart, 'edge', base);
+    const global = only(objects(chart), 'BackendTrafficPolicy').spec.rateLimit.global;
+    expect(global).toBeDefined();
+    expect(gateway.globalRateLimit).toBe(true);
+  });
+
   it('limits each client IP to the burst per minute and the rate on average per hour, and bodies to 10 MiB', () => {
     const btp = only(render({ rateLimit: { requestsPerMinute: 100, burst: 200 } }), 'BackendTrafficPolicy').spec;
     const perIp = [{ sourceCIDR: { type: 'Distinct', value: '0.0.0.0/0' } }];

@@ -4,6 +4,7 @@ import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { BackupCronJob, cronPeriodSeconds, type BackupCronJobProps } from '../../constructs/backup-cron-job.ts';
 import { ScriptConfigMap } from '../../constructs/script-config-map.ts';
+import { claimedStorageClasses } from '../../constructs/storage-claims.ts';
 import { objects, only, testChart, type Obj } from '../support/charts.ts';
 
 describe('BackupCronJob', () => {
@@ -28,6 +29,16 @@ describe('BackupCronJob', () => {
     });
     return objects(chart);
   }
+
+  it('reports the StorageClass of its work volume, and none without one', () => {
+    const chart = testChart();
+    const scripts = new ScriptConfigMap(chart, 'scripts', { name: 'data-scripts', component: 'backup', scripts: ['backup-upload.sh'] });
+    const steps = [{ name: 'u', image: 'i', script: 'backup-upload.sh' }];
+    new BackupCronJob(chart, 'plain', { name: 'plain', store: 'x', schedule: '0 2 * * *', scripts, serviceAccountName: 'sa', steps });
+    expect(claimedStorageClasses(chart)).toEqual([]);
+    new BackupCronJob(chart, 'large', { name: 'large', store: 'x', schedule: '0 2 * * *', scripts, serviceAccountName: 'sa', steps, workStorage: { size: '50Gi', storageClass: 'st1' } });
+    expect(claimedStorageClasses(chart)).toEqual(['st1']);
+  });
 
   it('dumps in an init container and uploads in the main one, never overlapping, with deadlines and bounded history', () => {
     const cj = only(render(), 'CronJob', 'postgres-backup');

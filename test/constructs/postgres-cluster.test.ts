@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PostgresCluster, type PostgresClusterProps } from '../../constructs/postgres-cluster.ts';
+import { claimedStorageClasses } from '../../constructs/storage-claims.ts';
 import { objects, only, testChart } from '../support/charts.ts';
 
 const RES = { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '2Gi' } };
@@ -25,6 +26,13 @@ describe('PostgresCluster', () => {
     new PostgresCluster(chart, 'pg', { ...props, ...p });
     return objects(chart);
   };
+
+  it('reports the StorageClass of the volumes CloudNativePG claims for its instances', () => {
+    const chart = testChart();
+    new PostgresCluster(chart, 'pg', { ...props, storage: { size: '100Gi', storageClass: 'io2' } });
+    expect(only(objects(chart), 'Cluster').spec.storage.storageClass).toBe('io2');
+    expect(claimedStorageClasses(chart)).toEqual(['io2']);
+  });
 
   it('runs three instances on separate nodes, archiving WAL through the Barman Cloud plugin to S3 with IRSA', () => {
     const cluster = only(render(), 'Cluster');

@@ -11,7 +11,7 @@ import { loadEnvironments } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema/index.ts';
 import { ClusterCapabilities, objectsOfCluster, reloadedSecretsOf, rotatedSecrets, rotatedSecretsConsumed, SECRET_RELOAD } from '../../policies/cluster.ts';
 import { renderGitOps } from '../../stacks/gitops.ts';
-import { renderEnvironment, type RenderedFile } from '../../stacks/render.ts';
+import { renderPlatform, type RenderedEnvironment, type RenderedFile } from '../../stacks/render.ts';
 import type { Manifest } from '../../kube/object.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -35,18 +35,21 @@ const rows: Row[] = section
   });
 
 let envs: Environment[];
-const rendered = new Map<string, Manifest[]>();
+const rendered = new Map<string, readonly Manifest[]>();
+const environments = new Map<string, RenderedEnvironment>();
 let argo: RenderedFile[];
 
 beforeAll(async () => {
   envs = loadEnvironments(join(ROOT, 'environments'));
   const files: RenderedFile[] = [];
   for (const e of envs) {
-    const list = await renderEnvironment(e);
+    const platform = await renderPlatform(e);
+    const list = platform.files;
     files.push(...list);
-    rendered.set(e.name, list.map((f) => f.manifest));
+    rendered.set(e.name, platform.environment.manifests);
+    environments.set(e.name, platform.environment);
   }
-  argo = await renderGitOps(envs, rendered);
+  argo = await renderGitOps(envs, environments);
 });
 
 describe('the rotation runbook', () => {

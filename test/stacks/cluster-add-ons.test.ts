@@ -10,13 +10,13 @@ import { claimsOf, ClusterCapabilities, objectsOfCluster, METRICS_API } from '..
 import { IN_CLUSTER } from '../../stacks/argocd-projects.ts';
 import { buildGitOps, renderGitOps } from '../../stacks/gitops.ts';
 import type { RenderedFile } from '../../stacks/render.ts';
-import { renderEnvironments } from '../support/rendered-environments.ts';
+import { renderEnvironments, type EditableEnvironment } from '../support/rendered-environments.ts';
 import type { Manifest } from '../../kube/object.ts';
 
 let envs: Environment[];
 let envFiles: RenderedFile[];
 /** Each environment's manifests by name, a fresh map for each test to change. */
-let renderedFor: () => Map<string, Manifest[]>;
+let renderedFor: () => Map<string, EditableEnvironment>;
 let argo: Manifest[];
 
 beforeAll(async () => {
@@ -63,7 +63,7 @@ describe('metrics-server', () => {
       expect(caps.has(METRICS_API), c).toBe(hpaClusters.has(c));
     }
     const rendered = renderedFor();
-    for (const [k, v] of rendered) rendered.set(k, v.filter((m) => m.kind !== 'HorizontalPodAutoscaler'));
+    for (const v of rendered.values()) v.manifests = v.manifests.filter((m) => m.kind !== 'HorizontalPodAutoscaler');
     expect(names(buildGitOps({ envs, rendered })).filter((n) => n.startsWith('metrics-server'))).toEqual([]);
   });
 
@@ -106,10 +106,15 @@ describe('storage', () => {
     expect(values.storageClasses).toEqual([]);
   });
 
-  it('refuses a class nothing declares, and a cluster without the driver\'s role', () => {
+  it('declares the classes the environments report, refuses a class nothing declares, and a cluster without the driver\'s role', () => {
     const rendered = renderedFor();
-    const odd = structuredClone(rendered.get('dev')!);
-    (odd.find((m) => m.kind === 'StatefulSet' && m.metadata.name === 'redis') as any).spec.volumeClaimTemplates[0].spec.storageClassName = 'io9';
+    const classes = (out: ReturnType<typeof buildGitOps>) => out.filter((o) => o.manifest.kind === 'StorageClass').map((o) => o.path);
+    expect(classes(buildGitOps({ envs, rendered }))).toEqual(['argocd/clusters/nonprod/storageclass-gp3.yaml', 'argocd/clusters/prod/storageclass-gp3.yaml']);
+    // The reported classes decide, not the claims (still there, still naming gp3).
+    const unreported = new Map([...rendered].map(([k, v]) => [k, { ...v, facts: { ...v.facts, storageClasses: [] } }]));
+    expect(classes(buildGitOps({ envs, rendered: unreported }))).toEqual([]);
+    const dev = rendered.get('dev')!;
+    const odd = { ...dev, facts: { ...dev.facts, storageClasses: [...dev.facts.storageClasses, 'io9'] } };
     expect(() => buildGitOps({ envs, rendered: new Map([...rendered, ['dev', odd]]) })).toThrowError(/cluster nonprod: claims name StorageClass "io9", which no cluster configuration declares; expected one of gp3/);
     const noRole = envs.map((e) => ({ ...e, gitops: { ...e.gitops, storage: { defaultClass: 'gp3' } } }));
     expect(() => buildGitOps({ envs: noRole, rendered })).toThrowError(/cluster nonprod: a StorageClass uses ebs.csi.aws.com, whose controller needs an IAM role; set gitops.storage.ebsCsiRoleArn/);
@@ -129,11 +134,11 @@ describe('Reloader', () => {
     expect(values).toMatchObject({ autoReloadAll: false, ignoreConfigMaps: true, reloadStrategy: 'annotations' });
     const rendered = renderedFor();
     for (const [k, v] of rendered) {
-      rendered.set(k, v.map((m) => {
+      rendered.set(k, { ...v, manifests: v.manifests.map((m) => {
         const c = structuredClone(m);
         delete (c.metadata['annotations'] as Record<string, string> | undefined)?.['secret.reloader.stakater.com/reload'];
         return c;
-      }));
+      }) });
     }
     expect(names(buildGitOps({ envs, rendered })).filter((n) => n.startsWith('reloader'))).toEqual([]);
   });

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments, parseEnvironment } from '../../environments/load.ts';
 import type { Environment } from '../../environments/schema/index.ts';
-import { ADD_ONS, BOOTSTRAP_GROUPS } from '../../stacks/add-ons.ts';
+import { ADD_ONS, BOOTSTRAP_GROUPS, RATE_LIMIT_NAMESPACE } from '../../stacks/add-ons.ts';
 import { BOOTSTRAP_FILES, GITOPS_GROUP, buildGitOps, renderGitOps } from '../../stacks/gitops.ts';
 import { apiGroupOf, isBuiltInGroup } from '../../kube/api-version.ts';
 import type { RenderedFile } from '../../stacks/render.ts';
-import { renderEnvironments } from '../support/rendered-environments.ts';
+import { renderEnvironments, type EditableEnvironment } from '../support/rendered-environments.ts';
 import type { Manifest } from '../../kube/object.ts';
 import { CHARTS } from '../../constructs/versions.ts';
 import { GATEWAY_CLASS_DESCRIPTION_MAX } from '../../constructs/envoy-gateway-class.ts';
@@ -21,7 +21,7 @@ const DIR = join(import.meta.dirname, '..', '..', 'environments');
 let envs: Environment[];
 let envFiles: RenderedFile[];
 /** Each environment's manifests by name, a fresh map for each test to change. */
-let renderedFor: () => Map<string, Manifest[]>;
+let renderedFor: () => Map<string, EditableEnvironment>;
 let argo: RenderedFile[];
 
 beforeAll(async () => {
@@ -123,6 +123,23 @@ describe('Argo CD applications', () => {
     expect(argo.map((f) => f.path)).not.toContain(expect.stringMatching(/ingress-nginx/));
   });
 
+  it('a cluster runs the rate-limit Redis exactly when an environment\'s edge reports a global rate limit', () => {
+    const rendered = renderedFor();
+    const redisOf = (out: ReturnType<typeof buildGitOps>, cluster: string) =>
+      out.filter((o) => o.path.startsWith(`${GITOPS_GROUP}/clusters/${cluster}/`) && o.manifest.metadata.namespace === RATE_LIMIT_NAMESPACE).map((o) => o.manifest.kind);
+    expect(redisOf(buildGitOps({ envs, rendered }), 'prod')).toEqual(expect.arrayContaining(['Deployment', 'Service']));
+    // The fact decides, not the rendered BackendTrafficPolicies (still there, still global).
+    for (const v of rendered.values()) v.facts = { ...v.facts, globalRateLimit: false };
+    expect(rendered.get('dev')!.manifests.some((m) => m.kind === 'BackendTrafficPolicy')).toBe(true);
+    const none = buildGitOps({ envs, rendered });
+    expect(redisOf(none, 'prod')).toEqual([]);
+    expect(redisOf(none, 'nonprod')).toEqual([]);
+    rendered.get('dev')!.facts = { ...rendered.get('dev')!.facts, globalRateLimit: true };
+    const devOnly = buildGitOps({ envs, rendered });
+    expect(redisOf(devOnly, 'nonprod')).toEqual(expect.arrayContaining(['Deployment', 'Service']));
+    expect(redisOf(devOnly, 'prod')).toEqual([]);
+  });
+
   it('cert-manager answers DNS-01 in Route 53 with the IRSA role of its cluster', () => {
     const prod = envs.find((e) => e.name === 'prod')!;
     const values = find('Application', 'cert-manager-prod').spec.source.helm.valuesObject;
@@ -204,7 +221,7 @@ describe('cluster add-ons', () => {
   it('a custom resource without an add-on is an error at synth, not a failed sync', () => {
     const rendered = renderedFor();
     const dev = rendered.get('dev')!;
-    rendered.set('dev', [...dev, { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'events', namespace: 'agent-platform-dev' } }]);
+    dev.manifests.push({ apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'events', namespace: 'agent-platform-dev' } });
     expect(() => buildGitOps({ envs, rendered })).toThrowError(
       'cluster nonprod: custom resources of API group kafka.strimzi.io are rendered but no add-on in stacks/add-ons.ts installs their CRDs',
     );
@@ -222,10 +239,10 @@ describe('cluster add-ons', () => {
     const rendered = renderedFor();
     // The ObjectStore goes too: it brings its plugin, and the plugin the operator.
     const withoutCnpg = (list: Manifest[]) => list.filter((m) => !/^(postgresql|barmancloud)\.cnpg\.io\//.test(m.apiVersion));
-    for (const [k, v] of rendered) rendered.set(k, withoutCnpg(v));
+    for (const v of rendered.values()) v.manifests = withoutCnpg(v.manifests);
     const names = (out: ReturnType<typeof buildGitOps>) => out.map((o) => o.manifest.metadata.name);
     expect(names(buildGitOps({ envs, rendered }))).not.toContain('cloudnative-pg-prod');
-    rendered.set('prod', [...rendered.get('prod')!, { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: 'agent-platform-prod' } }]);
+    rendered.get('prod')!.manifests.push({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg', namespace: 'agent-platform-prod' } });
     const out = buildGitOps({ envs, rendered });
     expect(names(out)).toContain('cloudnative-pg-prod');
     expect(names(out)).not.toContain('cloudnative-pg-nonprod');
@@ -246,8 +263,8 @@ describe('cluster add-ons', () => {
 
   it('the Prometheus Operator CRDs are installed exactly where ServiceMonitors are rendered (monitoring mode operator)', () => {
     const rendered = renderedFor();
-    for (const [k, v] of rendered) rendered.set(k, v.filter((m) => !m.apiVersion.startsWith('monitoring.coreos.com/')));
-    rendered.set('staging', [...rendered.get('staging')!, { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'agent-api', namespace: 'agent-platform-staging' } }]);
+    for (const v of rendered.values()) v.manifests = v.manifests.filter((m) => !m.apiVersion.startsWith('monitoring.coreos.com/'));
+    rendered.get('staging')!.manifests.push({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'agent-api', namespace: 'agent-platform-staging' } });
     const names = buildGitOps({ envs, rendered }).map((o) => o.manifest.metadata.name);
     expect(names).toContain('prometheus-operator-crds-nonprod');
     expect(names).not.toContain('prometheus-operator-crds-prod');

@@ -3,14 +3,13 @@
  * `generated/` at a git ref, or a fresh in-process synth of the working tree. Each yields the same
  * list of {@link Resource}s; only these loaders touch the file system or git.
  */
-import type { Manifest } from '../../kube/object.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { loadEnvironments, environmentNames } from '../../environments/load.ts';
 import { renderGitOps } from '../../stacks/gitops.ts';
-import { renderEnvironment, type RenderedFile } from '../../stacks/render.ts';
+import { renderPlatform, type RenderedEnvironment, type RenderedFile } from '../../stacks/render.ts';
 import type { JsonObject, Resource } from './compare.ts';
 
 /**
@@ -120,11 +119,11 @@ export function fromRenderedFiles(files: readonly RenderedFile[]): Resource[] {
 export async function fromWorkingTree(environmentsDir: string): Promise<Resource[]> {
   const envs = loadEnvironments(environmentsDir, environmentNames(environmentsDir));
   const files: RenderedFile[] = [];
-  const rendered = new Map<string, Manifest[]>();
+  const rendered = new Map<string, RenderedEnvironment>();
   for (const env of envs) {
-    const envFiles = await renderEnvironment(env);
-    files.push(...envFiles);
-    rendered.set(env.name, envFiles.map((f) => f.manifest));
+    const platform = await renderPlatform(env);
+    files.push(...platform.files);
+    rendered.set(env.name, platform.environment);
   }
   files.push(...(await renderGitOps(envs, rendered)));
   return fromRenderedFiles(files);

@@ -9,7 +9,7 @@ import { environmentNames } from '../../../environments/load.ts';
 import { durationSeconds } from '../../../kube/duration.ts';
 import type { Manifest } from '../../../kube/object.ts';
 import { planSecret, type SecretValues } from '../../../stacks/pulumi/pulumi-secrets.ts';
-import { readinessOf, secretNamesReadBy, WAIT_FOR_ANNOTATION } from '../../../stacks/pulumi/readiness.ts';
+import { readinessOf, WAIT_FOR_ANNOTATION } from '../../../stacks/pulumi/readiness.ts';
 import { ENVIRONMENTS_DIR, isSecretInput, reveal, runProgram, type MockedRun, type Registered } from '../../support/pulumi-mocks.ts';
 
 function secretValuesFor(manifests: readonly Manifest[], prefix: string, tag = 'a'): Record<string, Record<string, string>> {
@@ -121,23 +121,5 @@ describe('a database password changed with pulumi config set --secret', () => {
 describe('readiness of a kind pulumi delivery does not register today', () => {
   it('an ExternalSecret is waited for until Ready, should one be applied as it is', () => {
     expect(readinessOf({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'x' } }).waitFor).toBe('condition=Ready');
-  });
-
-  it('a Job’s Secrets are found in env, envFrom and volumes', () => {
-    const job: Manifest = {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: 'j' },
-      spec: {
-        template: {
-          spec: {
-            initContainers: [{ envFrom: [{ secretRef: { name: 'b' } }] }],
-            containers: [{ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'a', key: 'k' } } }] }],
-            volumes: [{ name: 'v', secret: { secretName: 'c' } }, { name: 'p', projected: { sources: [{ secret: { name: 'd' } }] } }],
-          },
-        },
-      },
-    };
-    expect(secretNamesReadBy(job)).toEqual(['a', 'b', 'c', 'd']);
   });
 });
