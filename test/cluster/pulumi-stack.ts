@@ -50,7 +50,7 @@ export function stageTimings(file: string): <T>(what: string, f: () => Promise<T
 }
 
 /** One value per secret the ExternalSecrets name, as an operator sets them (`secrets.<key>.<property>`). */
-export function secretConfig(env: Environment, manifests: readonly Manifest[]): Map<string, string> {
+function secretConfig(env: Environment, manifests: readonly Manifest[]): Map<string, string> {
   const values = new Map<string, string>();
   for (const m of manifests) {
     if (m.kind !== 'ExternalSecret') continue;
